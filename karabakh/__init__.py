@@ -1,0 +1,44 @@
+"""karabakh: curated, sourced data and maps on the September 2023 offensive in Nagorno-Karabakh.
+
+Tables (pandas): ``load_sources``, ``load_casualties``, ``load_actors``, ``load_events``,
+``load_displacement``, ``load_article_figures``; places as points (GeoPandas): ``load_places``.
+Map layers (GeoPandas): ``load_boundaries``, ``load_front_lines(as_of=...)``.
+Geometry: ``area_km2``, ``length_km``, ``distance_km``. Figures: ``show_figure``.
+Every loader takes ``data_dir=None`` (default: the shipped data; ``$KARABAKH_DATA`` overrides) and raises
+``DataValidationError`` (a ``ValueError``) naming file, line/feature, column and reason on bad data.
+
+Importing the package is cheap: pandas loads with the first table, GeoPandas and matplotlib only when a map,
+layer or figure is asked for.
+"""
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from karabakh.errors import DataValidationError, Problem
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it (imported on first use)
+_LAZY = {
+    "load_sources": "tables", "load_casualties": "tables", "load_actors": "tables", "load_events": "tables",
+    "load_displacement": "tables", "load_article_figures": "tables", "load_places": "tables",
+    "load_table": "tables", "data_dir": "tables", "validate_tables": "tables",
+    "load_boundaries": "layers", "load_front_lines": "layers", "validate_layers": "layers",
+    "area_km2": "geo", "length_km": "geo", "distance_km": "geo",
+    "show_figure": "report",
+}
+
+__all__ = ["DataValidationError", "Problem", "__version__", *_LAZY]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(f"karabakh.{_LAZY[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'karabakh' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
