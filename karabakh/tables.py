@@ -185,6 +185,8 @@ def _read_and_check(name: str, path: Path) -> tuple[pd.DataFrame, list[Problem]]
 def _read_text(path: Path, label: str) -> tuple[str | None, list[Problem]]:
     if not path.exists():
         return None, [Problem(label, "", "file not found")]
+    if not path.is_file():
+        return None, [Problem(label, "", "is not a regular file")]
     size = path.stat().st_size
     if size == 0:
         return None, [Problem(label, "", "file is empty (expected a header row and data rows)")]
@@ -375,3 +377,30 @@ def _check_rules(name: str, frame: pd.DataFrame, label: str) -> list[Problem]:
         bad(frame["value"].notna() & frame["value_qualifier"].isna(), "column 'value_qualifier'",
             "a count needs its qualifier")
     return problems
+
+
+def data_dictionary() -> str:
+    """The README's data dictionary (Markdown), generated from ``datapackage.json``: one table per file."""
+    out = []
+    for resource in schema()["resources"]:
+        if "schema" not in resource:
+            continue
+        spec = resource["schema"]
+        out.append(f"### `{resource['path']}` — {resource['title']}\n\n{resource['description']}\n")
+        out.append("| column | type | required | description |\n|---|---|---|---|")
+        for field in spec["fields"]:
+            cons = field.get("constraints", {})
+            kind = field["type"]
+            if "enum" in cons:
+                kind = "one of: " + ", ".join(f"`{v}`" for v in cons["enum"])
+            elif "karabakh:list_of" in field:
+                kind = f"list of {field['karabakh:list_of']}.id, `;`-separated"
+            extra = [f"unique" if cons.get("unique") else "", f"≥ {cons['minimum']}" if "minimum" in cons else "",
+                     f"≤ {cons['maximum']}" if "maximum" in cons else ""]
+            refs = [fk["reference"]["resource"] or resource["name"] for fk in spec.get("foreignKeys", [])
+                    if fk["fields"] == field["name"]]
+            extra.append(f"→ {refs[0]}.id" if refs else "")
+            kind = "; ".join([kind] + [e for e in extra if e])
+            out.append(f"| `{field['name']}` | {kind} | {'yes' if cons.get('required') else ''} | {field['description']} |")
+        out.append("")
+    return "\n".join(out)

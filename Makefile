@@ -1,0 +1,42 @@
+# The two commands a newcomer needs (see README):  make run   and   make test
+# Each builds the virtual environment from requirements.lock first when it is missing or out of date.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+READY  := $(VENV)/.ready
+
+.PHONY: run test lab validate layers bench lock clean
+
+run: $(READY)            ## the main job: execute every notebook, write build/figures and build/report
+	$(BIN)/python -m karabakh report
+
+test: $(READY)           ## every test: unit, bad inputs, layers, figures, notebooks (nbval), report in a browser
+	$(BIN)/python -m pytest
+
+lab: $(READY)            ## open JupyterLab on the notebooks with the project's kernel (offline)
+	$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.open_browser=False
+
+validate: $(READY)       ## check every table and layer
+	$(BIN)/python -m karabakh validate
+
+layers: $(READY)         ## rebuild data/layers/ from ../shared/sources
+	$(BIN)/python -m karabakh build-layers --sources ../shared/sources
+
+bench: $(READY)          ## benchmark scripts (print their figures)
+	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+$(READY): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(READY)
+
+lock:                    ## re-resolve requirements.in into requirements.lock (needs the network to PyPI)
+	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet -r requirements.in
+	(echo "# Exact pins for Python 3.11 (pip freeze of a venv built from requirements.in). Regenerate: make lock"; \
+	 .venv-lock/bin/python -m pip freeze --exclude-editable --all | grep -v "^pip==") > requirements.lock
+	rm -rf .venv-lock
+
+clean:
+	rm -rf build

@@ -1,0 +1,107 @@
+"""Command line: ``python -m karabakh validate|summary|data-dictionary|build-layers|report``.
+
+- ``validate [DATA_DIR]``: check every table and layer; print every problem found; exit 1 if there are any.
+- ``summary [DATA_DIR]``: validate, then print a short summary of every table.
+- ``data-dictionary [--write README.md]``: the README's data dictionary, from datapackage.json.
+- ``build-layers [--sources DIR]``: derive ``data/layers/`` from the raw public sources (see data/layers/README.md).
+- ``report [--no-execute] [--build-dir DIR]``: the main job: execute the notebooks, write figures and the HTML report.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from karabakh.errors import Problem
+
+
+def validate(folder: Path | None) -> list[Problem]:
+    """Every problem in the tables and layers of a data folder (default: the shipped data)."""
+    from karabakh import layers, tables
+
+    return tables.validate_tables(folder) + layers.validate_layers(folder)
+
+
+def _print_problems(problems: list[Problem], folder: Path) -> None:
+    print(f"{len(problems)} problem(s) in {folder}:", file=sys.stderr)
+    for problem in problems:
+        print(f"  - {problem}", file=sys.stderr)
+
+
+def summary(folder: Path | None) -> str:
+    """A short, plain-text summary of every table: rows, and the main counts."""
+    from karabakh import tables
+
+    lines = []
+    for name in tables.TABLES:
+        frame = tables.load_table(name, folder)
+        lines.append(f"{name:16s} {len(frame):4d} rows")
+    cas = tables.load_table("casualties", folder)
+    lines.append("")
+    lines.append("casualty claims by side and category (number of claims, not people):")
+    counts = cas.groupby(["side", "category"], observed=True).size()
+    for (side, category), n in counts.items():
+        lines.append(f"  {side:22s} {category:20s} {n:3d}")
+    dsp = tables.load_table("displacement", folder)
+    last = dsp.sort_values(["date", "cumulative_arrivals"]).iloc[-1]
+    lines.append("")
+    lines.append(f"latest arrivals count: {last['cumulative_arrivals']:,} on {last['date']:%Y-%m-%d} "
+                 f"({last['measure']}, claimant: {last['claimant']})")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m karabakh", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_validate = sub.add_parser("validate", help="check every table and layer; exit 1 on any problem")
+    p_validate.add_argument("data_dir", nargs="?", type=Path, help="data folder (default: the shipped data)")
+    p_summary = sub.add_parser("summary", help="validate, then summarise every table")
+    p_summary.add_argument("data_dir", nargs="?", type=Path)
+    p_build = sub.add_parser("build-layers", help="derive data/layers/ from the raw public sources")
+    p_build.add_argument("--sources", type=Path, default=Path("../shared/sources"))
+    p_build.add_argument("--out", type=Path, default=None, help="output folder (default: the data/layers folder)")
+    p_dict = sub.add_parser("data-dictionary", help="print the data dictionary (Markdown) or write it into README.md")
+    p_dict.add_argument("--write", type=Path, metavar="README", help="replace the README's data-dictionary section")
+    p_report = sub.add_parser("report", help="execute the notebooks; write build/figures and build/report")
+    p_report.add_argument("--no-execute", action="store_true", help="render the committed notebooks as they are")
+    p_report.add_argument("--build-dir", type=Path, default=Path("build"))
+    p_report.add_argument("--notebooks", type=Path, default=Path("notebooks"))
+    args = parser.parse_args(argv)
+
+    if args.command in ("validate", "summary"):
+        from karabakh.tables import data_dir
+
+        folder = data_dir(args.data_dir)
+        problems = validate(args.data_dir)
+        if problems:
+            _print_problems(problems, folder)
+            return 1
+        if args.command == "summary":
+            print(summary(args.data_dir))
+        print(f"OK: every table and layer in {folder} is valid.")
+        return 0
+    if args.command == "data-dictionary":
+        from karabakh.tables import data_dictionary
+
+        text = data_dictionary()
+        if args.write:
+            readme = args.write.read_text(encoding="utf-8")
+            start, end = "<!-- data-dictionary:start -->", "<!-- data-dictionary:end -->"
+            head, rest = readme.split(start)
+            args.write.write_text(f"{head}{start}\n{text}\n{end}{rest.split(end)[1]}", encoding="utf-8")
+        else:
+            print(text)
+        return 0
+    if args.command == "build-layers":
+        from karabakh import layers
+
+        return layers.main(["build", "--sources", str(args.sources)] + (["--out", str(args.out)] if args.out else []))
+    if args.command == "report":
+        from karabakh import report
+
+        return report.run(args.notebooks, args.build_dir, execute=not args.no_execute)
+    return 2  # pragma: no cover - argparse rejects unknown commands
+
+
+if __name__ == "__main__":
+    sys.exit(main())
