@@ -11,7 +11,7 @@ run: $(READY)            ## the main job: execute every notebook, write build/fi
 	$(BIN)/python -m karabakh report
 
 test: $(READY)           ## every test: unit, bad inputs, layers, figures, notebooks (nbval), report in a browser
-	$(BIN)/python -m pytest
+	.ci/offline $(BIN)/python -m pytest
 
 lab: $(READY)            ## open JupyterLab on the notebooks with the project's kernel (offline)
 	$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.open_browser=False

@@ -1,7 +1,8 @@
-"""Command line: ``python -m karabakh validate|summary|data-dictionary|build-layers|report``.
+"""Command line: ``python -m karabakh validate|summary|checksums|data-dictionary|build-layers|report``.
 
 - ``validate [DATA_DIR]``: check every table and layer; print every problem found; exit 1 if there are any.
 - ``summary [DATA_DIR]``: validate, then print a short summary of every table.
+- ``checksums [--write] [DATA_DIR]``: check (or rewrite) the sha256 manifest data/SHA256SUMS.
 - ``data-dictionary [--write README.md]``: the README's data dictionary, from datapackage.json.
 - ``build-layers [--sources DIR]``: derive ``data/layers/`` from the raw public sources (see data/layers/README.md).
 - ``report [--no-execute] [--build-dir DIR]``: the main job: execute the notebooks, write figures and the HTML report.
@@ -17,9 +18,10 @@ from karabakh.errors import Problem
 
 def validate(folder: Path | None) -> list[Problem]:
     """Every problem in the tables and layers of a data folder (default: the shipped data)."""
-    from karabakh import layers, tables
+    from karabakh import checksums, layers, tables
 
-    return tables.validate_tables(folder) + layers.validate_layers(folder)
+    return (tables.validate_tables(folder) + layers.validate_layers(folder)
+            + checksums.verify(tables.data_dir(folder)))
 
 
 def _print_problems(problems: list[Problem], folder: Path) -> None:
@@ -60,6 +62,9 @@ def main(argv: list[str] | None = None) -> int:
     p_build = sub.add_parser("build-layers", help="derive data/layers/ from the raw public sources")
     p_build.add_argument("--sources", type=Path, default=Path("../shared/sources"))
     p_build.add_argument("--out", type=Path, default=None, help="output folder (default: the data/layers folder)")
+    p_sums = sub.add_parser("checksums", help="check data/SHA256SUMS, or rewrite it with --write")
+    p_sums.add_argument("data_dir", nargs="?", type=Path)
+    p_sums.add_argument("--write", action="store_true", help="rewrite the manifest after an intended change")
     p_dict = sub.add_parser("data-dictionary", help="print the data dictionary (Markdown) or write it into README.md")
     p_dict.add_argument("--write", type=Path, metavar="README", help="replace the README's data-dictionary section")
     p_report = sub.add_parser("report", help="execute the notebooks; write build/figures and build/report")
@@ -79,6 +84,20 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "summary":
             print(summary(args.data_dir))
         print(f"OK: every table and layer in {folder} is valid.")
+        return 0
+    if args.command == "checksums":
+        from karabakh import checksums
+        from karabakh.tables import data_dir
+
+        folder = data_dir(args.data_dir)
+        if args.write:
+            print(f"wrote {checksums.write(folder)} ({len(checksums.files(folder))} files)")
+            return 0
+        problems = checksums.verify(folder)
+        if problems:
+            _print_problems(problems, folder)
+            return 1
+        print(f"OK: {len(checksums.files(folder))} files in {folder} match {checksums.MANIFEST}.")
         return 0
     if args.command == "data-dictionary":
         from karabakh.tables import data_dictionary
