@@ -281,13 +281,32 @@ class NotebookFailed(ReportError):
         if len(src) > 8:
             lines.append(f"    | ... ({len(src) - 8} more lines)")
         if self.traceback:
-            tb = self.traceback.strip().splitlines()
-            lines.append("  traceback (last lines):")
-            lines += [f"    {line}" for line in tb[-15:]]
+            lines.append("  traceback:")
+            lines += [f"    {line}" for line in self.traceback.splitlines()]
         lines.append(f"  error: {self.error}")
         if saved is not None:
             lines.append(f"  the partly executed notebook is in {saved}")
         return "\n".join(lines)
+
+
+def _short_traceback(chunks: Sequence[str], context: int = 3) -> str:
+    """IPython's traceback cut to what locates the error: the frame in the cell itself and the innermost frame."""
+    frames = [_ANSI_RE.sub("", c).strip("\n") for c in chunks]
+    frames = [f for f in frames if f.strip() and not set(f.strip()) <= {"-"}]
+    if len(frames) <= 1:
+        return ""
+    body = frames[:-1]  # the last chunk repeats "ename: evalue"
+    keep = [f for f in body if f.lstrip().startswith("Cell In[")][:1]
+    if body[-1] not in keep:
+        keep += ["...", body[-1]] if keep else [body[-1]]
+    out = []
+    for frame in keep:
+        lines = frame.splitlines()
+        arrow = next((i for i, line in enumerate(lines) if line.lstrip().startswith("->") or "---->" in line), None)
+        if arrow is not None and len(lines) > 2 * context + 2:
+            lines = lines[:1] + lines[max(1, arrow - context) : arrow + context + 1]
+        out += lines
+    return "\n".join(out)
 
 
 def execute_notebook(src: Path, dest: Path, *, figure_dir: Path, timeout: int = 120):
@@ -334,7 +353,7 @@ def execute_notebook(src: Path, dest: Path, *, figure_dir: Path, timeout: int = 
             tb = ""
             for output in nb.cells[index].get("outputs", []) if index is not None else []:
                 if output.get("output_type") == "error":
-                    tb = _ANSI_RE.sub("", "\n".join(output.get("traceback", [])))
+                    tb = _short_traceback(output.get("traceback", []))
         elif isinstance(exc, KeyboardInterrupt):
             raise
         else:
@@ -442,7 +461,7 @@ _INDEX_TEMPLATE = r"""
 {%- endif %}
 </section>
 {%- endfor %}
-<p class="kb-file">Figures as PNG and SVG, with their titles, alt text and sources: <code>build/figures/</code> (<code>index.csv</code>).</p>
+<p class="kb-file">{{ kb.figures_note | escape_html }}</p>
 </div>
 </div>
 {%- endblock body_loop -%}
@@ -472,11 +491,12 @@ main { max-width: 1100px; margin: 0 auto; padding: 0 16px; }
 .kb-caption { font-family: var(--jp-ui-font-family); font-size: 13px; color: var(--jp-ui-font-color1); margin: 4px 0 0; }
 .kb-sources { color: var(--jp-ui-font-color2); }
 .kb-file { color: var(--jp-ui-font-color2); font-size: 13px; }
-.kb-thumbs { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 16px; }
-.kb-thumbs li { width: 300px; }
-.kb-thumbs figure { margin: 0; }
-.kb-thumbs img { width: 100%; height: auto; border: 1px solid var(--jp-border-color2); }
-.kb-thumbs figcaption { font-size: 13px; }
+.jp-RenderedHTMLCommon ul.kb-thumbs { list-style: none; padding: 0; margin: 0; display: flex; flex-wrap: wrap; gap: 20px; }
+.jp-RenderedHTMLCommon ul.kb-thumbs li { width: 320px; margin: 0; }
+.jp-RenderedHTMLCommon .kb-thumbs figure { margin: 0; }
+.jp-RenderedHTMLCommon .kb-thumbs img { display: block; width: 100%; height: auto; margin: 0;
+  border: 1px solid var(--jp-border-color2); }
+.jp-RenderedHTMLCommon .kb-thumbs figcaption { font-size: 13px; margin-top: 6px; }
 """
 
 REPORT_TITLE = "Nagorno-Karabakh, September 2023: the notebooks"
@@ -532,7 +552,7 @@ def _link_notebooks(html: str, stems: set[str]) -> str:
     return re.sub(r'href="(?:\./)?([^"#/?]+)\.ipynb(#[^"]*)?"', repl, html)
 
 
-def render_report(notebooks: Sequence[Notebook], report_dir: Path) -> list[Path]:
+def render_report(notebooks: Sequence[Notebook], report_dir: Path, *, with_svg: bool = True) -> list[Path]:
     """Write ``index.html`` and one page per notebook into ``report_dir``; return the pages written."""
     import copy
 
@@ -575,6 +595,10 @@ def render_report(notebooks: Sequence[Notebook], report_dir: Path) -> list[Path]
     toc = {
         "title": REPORT_TITLE,
         "intro": REPORT_INTRO,
+        "figures_note": (
+            f"Every figure as PNG{' and SVG' if with_svg else ''}, with its title, alt text and sources in"
+            f" index.csv: the figures/ folder next to this report's folder."
+        ),
         "pages": [
             {
                 "href": item.html_name,
@@ -712,7 +736,7 @@ def run(
                 png.write_bytes(fig.png)
         write_index(figures, figures_dir / "index.csv", with_svg=execute)
         t0 = time.perf_counter()
-        pages = render_report(notebooks, report_dir)
+        pages = render_report(notebooks, report_dir, with_svg=execute)
     except ReportError as exc:
         say(f"report: FAILED: {exc}")
         return 1
