@@ -299,6 +299,56 @@ def load_front_lines(as_of=None, data_dir=None):
     return gdf
 
 
+# --------------------------------------------------------------------------- published reference figures
+_REALKARABAKH = "realkarabakh.com/en/occupation/ (Armenian-side list): ~2,900 of 11,458 km2 retained"
+_TABAKIAN = ("G. Tabakian, cartographer, via westernarmeniatv.com/fr/139489 (2020): ~11,500 km2 and ~245 km "
+             "line before the war; ~2,800 km2 and ~440 km line after")
+REFERENCE_FIGURES = (  # (layer key, measure, published value, tolerance %, reference)
+    ("nkao", "area_km2", 4400.0, 5.0, "Britannica, 'Nagorno-Karabakh': about 4,400 km2 (1,700 sq mi)"),
+    ("area_1994_2020", "area_km2", 11458.0, 6.0, "Nagorno-Karabakh Republic figure, " + _REALKARABAKH),
+    ("area_1994_2020", "area_km2", 11500.0, 6.0, _TABAKIAN),
+    ("line_1994_2020", "length_km", 180.0, 15.0, "Smolnik (2016), Secessionist Rule, p. 12 (via Wikipedia)"),
+    ("line_1994_2020", "length_km", 200.0, 15.0, "T. de Waal, BBC News 3 Apr 2016: 'more than 200 km long'"),
+    ("line_1994_2020", "length_km", 245.0, 20.0, _TABAKIAN),
+    ("area_2020_2023", "area_km2", 2900.0, 10.0, _REALKARABAKH),
+    ("area_2020_2023", "area_km2", 2800.0, 10.0, _TABAKIAN),
+    ("line_2020_2023", "length_km", 440.0, 15.0, _TABAKIAN),
+    ("corridor_2020_2022", "width_km", 5.0, 10.0, "Trilateral statement of 9/10 Nov 2020, point 6: 5 km wide"),
+    ("country_arm", "area_km2", 29743.0, 2.0, "Armenia, commonly cited official area 29,743 km2"),
+    ("country_aze", "area_km2", 86600.0, 2.0, "Azerbaijan, commonly cited official area 86,600 km2 (incl. Nakhchivan)"),
+)
+
+
+def compare_with_references(data_dir=None):
+    """The layers' areas, lengths and widths next to published figures (pandas DataFrame).
+
+    Columns: key, measure, computed, published, diff_pct (computed vs published, %), tolerance_pct, reference.
+    Areas: equal-area projection (karabakh.geo.area_km2); lengths: geodesic (length_km); width: diameter of the
+    largest circle inside the polygon, in the same equal-area projection.
+    """
+    import pandas as pd
+    import shapely
+
+    from karabakh.geo import EQUAL_AREA_CRS, area_km2, length_km
+
+    b = load_boundaries(data_dir)
+    b.index = ["nkao" if k == "nkao" else f"country_{iso.lower()}" for k, iso in zip(b["kind"], b["iso3"])]
+    f = load_front_lines(data_dir=data_dir).set_index("key")
+    geoms = pd.concat([b.geometry, f.geometry])
+    measures = {
+        "area_km2": area_km2(geoms), "length_km": length_km(geoms),
+        "width_km": geoms.to_crs(EQUAL_AREA_CRS).apply(
+            lambda g: 2 * shapely.maximum_inscribed_circle(g).length / 1000 if g.geom_type in _POLYGONS else 0.0),
+    }
+    rows = []
+    for key, measure, published, tolerance, reference in REFERENCE_FIGURES:
+        computed = float(measures[measure][key])
+        rows.append({"key": key, "measure": measure, "computed": round(computed, 1), "published": published,
+                     "diff_pct": round((computed - published) / published * 100, 1), "tolerance_pct": tolerance,
+                     "reference": reference})
+    return pd.DataFrame(rows)
+
+
 # ---------------------------------------------------------------------------------------------- build
 # Inputs, relative to the sources folder (../shared/sources); see its PROVENANCE.md.
 NE_COUNTRIES_ZIP = "naturalearth_5.1.1_10m_admin0_countries_deu_pypi/ne_10m_admin_0_countries_deu.zip"
@@ -503,10 +553,10 @@ def build(sources, out_dir=None) -> dict:
     # manifest: one row per feature, with its inputs and their sha256, licence, dates, size
     rows = []
     for f, file in [(f, BOUNDARIES) for f in boundaries] + [(f, FRONT_LINES) for f in fronts]:
-        final = gpd.GeoSeries([f["geometry"]], crs=4326)
+        final, raw = gpd.GeoSeries([f["geometry"], f["raw"]], crs=4326)
         polygonal = f["geometry"].geom_type in _POLYGONS
-        area = float(area_km2(final).iloc[0]) if polygonal else None
-        raw_area = float(area_km2(gpd.GeoSeries([f["raw"]], crs=4326)).iloc[0]) if polygonal else None
+        measure = area_km2 if polygonal else length_km  # the change simplification + rounding caused
+        size, raw_size = measure(gpd.GeoSeries([final, raw], crs=4326))
         licence, attribution = LICENCES[f["source_id"]]
         rows.append({
             "file": file, "key": f["key"], "type": f.get("feature") or f["kind"], "label": f.get("label") or f["name"],
@@ -514,9 +564,8 @@ def build(sources, out_dir=None) -> dict:
             "source_id": f["source_id"], "dates_source_ids": ";".join(
                 s for s in (f.get("from_source_id"), f.get("to_source_id")) if s),
             "licence": licence, "attribution": attribution,
-            "area_km2": f"{area:.1f}" if polygonal else "",
-            "length_km": f"{float(length_km(final).iloc[0]):.1f}" if not polygonal else "",
-            "simplify_area_change_pct": f"{(area - raw_area) / raw_area * 100:+.4f}" if polygonal else "",
+            "area_km2": f"{size:.1f}" if polygonal else "", "length_km": "" if polygonal else f"{size:.1f}",
+            "simplify_change_pct": f"{(size - raw_size) / raw_size * 100:+.4f}",
             "inputs": ";".join(f["inputs"]), "inputs_sha256": ";".join(sha[p] for p in f["inputs"]),
         })
     buf = io.StringIO()
@@ -560,7 +609,7 @@ def main(argv=None) -> int:
             for row in report["layers"]:
                 print(f"{row['key']:<22} {row['area_km2'] or row['length_km']:>10} "
                       f"{'km2' if row['area_km2'] else 'km '} {row['valid_from']:>10} {row['valid_to']:>10}  "
-                      f"{row['simplify_area_change_pct']}")
+                      f"{row['simplify_change_pct']}")
             return 0
         problems = validate_layers(args.data)
     except DataValidationError as exc:
