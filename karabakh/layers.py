@@ -48,6 +48,8 @@ _GEOMETRY_TYPES = {"control_area": _POLYGONS, "corridor": _POLYGONS, "contact_li
 BOUNDARY_FIELDS = ("kind", "name", "iso3", "source_id")
 FRONT_LINE_FIELDS = ("key", "feature", "label", "valid_from", "valid_to", "source_id",
                      "from_source_id", "to_source_id", "note")
+_OPTIONAL = {"iso3", "to_source_id", "note"}  # may be absent; valid_to must be there ("" = still valid)
+_NON_EMPTY = {"key", "feature", "label", "valid_from", "source_id", "from_source_id", "kind", "name"}
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SOURCE_ID = re.compile(r"^[a-z0-9_]+$")
 
@@ -77,7 +79,7 @@ def layers_dir(data_dir=None) -> Path:
 # ------------------------------------------------------------------------------------------ validation
 def _read_features(path: Path) -> tuple[list[dict] | None, list[Problem]]:
     """Size check, then one json parse. Returns the features or the problems of the whole file."""
-    file = str(path)
+    file = _label(path)
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -111,7 +113,7 @@ def _check(path: Path, fields: tuple[str, ...], known_sources: set[str] | None =
     import shapely
     from shapely.geometry import shape
 
-    file = str(path)
+    file = _label(path)
     features, problems = _read_features(path)
     if features is None:
         return problems, None, None
@@ -128,16 +130,17 @@ def _check(path: Path, fields: tuple[str, ...], known_sources: set[str] | None =
         row = {}
         for name in fields:
             value = props.get(name)
-            if value is None or not isinstance(value, str):
-                if name == "valid_from":
-                    problems.append(Problem(file, w, "undated feature: valid_from is missing"))
-                elif name == "valid_to":
-                    problems.append(Problem(file, w, "valid_to is missing (use \"\" for still valid)"))
-                elif value is not None:
+            if not isinstance(value, str):
+                if value is not None:
                     problems.append(Problem(file, w, f"property {name!r} must be a string, found {value!r}"))
-                elif name not in ("iso3", "to_source_id", "note"):
+                elif name == "valid_from":
+                    problems.append(Problem(file, w, "undated feature: valid_from is missing"))
+                elif name not in _OPTIONAL:
                     problems.append(Problem(file, w, f"property {name!r} is missing"))
                 value = ""
+            elif not value and name in _NON_EMPTY:
+                problems.append(Problem(file, w, "undated feature: valid_from is empty" if name == "valid_from"
+                                        else f"property {name!r} is empty"))
             row[name] = value
         rows.append(row)
         geom = feat.get("geometry")
@@ -162,8 +165,6 @@ def _check(path: Path, fields: tuple[str, ...], known_sources: set[str] | None =
             d0 = _parse_date(start) if start else None
             if start and d0 is None:
                 problems.append(Problem(file, w, f"valid_from {start!r} is not a date YYYY-MM-DD"))
-            elif not start and "valid_from" in props and isinstance(props["valid_from"], str):
-                problems.append(Problem(file, w, "undated feature: valid_from is empty"))
             if end:
                 d1 = _parse_date(end)
                 if d1 is None:
@@ -172,10 +173,6 @@ def _check(path: Path, fields: tuple[str, ...], known_sources: set[str] | None =
                     problems.append(Problem(file, w, f"valid_to {end} is not after valid_from {start}"))
                 if not row["to_source_id"]:
                     problems.append(Problem(file, w, "valid_to has no to_source_id"))
-            if not row["from_source_id"] and start:
-                problems.append(Problem(file, w, "valid_from has no from_source_id"))
-            if not row["label"]:
-                problems.append(Problem(file, w, "label is empty"))
         else:
             if row["kind"] not in KINDS:
                 problems.append(Problem(file, w, f"unknown kind {row['kind']!r} (expected one of {KINDS})"))
@@ -191,8 +188,6 @@ def _check(path: Path, fields: tuple[str, ...], known_sources: set[str] | None =
                 problems.append(Problem(file, w, f"{name} {sid!r} is not a snake_case source id"))
             elif known_sources is not None and sid not in known_sources:
                 problems.append(Problem(file, w, f"{name} {sid!r} is not in sources.csv"))
-        if not row.get("source_id") and not any(p.where == w and "source_id" in p.message for p in problems):
-            problems.append(Problem(file, w, "source_id is empty"))
 
     # geometry checks, vectorised
     arr = np.array(geoms, dtype=object)
@@ -223,6 +218,11 @@ def _check(path: Path, fields: tuple[str, ...], known_sources: set[str] | None =
         for k in sorted({k for k in keys if k and keys.count(k) > 1}):
             problems.append(Problem(file, "", f"key {k!r} is used by more than one feature"))
     return problems, rows, geoms
+
+
+def _label(path: Path) -> str:
+    """How problems name a layer file: 'layers/front_lines.geojson' (as the tables do: 'data/places.csv')."""
+    return f"{path.parent.name}/{path.name}"
 
 
 def _parse_date(text: str):
@@ -270,8 +270,7 @@ def load_boundaries(data_dir=None):
 
     ``iso3`` is empty for the NKAO. CRS EPSG:4326. Raises DataValidationError if the file is broken.
     """
-    gdf = _frame(layers_dir(data_dir) / BOUNDARIES, BOUNDARY_FIELDS)
-    return gdf
+    return _frame(layers_dir(data_dir) / BOUNDARIES, BOUNDARY_FIELDS)
 
 
 def load_front_lines(as_of=None, data_dir=None):
@@ -315,7 +314,7 @@ REFERENCE_FIGURES = (  # (layer key, measure, published value, tolerance %, refe
     ("line_2020_2023", "length_km", 440.0, 15.0, _TABAKIAN),
     ("corridor_2020_2022", "width_km", 5.0, 10.0, "Trilateral statement of 9/10 Nov 2020, point 6: 5 km wide"),
     ("country_arm", "area_km2", 29743.0, 2.0, "Armenia, commonly cited official area 29,743 km2"),
-    ("country_aze", "area_km2", 86600.0, 2.0, "Azerbaijan, commonly cited official area 86,600 km2 (incl. Nakhchivan)"),
+    ("country_aze", "area_km2", 86600.0, 2.0, "Azerbaijan, commonly cited official area 86,600 km2 (with Nakhchivan)"),
 )
 
 
@@ -406,7 +405,6 @@ def _nkao_polygon(lines):
 
 def _finish(geom, simplify: bool = True):
     """Region clip, 2-D, simplify (topology-preserving), snap to the PRECISION grid, RFC 7946 orientation."""
-    import numpy as np
     import shapely
     from shapely.geometry import box
 

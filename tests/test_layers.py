@@ -139,15 +139,8 @@ def test_agdam_inside_1994_2020_area_outside_2020_2023_area(fronts, places):
 
 
 def test_2020_2023_area_lies_within_the_1994_2020_area(fronts):
-    zone, before = fronts.loc["area_2020_2023"].geometry, fronts.loc["area_1994_2020"].geometry
-    outside = kb.area_km2(pd.Series([zone.difference(before)]).pipe(_gs)).iloc[0]
-    assert outside < 0.01 * kb.area_km2(pd.Series([zone]).pipe(_gs)).iloc[0]
-
-
-def _gs(series):
-    import geopandas as gpd
-
-    return gpd.GeoSeries(series, crs="EPSG:4326")
+    areas = kb.area_km2(fronts.loc[["area_2020_2023"]].difference(fronts.loc["area_1994_2020"].geometry))
+    assert areas.iloc[0] < 0.01 * kb.area_km2(fronts.loc[["area_2020_2023"]]).iloc[0]
 
 
 def test_areas_and_lengths_match_published_figures():
@@ -208,6 +201,10 @@ def _drop_date(doc):
     del doc["features"][3]["properties"]["valid_from"]
 
 
+def _empty_date(doc):
+    doc["features"][5]["properties"]["valid_from"] = ""
+
+
 def _unknown_type(doc):
     doc["features"][4]["properties"]["feature"] = "buffer_zone"
 
@@ -226,17 +223,18 @@ def _web_mercator(doc):
     (_bowtie, "feature 2 (area_2020_2023)", "invalid geometry: Self-intersection"),
     (_add_z, "feature 1 (line_1994_2020)", "Z coordinates"),
     (_drop_date, "feature 3 (line_2020_2023)", "undated feature: valid_from is missing"),
+    (_empty_date, "feature 5 (nkao_azerbaijan_2023)", "undated feature: valid_from is empty"),
     (_unknown_type, "feature 4 (corridor_2020_2022)", "unknown feature type 'buffer_zone'"),
     (_too_precise, "feature 1 (line_1994_2020)", "more than 5 decimals"),
     (_web_mercator, "", "CRS must be EPSG:4326"),
     (_web_mercator, "feature 1 (line_1994_2020)", "outside the region"),
 ])
 def test_broken_front_lines_are_reported_with_file_feature_and_problem(data_copy, change, where, problem):
-    path = _break_front(data_copy, change)
+    _break_front(data_copy, change)
     with pytest.raises(DataValidationError) as info:
         kb.load_front_lines(data_dir=data_copy)
     found = [p for p in info.value.problems if p.where == where and problem in p.message]
-    assert found and found[0].file == str(path), str(info.value)
+    assert found and found[0].file == "layers/front_lines.geojson", str(info.value)
     assert problem in str(info.value) and "front_lines.geojson" in str(info.value)
     assert any(p.where == where and problem in p.message for p in layers.validate_layers(data_copy))
 
@@ -293,3 +291,10 @@ def test_rebuild_from_sources_equals_committed_layers(tmp_path):
     assert max(report["nkao_gaps_closed_deg"]) < 0.0025, "the NKAO gaps to close are ~0.002 deg at most"
     for evidence in report["front_line_evidence"].values():  # Crisis Group's "Front line"s: interstate border
         assert evidence["mean_km_to_ne_armenia_azerbaijan_border"] < 5
+
+
+def test_cli_validate_exit_code(data_copy, capsys):
+    assert layers.main(["validate", "--data", str(data_copy)]) == 0
+    _break_front(data_copy, _unknown_type)
+    assert layers.main(["validate", "--data", str(data_copy)]) == 1
+    assert "unknown feature type 'buffer_zone'" in capsys.readouterr().err
