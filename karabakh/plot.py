@@ -1,0 +1,824 @@
+"""Maps and charts for the notebooks: a base map of the region, the front lines, the claims, the exodus.
+
+Every public function builds (or draws on) a matplotlib figure and returns the :class:`~matplotlib.figure.Figure`;
+nothing is kept between calls. Visual constants come from :mod:`karabakh.style`; data comes from the package's
+loaders (``load_*``): pass a frame to draw something else (the tests do), or nothing to use the shipped data.
+
+Each figure gets a caption (:func:`add_caption`) built from the sources table (publisher, date) and the layers'
+licences, ending with the statement that boundaries shown are not an endorsement; :func:`source_ids` returns the ids
+behind a figure, for ``kb.show_figure(fig, name, ..., source_ids=plot.source_ids(fig))``.
+
+Artists carry a ``gid`` so that tests (and curious readers) can find them: ``"countries"``, ``"nkao"``,
+``"control_area:<key>"``, ``"contact_line:<key>"``, ``"corridor:<key>"``, ``"places"``, ``"north_arrow"``,
+``"scale_bar"``, ``"locator_inset"``, ``"caption"``, ``"article_mark"``, ``"distance:<a>:<b>"``.
+"""
+from __future__ import annotations
+
+import contextlib
+import textwrap
+from typing import Iterable, Sequence
+
+import pandas as pd
+
+from karabakh import style
+
+__all__ = [
+    "base_map", "region_map", "nk_map", "front_lines_small_multiples", "control_area_table",
+    "casualty_claims_chart", "arrivals_chart", "timeline_strip",
+    "add_caption", "add_north_arrow", "add_scale_bar", "add_locator_inset", "add_control_areas",
+    "caption_text", "source_ids", "to_map_crs",
+]
+
+_SOURCES_ATTR = "_karabakh_source_ids"
+
+
+# ================================================================================================ helpers
+@contextlib.contextmanager
+def _styled():
+    import matplotlib
+
+    with matplotlib.rc_context(style.rc()):
+        yield
+
+
+def _new_figure(kind: str, **kwargs):
+    import matplotlib.pyplot as plt
+
+    return plt.figure(figsize=style.FIGSIZE[kind], dpi=style.DPI, layout="constrained", **kwargs)
+
+
+def _remember_sources(fig, ids: Iterable[str]) -> None:
+    known = list(getattr(fig, _SOURCES_ATTR, []))
+    for sid in ids:
+        if isinstance(sid, str) and sid and sid not in known:
+            known.append(sid)
+    setattr(fig, _SOURCES_ATTR, known)
+
+
+def source_ids(fig) -> list[str]:
+    """The ids (sources.id) of every source a figure built here draws on, in first-use order."""
+    return list(getattr(fig, _SOURCES_ATTR, []))
+
+
+def to_map_crs(gdf):
+    """The GeoDataFrame / GeoSeries in the maps' CRS (``style.MAP_CRS``)."""
+    return gdf.to_crs(style.MAP_CRS)
+
+
+def _extent(extent) -> tuple[float, float, float, float]:
+    if isinstance(extent, str):
+        try:
+            return style.EXTENTS[extent]
+        except KeyError:
+            raise ValueError(f"unknown extent {extent!r}; known: {', '.join(style.EXTENTS)}") from None
+    xmin, xmax, ymin, ymax = (float(v) for v in extent)
+    return xmin, xmax, ymin, ymax
+
+
+def _clip(gdf, extent, margin: float = 0.05):
+    """The features of ``gdf`` (any CRS) cut to the extent (MAP_CRS, plus a margin): less to draw, same picture."""
+    from shapely.geometry import box
+
+    xmin, xmax, ymin, ymax = _extent(extent)
+    dx, dy = (xmax - xmin) * margin, (ymax - ymin) * margin
+    frame = to_map_crs(gdf)
+    clipped = frame.clip(box(xmin - dx, ymin - dy, xmax + dx, ymax + dy))
+    return clipped[~clipped.geometry.is_empty].sort_index()
+
+
+def _set_extent(ax, extent) -> None:
+    xmin, xmax, ymin, ymax = _extent(extent)
+    ax.set_xlim(xmin, xmax)
+    ax.set_ylim(ymin, ymax)
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.set_facecolor(style.WATER)
+
+
+def _tag_last_collection(ax, before: int, gid: str) -> None:
+    for coll in ax.collections[before:]:
+        coll.set_gid(gid)
+
+
+def _polys(ax, gdf, gid: str, **kwargs) -> None:
+    """Draw polygons with geopandas and tag the new collection(s)."""
+    if len(gdf) == 0:
+        return
+    n = len(ax.collections)
+    labels = ax.get_xlabel(), ax.get_ylabel()
+    gdf.plot(ax=ax, **kwargs)
+    ax.set_xlabel(labels[0])  # geopandas labels projected axes "Easting [metre]": the maps have no axes
+    ax.set_ylabel(labels[1])
+    _tag_last_collection(ax, n, gid)
+
+
+def _halo(width: float = 2.5):
+    import matplotlib.patheffects as pe
+
+    return [pe.withStroke(linewidth=width, foreground="white")]
+
+
+def _date(value) -> str:
+    """An ISO date (YYYY-MM-DD) or '' for a missing one."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    return pd.Timestamp(value).strftime("%Y-%m-%d")
+
+
+def _day(value) -> str:
+    """'20 Sept 2023' (the notebooks' style for dates in prose)."""
+    ts = pd.Timestamp(value)
+    month = ts.strftime("%b")
+    month = {"Sep": "Sept"}.get(month, month)
+    return f"{ts.day} {month} {ts.year}"
+
+
+# ================================================================================================ captions
+def _layer_licences() -> dict[str, tuple[str, str]]:
+    """source_id -> (licence, attribution) from the layers' manifest (empty when there is none)."""
+    from karabakh import layers
+
+    loader = getattr(layers, "load_manifest", None)
+    if loader is not None:
+        frame = loader()
+    else:
+        path = layers.layers_dir() / layers.MANIFEST
+        if not path.is_file():
+            return {}
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    out: dict[str, tuple[str, str]] = {}
+    for row in frame.itertuples(index=False):
+        sid = getattr(row, "source_id", "")
+        if sid and sid not in out:
+            out[sid] = (getattr(row, "licence", ""), getattr(row, "attribution", ""))
+    return out
+
+
+def _package_licence() -> str:
+    from karabakh import tables
+
+    licences = tables.schema().get("licenses") or []
+    return licences[0].get("name", "") if licences else ""
+
+
+def caption_text(ids: Sequence[str], *, is_map: bool = True, sources: pd.DataFrame | None = None,
+                 note: str = "") -> str:
+    """'Sources: publisher (date), licence; ...' for the source ids, then the compilation's licence and,
+    on maps, the statement that boundaries shown are not an endorsement."""
+    import karabakh as kb
+
+    ids = [s for s in dict.fromkeys(ids) if s]
+    if sources is None:
+        sources = kb.load_sources()
+    by_id = sources.set_index("id")
+    licences = _layer_licences() if is_map else {}
+    parts = []
+    for sid in ids:
+        if sid in by_id.index:
+            row = by_id.loc[sid]
+            text = str(row["publisher"])
+            date = _date(row.get("published"))
+            text += f" ({date})" if date else " (undated)"
+        else:
+            text = sid
+        licence = licences.get(sid, ("", ""))[0]
+        if licence:
+            text += f", {licence}"
+        parts.append(text)
+    lines = ["Sources: " + "; ".join(parts) + "."]
+    compiled = _package_licence()
+    tail = f"Compilation: karabakh contributors, {compiled}." if compiled else "Compilation: karabakh contributors."
+    if note:
+        tail = note.rstrip(".") + ". " + tail
+    if is_map:
+        tail += " " + style.NOT_AN_ENDORSEMENT
+    lines.append(tail)
+    return "\n".join(lines)
+
+
+def add_caption(fig, source_ids: Sequence[str] = (), *, is_map: bool = True, note: str = "",
+                sources: pd.DataFrame | None = None):
+    """Write the source caption under the figure (gid ``"caption"``) and remember the ids. Returns the figure.
+
+    ``source_ids`` are added to the ids the figure already draws on; the caption lists all of them.
+    """
+    _remember_sources(fig, source_ids)
+    text = caption_text(getattr(fig, _SOURCES_ATTR, []), is_map=is_map, sources=sources, note=note)
+    width_chars = int(fig.get_figwidth() * 72 / (style.CAPTION_SIZE * 0.55))
+    wrapped = "\n".join(textwrap.fill(line, width=width_chars) for line in text.splitlines())
+    for old in [t for t in fig.texts if t.get_gid() == "caption"]:
+        old.remove()
+    # The caption sits in a band kept free at the bottom of the figure (the layout engine's rect).
+    n_lines = wrapped.count("\n") + 1
+    height_in = n_lines * style.CAPTION_SIZE * 1.25 / 72 + 0.12
+    band = height_in / fig.get_figheight()
+    fig.text(0.008, 0.04 / fig.get_figheight(), wrapped, ha="left", va="bottom", fontsize=style.CAPTION_SIZE,
+             color=style.MUTED_TEXT, gid="caption", linespacing=1.25)
+    # a figure legend (see _figure_legend) goes just above the caption
+    for leg in fig.legends:
+        if getattr(leg, "_kb_bottom", False):
+            leg.set_bbox_to_anchor((0.5, band), transform=fig.transFigure)
+            height = leg.get_window_extent(fig.canvas.get_renderer()).height / fig.dpi
+            band += (height + 0.05) / fig.get_figheight()
+    engine = fig.get_layout_engine()
+    if engine is not None and hasattr(engine, "set") and "rect" in engine.get():
+        engine.set(rect=(0, band, 1, 1 - band))
+    else:
+        fig.subplots_adjust(bottom=max(fig.subplotpars.bottom, band + 0.08))
+    return fig
+
+
+# ================================================================================================ map parts
+def add_north_arrow(ax, *, xy: tuple[float, float] = style.NORTH_ARROW_XY):
+    """A north arrow (gid ``"north_arrow"``) pointing to true north at the centre of the map.
+
+    In UTM zone 38N grid north and true north differ by the meridian convergence (up to ~3 degrees at Baku);
+    the arrow is turned by the convergence at the centre of the axes. Returns the figure.
+    """
+    import math
+
+    from pyproj import CRS, Transformer
+
+    xmin, xmax = ax.get_xlim()
+    ymin, ymax = ax.get_ylim()
+    lon, lat = Transformer.from_crs(style.MAP_CRS, "EPSG:4326", always_xy=True).transform(
+        (xmin + xmax) / 2, (ymin + ymax) / 2)
+    from pyproj import Proj
+
+    gamma = Proj(CRS(style.MAP_CRS)).get_factors(lon, lat).meridian_convergence  # degrees, grid north -> true north
+    length = style.NORTH_ARROW_LENGTH
+    # true north lies gamma degrees west of grid north east of the central meridian (gamma > 0)
+    dx, dy = -length * math.sin(math.radians(gamma)), length * math.cos(math.radians(gamma))
+    tip = xy
+    tail = (xy[0] - dx, xy[1] - dy)
+    ann = ax.annotate(
+        "N", xy=tip, xytext=tail, xycoords="axes fraction", textcoords="axes fraction", ha="center", va="top",
+        fontsize=style.FONT_SIZE, fontweight="bold", color=style.TEXT,
+        arrowprops={"arrowstyle": "-|>", "color": style.TEXT, "linewidth": 1.4, "shrinkA": 0, "shrinkB": 0},
+        path_effects=_halo(), zorder=10,
+    )
+    ann.set_gid("north_arrow")
+    return ax.figure
+
+
+def add_scale_bar(ax, **kwargs):
+    """A scale bar from matplotlib-scalebar (gid ``"scale_bar"``): the maps are in metres, so dx = 1 m."""
+    from matplotlib_scalebar.scalebar import ScaleBar
+
+    options = {**style.SCALE_BAR, **kwargs}
+    bar = ScaleBar(1, "m", **options)
+    bar.set_gid("scale_bar")
+    bar.set_zorder(10)
+    ax.add_artist(bar)
+    return ax.figure
+
+
+def add_locator_inset(ax, extent="region", *, boundaries=None, bounds=style.LOCATOR_BOUNDS):
+    """A small map of the whole South Caucasus (every country in the boundaries layer) with the main map's
+    extent outlined; ticks in degrees of longitude and latitude (gid ``"locator_inset"``). Returns the figure."""
+    import karabakh as kb
+    from matplotlib.patches import Rectangle
+    from pyproj import Transformer
+
+    if boundaries is None:
+        boundaries = kb.load_boundaries()
+    inset = ax.inset_axes(bounds)
+    inset.set_gid("locator_inset")
+    countries = to_map_crs(boundaries[boundaries["kind"] == "country"]).sort_values("iso3")
+    colours = [style.COUNTRY_FILL.get(i, style.LAND) for i in countries["iso3"]]
+    _polys(inset, countries, "locator_countries", color=colours, edgecolor=style.BORDER, linewidth=0.3)
+    _set_extent(inset, style.LOCATOR_EXTENT)
+    for iso3, geom in zip(countries["iso3"], countries.geometry):
+        if iso3 in style.COUNTRY_FILL:
+            p = geom.representative_point()
+            inset.text(p.x, p.y, iso3, fontsize=5.5, ha="center", va="center", color=style.TEXT)
+    xmin, xmax, ymin, ymax = _extent(extent)
+    inset.add_patch(Rectangle((xmin, ymin), xmax - xmin, ymax - ymin, gid="locator_box", **style.LOCATOR_BOX))
+    # degree labels along two edges, so the inset says where on Earth this is
+    lx0, lx1, ly0, ly1 = style.LOCATOR_EXTENT
+    to_map = Transformer.from_crs("EPSG:4326", style.MAP_CRS, always_xy=True)
+    for lon in (44, 48):
+        x, _ = to_map.transform(lon, 40.0)
+        inset.text(x, ly0, f"{lon}\N{DEGREE SIGN}E", fontsize=5, ha="center", va="bottom", color=style.MUTED_TEXT)
+    for lat in (38, 42):
+        _, y = to_map.transform(46.0, lat)
+        inset.text(lx1, y, f"{lat}\N{DEGREE SIGN}N", fontsize=5, ha="right", va="center", color=style.MUTED_TEXT)
+    inset.text(lx0 + 0.03 * (lx1 - lx0), ly1 - 0.04 * (ly1 - ly0), "South Caucasus", fontsize=6, ha="left",
+               va="top", color=style.TEXT, fontweight="bold")
+    for spine in inset.spines.values():
+        spine.set_edgecolor(style.BORDER)
+    return ax.figure
+
+
+def add_control_areas(ax, front_lines, *, extent="nk", features=("control_area", "corridor", "contact_line"),
+                      labels: bool = False):
+    """Draw control areas (colour + hatch), corridors and lines of contact; returns legend handles."""
+    from matplotlib.colors import to_rgba
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    frame = _clip(front_lines, extent).sort_values(["feature", "valid_from", "key"], kind="stable")
+    handles = []
+    keys = tuple(frame.loc[frame["feature"] == "control_area", "key"])
+    for ftype in ("control_area", "corridor", "contact_line"):
+        if ftype not in features:
+            continue
+        for row in frame[frame["feature"] == ftype].itertuples():
+            one = frame.loc[[row.Index]]
+            if ftype == "contact_line":
+                _polys(ax, one, f"contact_line:{row.key}", **style.CONTACT_LINE, zorder=4)
+                handles.append(Line2D([], [], label=row.label, **style.CONTACT_LINE))
+                continue
+            st = style.control_area_style(row.key, keys) if ftype == "control_area" else dict(style.CORRIDOR)
+            face = to_rgba(st["facecolor"], st["alpha"])
+            edge = st.get("edgecolor", st["facecolor"])
+            n = len(ax.collections)
+            _polys(ax, one, f"{ftype}:{row.key}", facecolor=face, edgecolor=edge, linewidth=0.8, hatch=st["hatch"],
+                   zorder=3 if ftype == "control_area" else 3.5)
+            for coll in ax.collections[n:]:
+                coll.set_hatchcolor(style.HATCH_COLOR)
+                coll.set_hatch_linewidth(style.HATCH_LINEWIDTH)
+            patch = Patch(facecolor=face, edgecolor=edge, hatch=st["hatch"], label=row.label)
+            patch.set_hatchcolor(style.HATCH_COLOR)
+            handles.append(patch)
+    return handles
+
+
+def _place_rows(places, ids: Sequence[str]):
+    present = [i for i in ids if i in set(places["id"])]
+    return places.set_index("id").loc[present].reset_index()
+
+
+def _draw_places(ax, places, ids: Sequence[str]) -> list[str]:
+    """Points and labels (places.label: both names where contested). Returns the source ids used."""
+    rows = _place_rows(places, ids)
+    if rows.empty:
+        return []
+    pts = to_map_crs(rows)
+    for row, geom in zip(rows.itertuples(), pts.geometry):
+        marker = style.CAPITAL_MARKER if row.kind == "capital" else style.PLACE_MARKER
+        (line,) = ax.plot([geom.x], [geom.y], linestyle="none", zorder=6, **marker)
+        line.set_gid(f"place:{row.id}")
+        dx, dy, ha, va = style.LABEL_OFFSET.get(row.id, style.DEFAULT_LABEL_OFFSET)
+        ax.annotate(row.label, (geom.x, geom.y), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
+                    fontsize=style.LABEL_SIZE, color=style.TEXT, path_effects=_halo(), zorder=7,
+                    gid=f"place_label:{row.id}", annotation_clip=True)
+    return sorted(set(rows["source_id"].dropna()))
+
+
+def base_map(ax=None, extent="region", *, boundaries=None, places=None, place_ids: Sequence[str] | None = None,
+             country_labels: bool = True, locator: bool = True, scale_bar: bool = True, north_arrow: bool = True,
+             caption: bool = True, title: str | None = None):
+    """The base map: countries (grey fills, names), the former NKAO outline, labelled places, a scale bar, a north
+    arrow, a locator inset and the source caption, in ``style.MAP_CRS`` at a fixed extent.
+
+    ``extent`` is ``"region"`` (the South Caucasus, Yerevan to Baku), ``"nk"`` (Nagorno-Karabakh and around) or
+    ``(xmin, xmax, ymin, ymax)`` in metres. ``place_ids`` default to ``style.PLACES[extent]``. Pass ``ax`` to draw
+    into an existing axes (then no caption is added: call :func:`add_caption` on the figure). Returns the figure.
+    """
+    import karabakh as kb
+
+    key = extent if isinstance(extent, str) else "region"
+    with _styled():
+        if ax is None:
+            fig = _new_figure("map" if key == "region" else "nk_map")
+            ax = fig.add_subplot()
+        else:
+            fig = ax.figure
+            caption = False
+        if boundaries is None:
+            boundaries = kb.load_boundaries()
+        if places is None:
+            places = kb.load_places()
+        ids = list(style.PLACES.get(key, ()) if place_ids is None else place_ids)
+
+        countries = _clip(boundaries[boundaries["kind"] == "country"], extent).sort_values("iso3")
+        colours = [style.COUNTRY_FILL.get(i, style.LAND) for i in countries["iso3"]]
+        _polys(ax, countries, "countries", color=colours, edgecolor=style.BORDER, linewidth=style.BORDER_WIDTH,
+               zorder=1)
+        nkao = _clip(boundaries[boundaries["kind"] == "nkao"], extent)
+        _polys(ax, nkao, "nkao", zorder=5, **style.NKAO_OUTLINE)
+        _set_extent(ax, extent)
+        if country_labels:
+            _country_labels(ax, key)
+        used = list(dict.fromkeys(boundaries["source_id"]))
+        used += _draw_places(ax, places, ids)
+        _remember_sources(fig, used)
+        if scale_bar:
+            add_scale_bar(ax)
+        if north_arrow:
+            add_north_arrow(ax)
+        if locator:
+            add_locator_inset(ax, extent, boundaries=boundaries)
+        if title:
+            ax.set_title(title, loc="left")
+        if caption:
+            add_caption(fig)
+    return fig
+
+
+def _country_labels(ax, key: str) -> None:
+    from pyproj import Transformer
+
+    to_map = Transformer.from_crs("EPSG:4326", style.MAP_CRS, always_xy=True)
+    for name, (lon, lat) in sorted(style.COUNTRY_LABELS.get(key, {}).items()):
+        x, y = to_map.transform(lon, lat)
+        ax.text(x, y, name.upper(), ha="center", va="center", fontsize=style.FONT_SIZE, color=style.MUTED_TEXT,
+                fontweight="bold", alpha=0.9, gid=f"country_label:{name}", zorder=2)
+    for name, (lon, lat) in sorted(style.SEA_LABELS.get(key, {}).items()):
+        x, y = to_map.transform(lon, lat)
+        ax.text(x, y, name, ha="center", va="center", fontsize=style.LABEL_SIZE, color=style.OKABE_ITO["blue"],
+                fontstyle="italic", gid=f"sea_label:{name}", zorder=2)
+
+
+def _figure_legend(fig, handles, *, ncols: int = 2, fontsize: float = style.LABEL_SIZE):
+    """A legend for the whole figure, centred under the axes; :func:`add_caption` places it above the caption."""
+    leg = fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.0), ncols=ncols,
+                     fontsize=fontsize, frameon=False)
+    leg.set_in_layout(False)
+    leg._kb_bottom = True
+    leg.set_gid("legend")
+    return leg
+
+
+def _legend(ax, handles, **kwargs):
+    if not handles:
+        return None
+    leg = ax.legend(handles=handles, fontsize=style.LABEL_SIZE, framealpha=0.9, **kwargs)
+    leg.set_gid("legend")
+    return leg
+
+
+def _nkao_handle():
+    from matplotlib.lines import Line2D
+
+    return Line2D([], [], color=style.NKAO_OUTLINE["edgecolor"], linestyle=style.NKAO_OUTLINE["linestyle"],
+                  linewidth=style.NKAO_OUTLINE["linewidth"], label="Former NKAO (boundary of 1991)")
+
+
+# ================================================================================================ maps
+def _geodesic_line(a, b, n: int = 32):
+    from pyproj import Geod
+    from shapely.geometry import LineString
+
+    (lon1, lat1), (lon2, lat2) = (a.x, a.y), (b.x, b.y)
+    mid = Geod(ellps="WGS84").npts(lon1, lat1, lon2, lat2, n)
+    return LineString([(lon1, lat1), *mid, (lon2, lat2)])
+
+
+def distance_table(pairs: Sequence[tuple[str, str]], places=None) -> pd.DataFrame:
+    """Geodesic distances (kb.distance_km, WGS 84) between pairs of places.id: columns from, to, distance_km."""
+    import karabakh as kb
+
+    if places is None:
+        places = kb.load_places()
+    by_id = places.set_index("id")
+    rows = []
+    for a, b in pairs:
+        rows.append({"from": by_id.loc[a, "label"], "to": by_id.loc[b, "label"],
+                     "distance_km": kb.distance_km(by_id.loc[a, "geometry"], by_id.loc[b, "geometry"])})
+    return pd.DataFrame(rows, columns=["from", "to", "distance_km"])
+
+
+def region_map(*, distances: Sequence[tuple[str, str]] = (), corridor: bool = True, boundaries=None, places=None,
+               front_lines=None):
+    """The region: countries, the former NKAO, the places of the story, the Lachin corridor (as dated in the
+    front-line layer) and, for each pair of places.id in ``distances``, the geodesic between them labelled with
+    its length in km (computed by ``kb.distance_km``). Returns the figure."""
+    import geopandas as gpd
+    import karabakh as kb
+
+    if places is None:
+        places = kb.load_places()
+    if boundaries is None:
+        boundaries = kb.load_boundaries()
+    fig = base_map(extent="region", boundaries=boundaries, places=places, caption=False)
+    ax = fig.axes[0]
+    handles = [_nkao_handle()]
+    with _styled():
+        if corridor:
+            if front_lines is None:
+                front_lines = kb.load_front_lines()
+            corridors = front_lines[front_lines["feature"] == "corridor"]
+            handles += add_control_areas(ax, corridors, extent="region", features=("corridor",))
+            _remember_sources(fig, corridors["source_id"])
+        by_id = places.set_index("id")
+        for a, b in distances:
+            line = gpd.GeoSeries([_geodesic_line(by_id.loc[a, "geometry"], by_id.loc[b, "geometry"])],
+                                 crs="EPSG:4326")
+            km = kb.distance_km(by_id.loc[a, "geometry"], by_id.loc[b, "geometry"])
+            n = len(ax.collections)
+            to_map_crs(line).plot(ax=ax, color=style.OKABE_ITO["blue"], linewidth=1.1, linestyle=(0, (2, 1.5)),
+                                  zorder=4.5)
+            _tag_last_collection(ax, n, f"distance:{a}:{b}")
+            mid = to_map_crs(line).iloc[0].interpolate(0.5, normalized=True)
+            ax.text(mid.x, mid.y, f"{km:.0f} km", fontsize=style.LABEL_SIZE, color=style.OKABE_ITO["blue"],
+                    ha="center", va="center", path_effects=_halo(3), zorder=8, gid=f"distance_label:{a}:{b}")
+        if distances:
+            from matplotlib.lines import Line2D
+
+            handles.append(Line2D([], [], color=style.OKABE_ITO["blue"], linewidth=1.1, linestyle=(0, (2, 1.5)),
+                                  label="Geodesic distance (WGS 84)"))
+        _legend(ax, handles, loc="lower left")
+        add_caption(fig)
+    return fig
+
+
+def nk_map(as_of=None, *, boundaries=None, places=None, front_lines=None, title: str | None = None):
+    """Nagorno-Karabakh and around at the ``"nk"`` extent, with the front-line features valid on ``as_of``
+    (all of them when None). Returns the figure."""
+    import karabakh as kb
+
+    if front_lines is None:
+        front_lines = kb.load_front_lines(as_of=as_of)
+    elif as_of is not None:
+        day = pd.Timestamp(as_of)
+        front_lines = front_lines[(front_lines["valid_from"] <= day)
+                                  & (front_lines["valid_to"].isna() | (day < front_lines["valid_to"]))]
+    fig = base_map(extent="nk", boundaries=boundaries, places=places, caption=False, title=title)
+    ax = fig.axes[0]
+    with _styled():
+        handles = add_control_areas(ax, front_lines, extent="nk")
+        _remember_sources(fig, front_lines["source_id"])
+        _legend(ax, [_nkao_handle(), *handles], loc="lower left")
+        add_caption(fig)
+    return fig
+
+
+def _in_period(front_lines, start, end):
+    s = pd.Timestamp(start)
+    keep = front_lines["valid_to"].isna() | (front_lines["valid_to"] > s)
+    if end is not None:
+        keep &= front_lines["valid_from"] < pd.Timestamp(end)
+    return front_lines[keep]
+
+
+def front_lines_small_multiples(periods=style.PERIODS, *, boundaries=None, places=None, front_lines=None,
+                                place_ids: Sequence[str] = ("stepanakert", "lachin", "goris")):
+    """One map per period (``style.PERIODS``: 1994-2020, 10 Nov 2020 - 19 Sept 2023, from 20 Sept 2023) at the
+    ``"nk"`` extent, each with the control areas, lines of contact and corridors valid during that period, one
+    shared legend and the caption. Returns the figure."""
+    import karabakh as kb
+
+    if boundaries is None:
+        boundaries = kb.load_boundaries()
+    if places is None:
+        places = kb.load_places()
+    if front_lines is None:
+        front_lines = kb.load_front_lines()
+    with _styled():
+        fig = _new_figure("small_multiples")
+        axes = fig.subplots(1, len(periods))
+        handles: dict[str, object] = {"nkao": _nkao_handle()}
+        for i, (ax, (title, start, end)) in enumerate(zip(axes, periods)):
+            base_map(ax, "nk", boundaries=boundaries, places=places, place_ids=place_ids, country_labels=False,
+                     locator=(i == 0), north_arrow=(i == len(periods) - 1), scale_bar=(i == len(periods) - 1))
+            ax.set_title(title, loc="left", fontsize=style.FONT_SIZE + 1)
+            shown = _in_period(front_lines, start, end)
+            for h in add_control_areas(ax, shown, extent="nk"):
+                handles.setdefault(h.get_label(), h)
+            _remember_sources(fig, shown["source_id"])
+        _figure_legend(fig, list(handles.values()), ncols=2)
+        add_caption(fig)
+    return fig
+
+
+def control_area_table(front_lines=None, boundaries=None) -> pd.DataFrame:
+    """Each control area: label, valid_from, valid_to, area_km2 (equal-area, ``kb.area_km2``) and
+    pct_of_nkao (area / area of the former NKAO x 100), sorted by valid_from."""
+    import karabakh as kb
+
+    if front_lines is None:
+        front_lines = kb.load_front_lines()
+    if boundaries is None:
+        boundaries = kb.load_boundaries()
+    areas = front_lines[front_lines["feature"] == "control_area"].sort_values(["valid_from", "key"])
+    nkao_km2 = float(kb.area_km2(boundaries[boundaries["kind"] == "nkao"]).sum())
+    out = pd.DataFrame({
+        "key": areas["key"].to_numpy(),
+        "label": areas["label"].to_numpy(),
+        "valid_from": areas["valid_from"].dt.strftime("%Y-%m-%d").to_numpy(),
+        "valid_to": areas["valid_to"].dt.strftime("%Y-%m-%d").fillna("").to_numpy(),
+        "area_km2": kb.area_km2(areas).to_numpy(),
+    })
+    out["pct_of_nkao"] = out["area_km2"] / nkao_km2 * 100.0
+    return out
+
+
+# ================================================================================================ charts
+_QUALIFIER_TEXT = {"exact": "", "at_least": "\u2265", "more_than": ">", "approx": "~", "unspecified": "?"}
+
+
+def _value_text(value, qualifier) -> str:
+    return f"{_QUALIFIER_TEXT.get(str(qualifier), '')}{int(value):,}"
+
+
+def _colours(keys: Iterable[str]) -> dict[str, str]:
+    ordered = list(dict.fromkeys(keys))
+    return {k: style.CYCLE[i % len(style.CYCLE)] for i, k in enumerate(ordered)}
+
+
+def _date_axis(ax, *, fmt: str = "%d %b") -> None:
+    import matplotlib.dates as mdates
+
+    ax.xaxis.set_major_formatter(mdates.DateFormatter(fmt))
+    ax.grid(axis="y", color="#DDDDDD", linewidth=0.6)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+
+def _article_mark(ax, *, label: bool = True) -> None:
+    day = pd.Timestamp(style.ARTICLE_DATE)
+    line = ax.axvline(day, zorder=1, **style.ARTICLE_MARK)
+    line.set_gid("article_mark")
+    if label:
+        ax.annotate(f"Seed article\n({_day(day)})", (day, 1.0), xycoords=("data", "axes fraction"),
+                    xytext=(3, -2), textcoords="offset points", ha="left", va="top", fontsize=7,
+                    color=style.TEXT)
+
+
+_SIDE = {"ethnic_armenian": "ethnic Armenians", "azerbaijani": "Azerbaijani side",
+         "russian_peacekeepers": "Russian peacekeepers"}
+_CATEGORY = {"killed": "Killed", "wounded": "Wounded", "missing": "Missing",
+             "remains_transferred": "Remains transferred"}
+
+
+def casualty_claims_chart(casualties=None, *, incident: str = "offensive", article_figures=None,
+                          panels: Sequence[tuple[str, str]] | None = None):
+    """Casualty claims by report date, one line per claimant (and subgroup), one panel per (side, category).
+
+    Only claims about ``incident`` with a number are drawn; claims are never summed. Markers say how the claimant
+    qualified the number (circle exact, triangle at least / more than, diamond approximately) and every point is
+    labelled with its value. The seed article's date is marked, and the article's own figures are ringed.
+    Returns the figure.
+    """
+    import karabakh as kb
+    from matplotlib.lines import Line2D
+
+    if casualties is None:
+        casualties = kb.load_casualties()
+    if article_figures is None:
+        article_figures = kb.load_article_figures()
+    data = casualties[(casualties["incident"] == incident) & casualties["value"].notna()].copy()
+    for col in ("side", "category", "subgroup", "value_qualifier"):
+        data[col] = data[col].astype(str)
+    if panels is None:
+        order = [(s, c) for s in _SIDE for c in _CATEGORY]
+        present = set(zip(data["side"], data["category"]))
+        panels = [p for p in order if p in present]
+    data = data.sort_values(["reported_on", "id"])
+    data["series"] = data["claimant"].astype(str) + data["subgroup"].map(
+        lambda s: "" if s == "unspecified" else f" ({s})")
+    colours = _colours(sorted(data["series"]))
+    ringed = set(article_figures.loc[article_figures["table"].astype(str) == "casualties", "row_id"].dropna())
+
+    with _styled():
+        fig = _new_figure("chart")
+        ncols = min(len(panels), 2) or 1
+        nrows = -(-len(panels) // ncols) or 1
+        fig.set_figheight(2.6 * nrows + 1.2)
+        axes = fig.subplots(nrows, ncols, squeeze=False, sharex=True)
+        for ax in axes.ravel()[len(panels):]:
+            ax.set_visible(False)
+        for ax, (side, category) in zip(axes.ravel(), panels):
+            sub = data[(data["side"] == side) & (data["category"] == category)]
+            for series, rows in sub.groupby("series", sort=True):
+                c = colours[series]
+                line = ax.plot(rows["reported_on"], rows["value"].astype(float), color=c, linewidth=1.0,
+                               zorder=3, label=series)[0]
+                line.set_gid(f"series:{series}")
+                for r in rows.itertuples():
+                    ax.plot([r.reported_on], [float(r.value)], linestyle="none", color=c, markersize=6,
+                            marker=style.QUALIFIER_MARKER.get(r.value_qualifier, "o"), markeredgecolor="white",
+                            markeredgewidth=0.5, zorder=4, gid=f"claim:{r.id}")
+                    ax.annotate(_value_text(r.value, r.value_qualifier), (r.reported_on, float(r.value)),
+                                xytext=(4, 3), textcoords="offset points", fontsize=6.5, color=c, zorder=5)
+                    if r.id in ringed:
+                        ax.plot([r.reported_on], [float(r.value)], linestyle="none", marker="o", markersize=12,
+                                markerfacecolor="none", markeredgecolor=style.TEXT, markeredgewidth=1.0, zorder=5,
+                                gid=f"article_figure:{r.id}")
+            ax.set_title(f"{_CATEGORY[category]}: {_SIDE[side]}", loc="left", fontsize=style.FONT_SIZE)
+            ax.set_ylim(bottom=0, top=max(1.0, float(sub["value"].max()) * 1.25) if len(sub) else 1.0)
+            _date_axis(ax)
+            _article_mark(ax)
+            ax.yaxis.set_major_formatter(_thousands())
+        handles = [Line2D([], [], color=colours[s], marker="o", linewidth=1.0, label=s) for s in colours]
+        handles += [Line2D([], [], linestyle="none", marker=m, color=style.MUTED_TEXT, label=lab)
+                    for m, lab in (("o", "exact"), ("^", "at least / more than"), ("D", "approximately"))]
+        handles.append(Line2D([], [], linestyle="none", marker="o", markersize=10, markerfacecolor="none",
+                              markeredgecolor=style.TEXT, label="figure in the seed article"))
+        _figure_legend(fig, handles, ncols=2, fontsize=7)
+        fig.supylabel("People (as claimed)", fontsize=style.FONT_SIZE)
+        _remember_sources(fig, data["source_id"])
+        add_caption(fig, is_map=False, note="Each point is one claim as published; claims are not summed")
+    return fig
+
+
+def _thousands():
+    from matplotlib.ticker import FuncFormatter
+
+    return FuncFormatter(lambda v, _pos: f"{v:,.0f}")
+
+
+def arrivals_chart(displacement=None):
+    """Cumulative arrivals in Armenia as reported over time: one line per claimant and measure, each point
+    labelled where it is the claimant's last. The offensive and the article's date are marked. Returns the figure."""
+    import karabakh as kb
+    from matplotlib.lines import Line2D
+
+    if displacement is None:
+        displacement = kb.load_displacement()
+    data = displacement.copy()
+    data["when"] = data["date"] + pd.to_timedelta(
+        data["time_local"].fillna("12:00").astype(str).str.slice(0, 2).astype(int), unit="h")
+    data["measure"] = data["measure"].astype(str)
+    data["series"] = data["claimant"].astype(str) + " (" + data["measure"].str.replace("_", " ") + ")"
+    data = data.sort_values(["when", "id"])
+    colours = _colours(sorted(data["series"]))
+    with _styled():
+        fig = _new_figure("chart")
+        ax = fig.add_subplot()
+        for series, rows in data.groupby("series", sort=True):
+            c = colours[series]
+            ax.plot(rows["when"], rows["cumulative_arrivals"].astype(float), color=c, linewidth=1.2, label=series,
+                    gid=f"series:{series}", zorder=3)
+            for r in rows.itertuples():
+                ax.plot([r.when], [float(r.cumulative_arrivals)], linestyle="none", color=c, markersize=5,
+                        marker=style.QUALIFIER_MARKER.get(str(r.value_qualifier), "o"), markeredgecolor="white",
+                        markeredgewidth=0.5, zorder=4, gid=f"count:{r.id}")
+            last = rows.iloc[-1]
+            ax.annotate(_value_text(last["cumulative_arrivals"], last["value_qualifier"]),
+                        (last["when"], float(last["cumulative_arrivals"])), xytext=(4, 0),
+                        textcoords="offset points", va="center", fontsize=7, color=c, path_effects=_halo(2))
+        _date_axis(ax)
+        _article_mark(ax)
+        ax.set_ylim(bottom=0)
+        ax.yaxis.set_major_formatter(_thousands())
+        ax.set_ylabel("People arrived in Armenia (cumulative, as reported)")
+        handles = [Line2D([], [], color=colours[s], marker="o", label=s) for s in colours]
+        leg = ax.legend(handles=handles, loc="lower right", fontsize=7, framealpha=0.9)
+        leg.set_gid("legend")
+        _remember_sources(fig, data["source_id"])
+        add_caption(fig, is_map=False, note="Counts of different claimants are not added together")
+    return fig
+
+
+def timeline_strip(events=None, *, start: str = "2023-09-19", end: str = "2024-01-01", wrap: int = 110):
+    """The events from ``start`` to ``end`` (inclusive): a strip to scale (markers by kind of event, numbered) and,
+    under it, the numbered list of what happened, as the events table words it. Returns the figure."""
+    import karabakh as kb
+    import matplotlib.dates as mdates
+    from matplotlib.lines import Line2D
+
+    if events is None:
+        events = kb.load_events()
+    ev = events[(events["date"] >= pd.Timestamp(start)) & (events["date"] <= pd.Timestamp(end))].copy()
+    ev["kind"] = ev["kind"].astype(str)
+    ev = ev.sort_values(["date", "time_local", "id"], na_position="first").reset_index(drop=True)
+    ev["n"] = range(1, len(ev) + 1)
+    lines = []
+    for r in ev.itertuples():
+        when = _day(r.date) + (f" {r.time_local}" if isinstance(r.time_local, str) and r.time_local else "")
+        text = textwrap.fill(f"{r.n:>2}. {when} \N{EM DASH} {r.event}", width=wrap,
+                             subsequent_indent="     ")
+        lines.append(text)
+    n_text_lines = sum(t.count("\n") + 1 for t in lines)
+    with _styled():
+        fig = _new_figure("timeline")
+        fig.set_figheight(1.9 + 0.155 * n_text_lines)
+        strip_h = 1.5 / fig.get_figheight()
+        gs = fig.add_gridspec(2, 1, height_ratios=[strip_h, 1 - strip_h])
+        ax = fig.add_subplot(gs[0])
+        lst = fig.add_subplot(gs[1])
+        kinds = [k for k in style.EVENT_KIND_COLOR if k in set(ev["kind"])]
+        # stack events of the same day so their markers do not overlap
+        ev["stack"] = ev.groupby("date").cumcount()
+        for r in ev.itertuples():
+            ax.plot([r.date], [r.stack], linestyle="none", marker=style.EVENT_KIND_MARKER[r.kind],
+                    color=style.EVENT_KIND_COLOR[r.kind], markersize=7, markeredgecolor="white",
+                    markeredgewidth=0.5, zorder=3, gid=f"event:{r.id}")
+            ax.annotate(str(r.n), (r.date, r.stack), xytext=(0, 6), textcoords="offset points", ha="center",
+                        va="bottom", fontsize=6.5, color=style.TEXT)
+        ax.set_xlim(pd.Timestamp(start) - pd.Timedelta(days=2), pd.Timestamp(end) + pd.Timedelta(days=2))
+        ax.set_ylim(-0.8, max(1, int(ev["stack"].max()) + 1 if len(ev) else 1) + 0.2)
+        ax.set_yticks([])
+        ax.xaxis.set_major_locator(mdates.MonthLocator())
+        ax.xaxis.set_minor_locator(mdates.WeekdayLocator(byweekday=mdates.MO))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+        for side in ("top", "right", "left"):
+            ax.spines[side].set_visible(False)
+        handles = [Line2D([], [], linestyle="none", marker=style.EVENT_KIND_MARKER[k],
+                          color=style.EVENT_KIND_COLOR[k], label=k) for k in kinds]
+        leg = ax.legend(handles=handles, loc="upper right", ncols=len(kinds) or 1, fontsize=7, frameon=False,
+                        bbox_to_anchor=(1.0, 1.25))
+        leg.set_gid("legend")
+        lst.axis("off")
+        lst.text(0.0, 1.0, "\n".join(lines), ha="left", va="top", fontsize=7, family="DejaVu Sans Mono",
+                 transform=lst.transAxes, gid="event_list")
+        _remember_sources(fig, ev["source_id"])
+        add_caption(fig, is_map=False)
+    return fig
