@@ -216,7 +216,9 @@ def collect_figures(nb, notebook: str) -> list[Figure]:
             elif any(k.startswith("image/") for k in data):
                 raise ReportError(
                     f"{notebook}: cell {index} shows an image without kb.show_figure(fig, name, title=..., alt=...,"
-                    " source_ids=...); every figure needs a name, a title, alt text and its sources"
+                    " source_ids=...); every figure needs a name, a title, alt text and its sources. (A figure"
+                    " made in one cell and shown in a later one is also drawn by the inline backend at the end of"
+                    " the first: make and show it in the same cell.)"
                 )
     return figures
 
@@ -657,10 +659,30 @@ def _human(n: int) -> str:
     return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{n / 1e3:.0f} kB"
 
 
-def _reset(path: Path) -> None:
-    if path.is_dir():
-        shutil.rmtree(path)
-    path.mkdir(parents=True)
+BUILD_MARKER = ".karabakh-build"
+
+
+def _prepare_build(build: Path, notebooks_dir: Path) -> tuple[Path, Path, Path]:
+    """Empty (or create) build/notebooks, build/figures and build/report, refusing to delete anything else."""
+    outs = (build / "notebooks", build / "figures", build / "report")
+    sources = notebooks_dir.resolve()
+    for out in outs:
+        if out.resolve() == sources or out.resolve() in sources.parents:
+            raise ReportError(f"{out} would replace the notebooks in {notebooks_dir}; choose another build folder")
+    marker = build / BUILD_MARKER
+    if not marker.exists() and any(out.is_dir() and any(out.iterdir()) for out in outs):
+        raise ReportError(
+            f"{build} already holds notebooks/, figures/ or report/ that the main job did not write (no {marker});"
+            " choose another build folder or remove them yourself"
+        )
+    build.mkdir(parents=True, exist_ok=True)
+    marker.write_text("Written by `python -m karabakh report`; its notebooks/, figures/ and report/ are replaced"
+                      " on every run.\n", encoding="utf-8")
+    for out in outs:
+        if out.is_dir():
+            shutil.rmtree(out)
+        out.mkdir()
+    return outs
 
 
 def run(
@@ -690,9 +712,11 @@ def run(
     if not sources:
         say(f"report: no notebooks in {notebooks_dir}/")
         return 1
-    executed_dir, figures_dir, report_dir = build / "notebooks", build / "figures", build / "report"
-    for path in (executed_dir, figures_dir, report_dir):
-        _reset(path)
+    try:
+        executed_dir, figures_dir, report_dir = _prepare_build(build, notebooks_dir)
+    except ReportError as exc:
+        say(f"report: {exc}")
+        return 1
 
     notebooks: list[Notebook] = []
     mode = "executing" if execute else "rendering the committed outputs of"

@@ -301,3 +301,26 @@ def test_notebook_title_is_the_first_heading():
     nb = new_notebook(cells=[new_code_cell("# not a heading"), new_markdown_cell("Intro\n\n## Where it happened ##")])
     assert report.notebook_title(nb, "fallback") == "Where it happened"
     assert report.notebook_title(new_notebook(), "fallback") == "fallback"
+
+
+def test_run_refuses_to_delete_what_it_did_not_write(tmp_path, capsys):
+    nbs = tmp_path / "notebooks"
+    nbs.mkdir()
+    executed_figure_notebook(nbs / "01_a.ipynb", "region_map")
+    # a build folder of the notebooks' parent would replace the notebooks themselves
+    assert report.run(nbs, tmp_path, execute=False, docs_dir=None) == 1
+    assert "would replace the notebooks" in capsys.readouterr().out
+    assert (nbs / "01_a.ipynb").is_file()
+    # a folder with a report/ the job did not make
+    other = tmp_path / "other"
+    (other / "report").mkdir(parents=True)
+    (other / "report" / "mine.txt").write_text("keep me")
+    assert report.run(nbs, other, execute=False, docs_dir=None) == 1
+    assert "did not write" in capsys.readouterr().out
+    assert (other / "report" / "mine.txt").is_file()
+    # its own build folder is replaced on every run
+    build = tmp_path / "build"
+    assert report.run(nbs, build, execute=False, docs_dir=None) == 0
+    (build / "report" / "stale.html").write_text("old")
+    assert report.run(nbs, build, execute=False, docs_dir=None) == 0
+    assert not (build / "report" / "stale.html").exists()
