@@ -166,10 +166,11 @@ def _read_and_check(name: str, path: Path) -> tuple[pd.DataFrame, list[Problem]]
     text, problems = _read_text(path, label)
     if text is None:
         return empty, problems
-    header, problems = _check_header(text, [f["name"] for f in fields], label)
-    if problems:
-        return empty, problems
-    raw, problems = _parse(text, header, label)
+    header, found = _check_header(text, [f["name"] for f in fields], label)
+    if found:
+        return empty, problems + found
+    raw, found = _parse(text, header, label)
+    problems += found
     if raw is None:
         return empty, problems
 
@@ -194,6 +195,9 @@ def _read_text(path: Path, label: str) -> tuple[str | None, list[Problem]]:
         return None, [Problem(label, "", f"file is {size / 2**20:.1f} MiB, over the {MAX_TABLE_BYTES // 2**20} MiB "
                                          "limit for a table; refused without reading it")]
     data = path.read_bytes()
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        return None, [Problem(label, f"line {line}", "contains NUL bytes: this is not a text CSV file")]
     problems = []
     if data.startswith(_BOM):
         problems.append(Problem(label, "line 1", "starts with a UTF-8 byte-order mark (BOM); save as UTF-8 without BOM"))
@@ -204,9 +208,6 @@ def _read_text(path: Path, label: str) -> tuple[str | None, list[Problem]]:
         line = data[: exc.start].count(b"\n") + 1
         return None, [Problem(label, f"line {line}", f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); "
                                                   "save the file as UTF-8")]
-    if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        return None, [Problem(label, f"line {line}", "contains NUL bytes: this is not a text CSV file")]
     return text, problems
 
 
@@ -238,30 +239,31 @@ def _check_header(text: str, expected: list[str], label: str) -> tuple[list[str]
 
 
 def _parse(text: str, header: list[str], label: str) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """Split the text into records with the csv module, keeping each record's physical line number."""
+    problems: list[Problem] = []
+    records, lines = [], []
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    last = 0
     try:
-        raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
-                          skip_blank_lines=False, engine="c")
-    except pd.errors.ParserError as exc:
-        match = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
-        if match:
-            want, line, saw = match.groups()
-            return None, [Problem(label, f"line {line}", f"row has {saw} fields, the header has {want} "
-                                                         "(a stray comma or unquoted text?)")]
-        return None, [Problem(label, "", f"cannot be parsed as CSV: {exc}")]
-    problems = []
-    n_lines = text.rstrip("\n").count("\n")  # physical data lines after the header
-    if n_lines != len(raw):
-        bad = [c for c in raw.columns if raw[c].str.contains("\n", regex=False).any()]
-        problems.append(Problem(label, "", "a field contains a line break" + (f" (column {', '.join(bad)})" if bad else "")
-                                + "; keep each row on one line so that line numbers stay true"))
-    raw.index = pd.RangeIndex(2, len(raw) + 2, name="line")  # header is line 1
-    short = raw.isna().any(axis=1)
-    for line in raw.index[short]:
-        problems.append(Problem(label, f"line {line}", "row has fewer fields than the header"))
-    blank = (raw == "").all(axis=1) & ~short
-    for line in raw.index[blank]:
-        problems.append(Problem(label, f"line {line}", "empty row"))
-    raw = raw[~short & ~blank].fillna("")
+        for record in reader:
+            line, last = last + 1, reader.line_num
+            if line == 1:
+                continue  # the header, checked already
+            if not record or record == [""] * len(record) and len(record) <= 1:
+                problems.append(Problem(label, f"line {line}", "empty row"))
+            elif len(record) != len(header):
+                fewer = "fewer" if len(record) < len(header) else "more"
+                problems.append(Problem(label, f"line {line}", f"row has {len(record)} fields, {fewer} than the "
+                                                               f"{len(header)} of the header (a stray comma or quote?)"))
+            else:
+                if last != line:
+                    problems.append(Problem(label, f"line {line}", "a field contains a line break; keep each row "
+                                                                   "on one line"))
+                records.append(record)
+                lines.append(line)
+    except csv.Error as exc:
+        return None, [Problem(label, f"line {reader.line_num}", f"cannot be parsed as CSV: {exc}")]
+    raw = pd.DataFrame(records, columns=header, index=pd.Index(lines, name="line"), dtype="str")
     return raw, problems
 
 

@@ -135,10 +135,10 @@ TEXT_CASES = [
     ("url_not_http", "sources", set_cell("url", "seed_article (no URL)"), ["sources.csv", "line 2, column 'url'", "pattern"]),
     ("semicolon_delimiter", "casualties", delimiter(";"), ["casualties.csv", "line 1", "separated by semicolons"]),
     ("tab_delimiter", "events", delimiter("\t"), ["events.csv", "line 1", "separated by tabs"]),
-    ("extra_field_in_row", "casualties", append_field(4), ["casualties.csv", "line 4", "fields, the header has"]),
-    ("short_row", "casualties", truncate_line(3, 5), ["casualties.csv", "line 3", "fewer fields than the header"]),
+    ("extra_field_in_row", "casualties", append_field(4), ["casualties.csv", "line 4", "more than the"]),
+    ("short_row", "casualties", truncate_line(3, 5), ["casualties.csv", "line 3", "row has 5 fields, fewer than the"]),
     ("blank_line", "events", insert_line(3, ""), ["events.csv", "line 3", "empty row"]),
-    ("line_break_in_field", "casualties", set_cell("notes", "first line\nsecond line"), ["casualties.csv", "line break", "column notes"]),
+    ("line_break_in_field", "casualties", set_cell("notes", "first line\nsecond line"), ["casualties.csv", "line 2", "a field contains a line break"]),
 ]
 
 BYTE_CASES = [
