@@ -267,13 +267,8 @@ _ANSI_RE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 class NotebookFailed(ReportError):
     def __init__(self, notebook: str, cell_index: int | None, source: str, error: str, traceback: str):
-        self.notebook, self.cell_index, self.source, self.error, self.traceback = (
-            notebook,
-            cell_index,
-            source,
-            error,
-            traceback,
-        )
+        self.notebook, self.cell_index, self.source = notebook, cell_index, source
+        self.error, self.traceback = error, traceback
         super().__init__(f"{notebook}: cell {cell_index}: {error}")
 
     def describe(self, saved: Path | None = None) -> str:
@@ -345,7 +340,7 @@ def execute_notebook(src: Path, dest: Path, *, figure_dir: Path, timeout: int = 
     )
     try:
         client.execute(env=env)
-    except BaseException as exc:
+    except Exception as exc:
         dest.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, dest)
         index = current["index"]
@@ -356,9 +351,7 @@ def execute_notebook(src: Path, dest: Path, *, figure_dir: Path, timeout: int = 
             for output in nb.cells[index].get("outputs", []) if index is not None else []:
                 if output.get("output_type") == "error":
                     tb = _short_traceback(output.get("traceback", []))
-        elif isinstance(exc, KeyboardInterrupt):
-            raise
-        else:
+        else:  # a timeout, a dead kernel, a kernel that would not start
             error = f"{type(exc).__name__}: {exc}"
             tb = ""
         raise NotebookFailed(src.name, index, source, error, tb) from exc

@@ -324,3 +324,14 @@ def test_run_refuses_to_delete_what_it_did_not_write(tmp_path, capsys):
     (build / "report" / "stale.html").write_text("old")
     assert report.run(nbs, build, execute=False, docs_dir=None) == 0
     assert not (build / "report" / "stale.html").exists()
+
+
+@kernel
+def test_a_cell_that_runs_too_long_fails_the_job_naming_the_cell(tmp_path, capsys):
+    nbs = tmp_path / "notebooks"
+    nbs.mkdir()
+    write_notebook(nbs / "01_slow.ipynb", [new_code_cell("x = 1"), new_code_cell("import time\ntime.sleep(60)")])
+    assert report.run(nbs, tmp_path / "build", docs_dir=None, timeout=2) == 1
+    out = capsys.readouterr().out
+    assert "FAILED: 01_slow.ipynb, cell 1" in out and "    | time.sleep(60)" in out
+    assert "error: CellTimeoutError" in out
