@@ -1,9 +1,9 @@
-"""Command line: ``python -m karabakh validate|summary|checksums|data-dictionary|build-layers|report``.
+"""Command line: ``python -m karabakh validate|summary|checksums|docs|build-layers|report``.
 
 - ``validate [DATA_DIR]``: check every table and layer; print every problem found; exit 1 if there are any.
 - ``summary [DATA_DIR]``: validate, then print a short summary of every table.
 - ``checksums [--write] [DATA_DIR]``: check (or rewrite) the sha256 manifest data/SHA256SUMS.
-- ``data-dictionary [--write README.md]``: the README's data dictionary, from datapackage.json.
+- ``docs [--write README.md]``: the README's generated sections (data dictionary; layer measures vs published).
 - ``build-layers [--sources DIR]``: derive ``data/layers/`` from the raw public sources (see data/layers/README.md).
 - ``report [--no-execute] [--build-dir DIR]``: the main job: execute the notebooks, write figures and the HTML report.
 """
@@ -52,6 +52,19 @@ def summary(folder: Path | None) -> str:
     return "\n".join(lines)
 
 
+def generated_sections() -> dict[str, str]:
+    """The README sections generated from the data: {marker name: Markdown}."""
+    from karabakh import layers, tables
+
+    refs = layers.compare_with_references()
+    rows = ["| layer | measure | ours | published | difference | published by |", "|---|---|---|---|---|---|"]
+    for r in refs.itertuples():
+        unit = {"area_km2": "km²", "length_km": "km", "width_km": "km"}.get(r.measure, "")
+        rows.append(f"| `{r.key}` | {r.measure.split('_')[0]} | {r.computed:,.1f} {unit} | {r.published:,.0f} {unit} | "
+                    f"{r.diff_pct:+.1f} % | {r.reference} |")
+    return {"data-dictionary": tables.data_dictionary(), "references": "\n".join(rows)}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m karabakh", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -65,8 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     p_sums = sub.add_parser("checksums", help="check data/SHA256SUMS, or rewrite it with --write")
     p_sums.add_argument("data_dir", nargs="?", type=Path)
     p_sums.add_argument("--write", action="store_true", help="rewrite the manifest after an intended change")
-    p_dict = sub.add_parser("data-dictionary", help="print the data dictionary (Markdown) or write it into README.md")
-    p_dict.add_argument("--write", type=Path, metavar="README", help="replace the README's data-dictionary section")
+    p_docs = sub.add_parser("docs", help="print the README's generated sections, or write them into README.md")
+    p_docs.add_argument("--write", type=Path, metavar="README", help="replace the generated sections of this file")
     p_report = sub.add_parser("report", help="execute the notebooks; write build/figures and build/report")
     p_report.add_argument("--no-execute", action="store_true", help="render the committed notebooks as they are")
     p_report.add_argument("--build-dir", type=Path, default=Path("build"))
@@ -99,17 +112,17 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print(f"OK: {len(checksums.files(folder))} files in {folder} match {checksums.MANIFEST}.")
         return 0
-    if args.command == "data-dictionary":
-        from karabakh.tables import data_dictionary
-
-        text = data_dictionary()
-        if args.write:
-            readme = args.write.read_text(encoding="utf-8")
-            start, end = "<!-- data-dictionary:start -->", "<!-- data-dictionary:end -->"
+    if args.command == "docs":
+        sections = generated_sections()
+        if not args.write:
+            print("\n\n".join(sections.values()))
+            return 0
+        readme = args.write.read_text(encoding="utf-8")
+        for name, text in sections.items():
+            start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
             head, rest = readme.split(start)
-            args.write.write_text(f"{head}{start}\n{text}\n{end}{rest.split(end)[1]}", encoding="utf-8")
-        else:
-            print(text)
+            readme = f"{head}{start}\n{text}\n{end}{rest.split(end)[1]}"
+        args.write.write_text(readme, encoding="utf-8")
         return 0
     if args.command == "build-layers":
         from karabakh import layers
