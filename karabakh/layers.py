@@ -23,11 +23,11 @@ import datetime as _dt
 import hashlib
 import io
 import json
-import os
 import re
 import sys
 from pathlib import Path
 
+from karabakh import tables
 from karabakh.errors import DataValidationError, Problem
 
 BOUNDARIES = "boundaries.geojson"
@@ -55,25 +55,8 @@ _SOURCE_ID = re.compile(r"^[a-z0-9_]+$")
 
 
 # ----------------------------------------------------------------------------------------------- paths
-def _data_dir(data_dir=None) -> Path:
-    """The data folder: karabakh.tables.data_dir when it exists, else argument / $KARABAKH_DATA / default."""
-    try:
-        from karabakh.tables import data_dir as _tables_data_dir
-    except ImportError:
-        _tables_data_dir = None
-    if _tables_data_dir is not None:
-        return Path(_tables_data_dir(data_dir))
-    if data_dir is not None:
-        return Path(data_dir)
-    if os.environ.get("KARABAKH_DATA"):
-        return Path(os.environ["KARABAKH_DATA"])
-    package = Path(__file__).resolve().parent
-    repo_data = package.parent / "data"  # a checkout: data/ beside karabakh/
-    return repo_data if repo_data.is_dir() else package / "data"  # a wheel: karabakh/data
-
-
 def layers_dir(data_dir=None) -> Path:
-    return _data_dir(data_dir) / "layers"
+    return tables.data_dir(data_dir) / "layers"
 
 
 # ------------------------------------------------------------------------------------------ validation
@@ -234,21 +217,10 @@ def _parse_date(text: str):
         return None
 
 
-def _known_sources(data_dir: Path) -> set[str] | None:
-    """Source ids in sources.csv, or None when that table does not exist (yet)."""
-    path = data_dir / "sources.csv"
-    try:
-        with path.open(encoding="utf-8", newline="") as fh:
-            ids = {row.get("id", "") for row in csv.DictReader(fh)}
-    except (OSError, csv.Error, UnicodeDecodeError):
-        return None
-    return ids - {""} or None
-
-
 def validate_layers(data_dir=None) -> list[Problem]:
     """Every problem in the committed layers (an empty list when they are fine)."""
-    root = _data_dir(data_dir)
-    known = _known_sources(root)
+    root = tables.data_dir(data_dir)
+    known, _ = tables.table_ids(root, "sources")  # None when sources.csv has problems of its own
     problems = []
     for name, fields in ((BOUNDARIES, BOUNDARY_FIELDS), (FRONT_LINES, FRONT_LINE_FIELDS)):
         problems += _check(root / "layers" / name, fields, known)[0]

@@ -326,7 +326,7 @@ def _convert(col: pd.Series, field: dict[str, Any], label: str) -> tuple[pd.Seri
     return typed, problems
 
 
-def _ids(data_dir: Path, table: str) -> tuple[set[str] | None, str]:
+def table_ids(data_dir: Path, table: str) -> tuple[set[str] | None, str]:
     """The ids of a referenced table, or None when that table has problems of its own."""
     path = data_dir / f"{table}.csv"
     frame, problems = _load_cached(table, str(path), *_stamp(path))
@@ -343,7 +343,7 @@ def _check_keys(name: str, frame: pd.DataFrame, spec: dict[str, Any], label: str
         values = frame[column].dropna()
         if values.empty:
             continue
-        known, why = (set(frame["id"].dropna()), "") if target == name else _ids(folder, target)
+        known, why = (set(frame["id"].dropna()), "") if target == name else table_ids(folder, target)
         if known is None:
             problems.append(Problem(label, f"column '{column}'", f"cannot check references to {target}.id: {why}"))
             continue
