@@ -641,20 +641,38 @@ def _article_mark(ax, *, label: bool = True) -> None:
                     color=style.TEXT)
 
 
-_SIDE = {"ethnic_armenian": "ethnic Armenians", "azerbaijani": "Azerbaijani side",
+_SIDE = {"ethnic_armenian": "Ethnic Armenian side", "azerbaijani": "Azerbaijani side",
          "russian_peacekeepers": "Russian peacekeepers"}
-_CATEGORY = {"killed": "Killed", "wounded": "Wounded", "missing": "Missing",
-             "remains_transferred": "Remains transferred"}
+_CATEGORY = {"killed": "killed", "wounded": "wounded", "missing": "missing",
+             "remains_transferred": "remains transferred"}
 
 
-def casualty_claims_chart(casualties=None, *, incident: str = "offensive", article_figures=None,
+def _claimant_names(frame, actors=None) -> pd.Series:
+    """Who claimed each row: the actor's name (actors.name) where the claimant is one, else the claimant as
+    the source attributes it."""
+    import karabakh as kb
+
+    if actors is None:
+        actors = kb.load_actors()
+    names = frame["claimant_actor_id"].map(actors.set_index("id")["name"])
+    return names.fillna(frame["claimant"]).astype(str)
+
+
+def _short(text: str, width: int = 48) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "\N{HORIZONTAL ELLIPSIS}"
+
+
+def casualty_claims_chart(casualties=None, *, incident: str = "offensive", article_figures=None, actors=None,
+                          subgroups: Sequence[str] = ("unspecified", "military"),
+                          categories: Sequence[str] = ("killed", "wounded"),
                           panels: Sequence[tuple[str, str]] | None = None):
-    """Casualty claims by report date, one line per claimant (and subgroup), one panel per (side, category).
+    """Casualty claims by report date, one colour per claimant, one panel per (side, category).
 
-    Only claims about ``incident`` with a number are drawn; claims are never summed. Markers say how the claimant
-    qualified the number (circle exact, triangle at least / more than, diamond approximately) and every point is
-    labelled with its value. The seed article's date is marked, and the article's own figures are ringed.
-    Returns the figure.
+    Only claims about ``incident`` in ``subgroups`` (the totals: "unspecified" on the ethnic Armenian side,
+    "military" on the Azerbaijani side) with a number are drawn. Report dates are evenly spaced categories (not
+    to scale), claims of one day sit side by side, never stacked or summed. Markers say how the claimant qualified
+    the number (circle exact, triangle at least / more than, diamond approximately), every point is labelled with
+    its value, the seed article's date is marked and its own figures are ringed. Returns the figure.
     """
     import karabakh as kb
     from matplotlib.lines import Line2D
@@ -663,58 +681,75 @@ def casualty_claims_chart(casualties=None, *, incident: str = "offensive", artic
         casualties = kb.load_casualties()
     if article_figures is None:
         article_figures = kb.load_article_figures()
-    data = casualties[(casualties["incident"] == incident) & casualties["value"].notna()].copy()
+    data = casualties[(casualties["incident"].astype(str) == incident) & casualties["value"].notna()
+                      & casualties["subgroup"].astype(str).isin(subgroups)].copy()
     for col in ("side", "category", "subgroup", "value_qualifier"):
         data[col] = data[col].astype(str)
+    data["who"] = _claimant_names(data, actors)
+    data["series"] = data["who"] + data["subgroup"].map(lambda s: "" if s == "unspecified" else f" ({s})")
     if panels is None:
-        order = [(s, c) for s in _SIDE for c in _CATEGORY]
         present = set(zip(data["side"], data["category"]))
-        panels = [p for p in order if p in present]
-    data = data.sort_values(["reported_on", "id"])
-    data["series"] = data["claimant"].astype(str) + data["subgroup"].map(
-        lambda s: "" if s == "unspecified" else f" ({s})")
-    colours = _colours(sorted(data["series"]))
+        panels = [(s, c) for s in _SIDE for c in categories if (s, c) in present]
+    data = data[[(s, c) in set(panels) for s, c in zip(data["side"], data["category"])]]
+    data = data.sort_values(["reported_on", "series", "id"])
+    days = sorted(set(data["reported_on"]) | {pd.Timestamp(style.ARTICLE_DATE)})
+    pos = {d: i for i, d in enumerate(days)}
+    colours = _colours(data.drop_duplicates("series").sort_values(["reported_on", "series"])["series"])
     ringed = set(article_figures.loc[article_figures["table"].astype(str) == "casualties", "row_id"].dropna())
 
     with _styled():
         fig = _new_figure("chart")
-        ncols = min(len(panels), 2) or 1
-        nrows = -(-len(panels) // ncols) or 1
-        fig.set_figheight(2.6 * nrows + 1.2)
-        axes = fig.subplots(nrows, ncols, squeeze=False, sharex=True)
+        fig.set_figwidth(10.0)
+        ncols = 2 if len(panels) > 1 else 1
+        nrows = max(1, -(-len(panels) // ncols))
+        fig.set_figheight(2.3 * nrows + 0.8 + 0.16 * (len(colours) + 4) / 2)
+        axes = fig.subplots(nrows, ncols, squeeze=False)
         for ax in axes.ravel()[len(panels):]:
             ax.set_visible(False)
         for ax, (side, category) in zip(axes.ravel(), panels):
             sub = data[(data["side"] == side) & (data["category"] == category)]
-            for series, rows in sub.groupby("series", sort=True):
-                c = colours[series]
-                line = ax.plot(rows["reported_on"], rows["value"].astype(float), color=c, linewidth=1.0,
-                               zorder=3, label=series)[0]
-                line.set_gid(f"series:{series}")
-                for r in rows.itertuples():
-                    ax.plot([r.reported_on], [float(r.value)], linestyle="none", color=c, markersize=6,
+            for day, rows in sub.groupby("reported_on", sort=True):
+                n = len(rows)
+                for k, r in enumerate(rows.itertuples()):
+                    x = pos[day] + (k - (n - 1) / 2) * min(0.24, 0.8 / max(n, 1))
+                    c = colours[r.series]
+                    ax.plot([x], [float(r.value)], linestyle="none", color=c, markersize=6.5,
                             marker=style.QUALIFIER_MARKER.get(r.value_qualifier, "o"), markeredgecolor="white",
                             markeredgewidth=0.5, zorder=4, gid=f"claim:{r.id}")
-                    ax.annotate(_value_text(r.value, r.value_qualifier), (r.reported_on, float(r.value)),
-                                xytext=(4, 3), textcoords="offset points", fontsize=6.5, color=c, zorder=5)
+                    below = k % 2 == 1  # neighbours' labels alternate above / below their points
+                    ax.annotate(_value_text(r.value, r.value_qualifier), (x, float(r.value)),
+                                xytext=(0, -6 if below else 5), textcoords="offset points", ha="center",
+                                va="top" if below else "bottom", fontsize=6.5, color=c,
+                                zorder=5, path_effects=_halo(2), gid=f"claim_label:{r.id}")
                     if r.id in ringed:
-                        ax.plot([r.reported_on], [float(r.value)], linestyle="none", marker="o", markersize=12,
+                        ax.plot([x], [float(r.value)], linestyle="none", marker="o", markersize=13,
                                 markerfacecolor="none", markeredgecolor=style.TEXT, markeredgewidth=1.0, zorder=5,
                                 gid=f"article_figure:{r.id}")
-            ax.set_title(f"{_CATEGORY[category]}: {_SIDE[side]}", loc="left", fontsize=style.FONT_SIZE)
-            ax.set_ylim(bottom=0, top=max(1.0, float(sub["value"].max()) * 1.25) if len(sub) else 1.0)
-            _date_axis(ax)
-            _article_mark(ax)
+            ax.set_title(f"{_SIDE[side]}: {_CATEGORY[category]}", loc="left", fontsize=style.FONT_SIZE)
+            top = float(sub["value"].max()) if len(sub) else 1.0
+            ax.set_ylim(0, max(1.0, top * 1.3))
+            ax.set_xlim(-0.6, len(days) - 0.4)
+            ax.set_xticks(range(len(days)), [_day(d) for d in days], rotation=30, ha="right")
+            ax.set_xlabel("Date of the report (not to scale)", fontsize=style.LABEL_SIZE)
+            ax.grid(axis="y", color="#DDDDDD", linewidth=0.6)
+            ax.set_axisbelow(True)
+            for spine in ("top", "right"):
+                ax.spines[spine].set_visible(False)
+            mark = ax.axvline(pos[pd.Timestamp(style.ARTICLE_DATE)], zorder=1, **style.ARTICLE_MARK)
+            mark.set_gid("article_mark")
             ax.yaxis.set_major_formatter(_thousands())
-        handles = [Line2D([], [], color=colours[s], marker="o", linewidth=1.0, label=s) for s in colours]
+        handles = [Line2D([], [], color=colours[s], marker="o", linestyle="none", label=_short(s, 64))
+                   for s in colours]
         handles += [Line2D([], [], linestyle="none", marker=m, color=style.MUTED_TEXT, label=lab)
                     for m, lab in (("o", "exact"), ("^", "at least / more than"), ("D", "approximately"))]
         handles.append(Line2D([], [], linestyle="none", marker="o", markersize=10, markerfacecolor="none",
                               markeredgecolor=style.TEXT, label="figure in the seed article"))
+        handles.append(Line2D([], [], label=f"seed article's date ({_day(style.ARTICLE_DATE)})",
+                              **style.ARTICLE_MARK))
         _figure_legend(fig, handles, ncols=2, fontsize=7)
-        fig.supylabel("People (as claimed)", fontsize=style.FONT_SIZE)
+        fig.supylabel("People, as claimed", fontsize=style.FONT_SIZE)
         _remember_sources(fig, data["source_id"])
-        add_caption(fig, is_map=False, note="Each point is one claim as published; claims are not summed")
+        add_caption(fig, is_map=False, note="Each point is one claim as published; claims are never summed")
     return fig
 
 
@@ -724,101 +759,275 @@ def _thousands():
     return FuncFormatter(lambda v, _pos: f"{v:,.0f}")
 
 
-def arrivals_chart(displacement=None):
-    """Cumulative arrivals in Armenia as reported over time: one line per claimant and measure, each point
-    labelled where it is the claimant's last. The offensive and the article's date are marked. Returns the figure."""
+def arrivals_chart(displacement=None, *, actors=None, detail_days: tuple[str, str] = ("2023-09-24", "2023-10-04")):
+    """Cumulative arrivals in Armenia as reported: one colour per claimant and measure, counts never added.
+
+    Left, the first days (``detail_days``) by the hour of each count; right, every count to the last. Markers say
+    how the claimant qualified the number; each series' last count is labelled. The offensive's start and the seed
+    article's date are marked on the right. Returns the figure."""
     import karabakh as kb
+    import matplotlib.dates as mdates
     from matplotlib.lines import Line2D
 
     if displacement is None:
         displacement = kb.load_displacement()
     data = displacement.copy()
-    data["when"] = data["date"] + pd.to_timedelta(
-        data["time_local"].fillna("12:00").astype(str).str.slice(0, 2).astype(int), unit="h")
+    hours = data["time_local"].fillna("12:00").astype(str)
+    data["when"] = data["date"] + pd.to_timedelta(hours.str.slice(0, 2).astype(int), unit="h") + pd.to_timedelta(
+        hours.str.slice(3, 5).astype(int), unit="min")
     data["measure"] = data["measure"].astype(str)
-    data["series"] = data["claimant"].astype(str) + " (" + data["measure"].str.replace("_", " ") + ")"
+    data["series"] = _claimant_names(data, actors) + " (" + data["measure"].str.replace("_", " ") + ")"
     data = data.sort_values(["when", "id"])
-    colours = _colours(sorted(data["series"]))
+    colours = _colours(data.drop_duplicates("series")["series"])
+    d0, d1 = (pd.Timestamp(d) for d in detail_days)
     with _styled():
         fig = _new_figure("chart")
-        ax = fig.add_subplot()
-        for series, rows in data.groupby("series", sort=True):
-            c = colours[series]
-            ax.plot(rows["when"], rows["cumulative_arrivals"].astype(float), color=c, linewidth=1.2, label=series,
-                    gid=f"series:{series}", zorder=3)
-            for r in rows.itertuples():
-                ax.plot([r.when], [float(r.cumulative_arrivals)], linestyle="none", color=c, markersize=5,
-                        marker=style.QUALIFIER_MARKER.get(str(r.value_qualifier), "o"), markeredgecolor="white",
-                        markeredgewidth=0.5, zorder=4, gid=f"count:{r.id}")
-            last = rows.iloc[-1]
-            ax.annotate(_value_text(last["cumulative_arrivals"], last["value_qualifier"]),
-                        (last["when"], float(last["cumulative_arrivals"])), xytext=(4, 0),
-                        textcoords="offset points", va="center", fontsize=7, color=c, path_effects=_halo(2))
-        _date_axis(ax)
-        _article_mark(ax)
-        ax.set_ylim(bottom=0)
-        ax.yaxis.set_major_formatter(_thousands())
-        ax.set_ylabel("People arrived in Armenia (cumulative, as reported)")
-        handles = [Line2D([], [], color=colours[s], marker="o", label=s) for s in colours]
-        leg = ax.legend(handles=handles, loc="lower right", fontsize=7, framealpha=0.9)
-        leg.set_gid("legend")
+        fig.set_figheight(5.2)
+        detail, overall = fig.subplots(1, 2, sharey=True, gridspec_kw={"width_ratios": [1.4, 1]})
+        for ax, (lo, hi) in ((detail, (d0, d1)), (overall, (None, None))):
+            for series, rows in data.groupby("series", sort=False):
+                in_detail = rows["when"].max() < d1
+                if lo is not None:
+                    rows = rows[(rows["when"] >= lo) & (rows["when"] < hi)]
+                if rows.empty:
+                    continue
+                c = colours[series]
+                ax.plot(rows["when"], rows["cumulative_arrivals"].astype(float), color=c, linewidth=1.0, zorder=3,
+                        gid=f"series:{series}")
+                for r in rows.itertuples():
+                    ax.plot([r.when], [float(r.cumulative_arrivals)], linestyle="none", color=c, markersize=5,
+                            marker=style.QUALIFIER_MARKER.get(str(r.value_qualifier), "o"), markeredgecolor="white",
+                            markeredgewidth=0.5, zorder=4, gid=f"count:{r.id}")
+                if (lo is None) != in_detail:  # each series' last count is labelled once, where it shows best
+                    last = rows.iloc[-1]
+                    ax.annotate(_value_text(last["cumulative_arrivals"], last["value_qualifier"]),
+                                (last["when"], float(last["cumulative_arrivals"])), xytext=(0, 6),
+                                textcoords="offset points", ha="center", va="bottom", fontsize=6.5, color=c,
+                                path_effects=_halo(2), gid=f"count_label:{last['id']}")
+            ax.grid(axis="y", color="#DDDDDD", linewidth=0.6)
+            ax.set_axisbelow(True)
+            for spine in ("top", "right"):
+                ax.spines[spine].set_visible(False)
+        detail.set_xlim(d0, d1)
+        detail.xaxis.set_major_locator(mdates.DayLocator())
+        detail.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+        detail.set_title(f"{_day(d0)} \N{EN DASH} {_day(d1 - pd.Timedelta(days=1))}, by report time",
+                         loc="left", fontsize=style.FONT_SIZE)
+        first = pd.Timestamp("2023-09-19")
+        overall.set_xlim(first - pd.Timedelta(days=5), data["when"].max() + pd.Timedelta(days=10))
+        overall.xaxis.set_major_locator(mdates.MonthLocator())
+        overall.xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y"))
+        overall.set_title("All counts", loc="left", fontsize=style.FONT_SIZE)
+        mark = overall.axvline(pd.Timestamp(style.ARTICLE_DATE), zorder=1, **style.ARTICLE_MARK)
+        mark.set_gid("article_mark")
+        for label in detail.get_xticklabels():
+            label.set_rotation(45)
+            label.set_ha("right")
+        detail.set_ylim(bottom=0)
+        detail.yaxis.set_major_formatter(_thousands())
+        detail.set_ylabel("Arrivals in Armenia, cumulative (as reported)", fontsize=style.LABEL_SIZE)
+        handles = [Line2D([], [], color=colours[s], marker="o", label=_short(s, 60)) for s in colours]
+        handles += [Line2D([], [], linestyle="none", marker=m, color=style.MUTED_TEXT, label=lab)
+                    for m, lab in (("o", "exact"), ("^", "more than"), ("D", "approximately"))]
+        handles.append(Line2D([], [], label=f"seed article's date ({_day(style.ARTICLE_DATE)})",
+                              **style.ARTICLE_MARK))
+        _figure_legend(fig, handles, ncols=2, fontsize=7)
         _remember_sources(fig, data["source_id"])
-        add_caption(fig, is_map=False, note="Counts of different claimants are not added together")
+        add_caption(fig, is_map=False, note="Counts of different claimants are shown side by side, never added")
     return fig
 
 
-def timeline_strip(events=None, *, start: str = "2023-09-19", end: str = "2024-01-01", wrap: int = 110):
-    """The events from ``start`` to ``end`` (inclusive): a strip to scale (markers by kind of event, numbered) and,
-    under it, the numbered list of what happened, as the events table words it. Returns the figure."""
+def timeline_strip(events=None, *, start: str = "2023-09-19", end: str = "2024-01-01",
+                   detail_end: str = "2023-10-01", wrap: int = 178):
+    """The events from ``start`` to ``end`` (inclusive): a strip to scale in two parts (day by day up to
+    ``detail_end``, then by month), markers by kind of event and numbered, and under it the numbered list of
+    what happened as the events table words it. Returns the figure."""
     import karabakh as kb
     import matplotlib.dates as mdates
     from matplotlib.lines import Line2D
 
     if events is None:
         events = kb.load_events()
-    ev = events[(events["date"] >= pd.Timestamp(start)) & (events["date"] <= pd.Timestamp(end))].copy()
+    t0, t1, tm = pd.Timestamp(start), pd.Timestamp(end), pd.Timestamp(detail_end)
+    ev = events[(events["date"] >= t0) & (events["date"] <= t1)].copy()
     ev["kind"] = ev["kind"].astype(str)
-    ev = ev.sort_values(["date", "time_local", "id"], na_position="first").reset_index(drop=True)
+    ev["clock"] = ev["time_local"].fillna("").astype(str)
+    ev["order"] = ev["clock"].replace("", "99:99")  # within a day: timed events first, in clock order
+    ev = ev.sort_values(["date", "order", "id"]).reset_index(drop=True)
     ev["n"] = range(1, len(ev) + 1)
+    # events of one day (one week after detail_end) are stacked so their markers do not overlap
+    slot = ev["date"].where(ev["date"] < tm, ev["date"].dt.to_period("W").dt.start_time)
+    ev["stack"] = ev.groupby(slot).cumcount()
     lines = []
     for r in ev.itertuples():
-        when = _day(r.date) + (f" {r.time_local}" if isinstance(r.time_local, str) and r.time_local else "")
-        text = textwrap.fill(f"{r.n:>2}. {when} \N{EM DASH} {r.event}", width=wrap,
-                             subsequent_indent="     ")
-        lines.append(text)
-    n_text_lines = sum(t.count("\n") + 1 for t in lines)
+        when = _day(r.date) + (f", {r.clock}" if r.clock else "")
+        lines.append(textwrap.fill(f"{r.n:>2}. {when}: {r.event} [{r.kind}]", width=wrap, subsequent_indent="    "))
+    text = "\n".join(lines)
+    n_text = text.count("\n") + 1
     with _styled():
         fig = _new_figure("timeline")
-        fig.set_figheight(1.9 + 0.155 * n_text_lines)
-        strip_h = 1.5 / fig.get_figheight()
-        gs = fig.add_gridspec(2, 1, height_ratios=[strip_h, 1 - strip_h])
-        ax = fig.add_subplot(gs[0])
-        lst = fig.add_subplot(gs[1])
+        strip_in = 1.9
+        list_in = 0.125 * n_text + 0.1
+        fig.set_figheight(strip_in + list_in + 0.9)
+        grid = fig.add_gridspec(2, 2, height_ratios=[strip_in, list_in], width_ratios=[1.6, 1])
+        detail, later = fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1], sharey=None)
+        lst = fig.add_subplot(grid[1, :])
+        top = int(ev["stack"].max()) + 1 if len(ev) else 1
+        for ax, lo, hi in ((detail, t0, tm), (later, tm, t1 + pd.Timedelta(days=1))):
+            part = ev[(ev["date"] >= lo) & (ev["date"] < hi)]
+            for r in part.itertuples():
+                ax.plot([r.date], [r.stack], linestyle="none", marker=style.EVENT_KIND_MARKER[r.kind],
+                        color=style.EVENT_KIND_COLOR[r.kind], markersize=7, markeredgecolor="white",
+                        markeredgewidth=0.5, zorder=3, gid=f"event:{r.id}")
+                ax.annotate(str(r.n), (r.date, r.stack), xytext=(6, 0), textcoords="offset points", ha="left",
+                            va="center", fontsize=6.5, color=style.TEXT)
+            ax.set_ylim(-0.7, top - 0.3)
+            ax.set_yticks([])
+            for side in ("top", "right", "left"):
+                ax.spines[side].set_visible(False)
+            ax.grid(axis="x", color="#E5E5E5", linewidth=0.6)
+        detail.set_xlim(t0 - pd.Timedelta(hours=12), tm - pd.Timedelta(hours=12))
+        detail.xaxis.set_major_locator(mdates.DayLocator(interval=2))
+        detail.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+        detail.set_title(f"Day by day, {_day(t0)} \N{EN DASH} {_day(tm - pd.Timedelta(days=1))}", loc="left",
+                         fontsize=style.FONT_SIZE)
+        later.set_xlim(tm - pd.Timedelta(days=3), t1 + pd.Timedelta(days=4))
+        later.xaxis.set_major_locator(mdates.MonthLocator())
+        later.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+        later.set_title(f"{_day(tm)} \N{EN DASH} {_day(t1)}", loc="left", fontsize=style.FONT_SIZE)
+        mark = detail.axvline(pd.Timestamp(style.ARTICLE_DATE), zorder=1, **style.ARTICLE_MARK)
+        mark.set_gid("article_mark")
         kinds = [k for k in style.EVENT_KIND_COLOR if k in set(ev["kind"])]
-        # stack events of the same day so their markers do not overlap
-        ev["stack"] = ev.groupby("date").cumcount()
-        for r in ev.itertuples():
-            ax.plot([r.date], [r.stack], linestyle="none", marker=style.EVENT_KIND_MARKER[r.kind],
-                    color=style.EVENT_KIND_COLOR[r.kind], markersize=7, markeredgecolor="white",
-                    markeredgewidth=0.5, zorder=3, gid=f"event:{r.id}")
-            ax.annotate(str(r.n), (r.date, r.stack), xytext=(0, 6), textcoords="offset points", ha="center",
-                        va="bottom", fontsize=6.5, color=style.TEXT)
-        ax.set_xlim(pd.Timestamp(start) - pd.Timedelta(days=2), pd.Timestamp(end) + pd.Timedelta(days=2))
-        ax.set_ylim(-0.8, max(1, int(ev["stack"].max()) + 1 if len(ev) else 1) + 0.2)
-        ax.set_yticks([])
-        ax.xaxis.set_major_locator(mdates.MonthLocator())
-        ax.xaxis.set_minor_locator(mdates.WeekdayLocator(byweekday=mdates.MO))
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
-        for side in ("top", "right", "left"):
-            ax.spines[side].set_visible(False)
         handles = [Line2D([], [], linestyle="none", marker=style.EVENT_KIND_MARKER[k],
                           color=style.EVENT_KIND_COLOR[k], label=k) for k in kinds]
-        leg = ax.legend(handles=handles, loc="upper right", ncols=len(kinds) or 1, fontsize=7, frameon=False,
-                        bbox_to_anchor=(1.0, 1.25))
+        handles.append(Line2D([], [], label="seed article's date", **style.ARTICLE_MARK))
+        leg = later.legend(handles=handles, loc="upper left", ncols=2, fontsize=7, frameon=False,
+                           bbox_to_anchor=(0.0, 1.0))
         leg.set_gid("legend")
         lst.axis("off")
-        lst.text(0.0, 1.0, "\n".join(lines), ha="left", va="top", fontsize=7, family="DejaVu Sans Mono",
-                 transform=lst.transAxes, gid="event_list")
+        lst.text(0.0, 1.0, text, ha="left", va="top", fontsize=6.5, transform=lst.transAxes, gid="event_list",
+                 linespacing=1.35)
         _remember_sources(fig, ev["source_id"])
-        add_caption(fig, is_map=False)
+        add_caption(fig, is_map=False, note="Events as the sources word them; contested claims are attributed")
     return fig
+
+
+# ================================================================================================ tables for the text
+_QUALIFIER_WORDS = {"exact": "", "at_least": "at least ", "more_than": "more than ", "approx": "about ",
+                    "unspecified": ""}
+
+
+def qualified(value, qualifier) -> str:
+    """'at least 32', 'more than 200', 'about 30', '192': a claimed number in words, as the claimant qualified it."""
+    return f"{_QUALIFIER_WORDS.get(str(qualifier), '')}{int(value):,}"
+
+
+def direction(a, b) -> str:
+    """The compass point (16 winds, e.g. 'north-north-east') from place ``a`` to place ``b`` (shapely Points,
+    lon/lat), from the geodesic's initial azimuth on the WGS 84 ellipsoid."""
+    from pyproj import Geod
+
+    azimuth = Geod(ellps="WGS84").inv(a.x, a.y, b.x, b.y)[0] % 360
+    winds = ("north", "north-north-east", "north-east", "east-north-east", "east", "east-south-east", "south-east",
+             "south-south-east", "south", "south-south-west", "south-west", "west-south-west", "west",
+             "west-north-west", "north-west", "north-north-west")
+    return winds[int((azimuth + 11.25) // 22.5) % 16]
+
+
+def source_list(ids: Sequence[str], sources: pd.DataFrame | None = None) -> str:
+    """One line per source id: '- publisher, "title" (date): url', in the order given (duplicates dropped)."""
+    import karabakh as kb
+
+    if sources is None:
+        sources = kb.load_sources()
+    by_id = sources.set_index("id")
+    lines = []
+    for sid in dict.fromkeys(ids):
+        row = by_id.loc[sid]
+        date = _date(row["published"]) or "undated"
+        lines.append(f"- {row['publisher']}, \"{row['title']}\" ({date}): {row['url']}")
+    return "\n".join(lines)
+
+
+#: Subgroups compared with each other: the article's "soldiers" are "police" (Interior Ministry) in other claims.
+_SUBGROUP_CLASS = {"military": "uniformed", "police": "uniformed"}
+
+
+def article_counts_compared(article_figures=None, casualties=None, actors=None) -> pd.DataFrame:
+    """Every count in the seed article next to every claim about the same thing (same incident, side, category
+    and subgroup in the casualties table; military and police count as one group), oldest report first: one row
+    per claim, never summed.
+
+    Columns: figure_id, figure, article_says, reported_on, claimant, subgroup, value, value_qualifier, claim (the
+    number in words, as qualified), source_id, is_article_row."""
+    import karabakh as kb
+
+    if article_figures is None:
+        article_figures = kb.load_article_figures()
+    if casualties is None:
+        casualties = kb.load_casualties()
+    counts = article_figures[(article_figures["table"].astype(str) == "casualties")
+                             & article_figures["value"].notna()].sort_values("id")
+    cas = casualties.copy()
+    cas["who"] = _claimant_names(cas, actors)
+    cas["group"] = cas["subgroup"].astype(str).replace(_SUBGROUP_CLASS)
+    by_id = cas.set_index("id")
+    keys = ["incident", "side", "category", "group"]
+    rows = []
+    for f in counts.itertuples():
+        ref = by_id.loc[f.row_id]
+        same = cas[(cas[keys].astype(str) == ref[keys].astype(str).to_numpy()).all(axis=1) & cas["value"].notna()]
+        for c in same.sort_values(["reported_on", "id"]).itertuples():
+            rows.append({"figure_id": f.id, "figure": f.figure,
+                         "article_says": f"{f.claimant}: {qualified(f.value, f.value_qualifier)}",
+                         "reported_on": _date(c.reported_on), "claimant": c.who, "subgroup": str(c.subgroup),
+                         "value": int(c.value), "value_qualifier": str(c.value_qualifier),
+                         "claim": qualified(c.value, c.value_qualifier), "source_id": c.source_id,
+                         "is_article_row": c.id == f.row_id})
+    return pd.DataFrame(rows, columns=["figure_id", "figure", "article_says", "reported_on", "claimant", "subgroup",
+                                       "value", "value_qualifier", "claim", "source_id", "is_article_row"])
+
+
+def article_dates_compared(article_figures=None, events=None) -> pd.DataFrame:
+    """Every dated claim in the seed article next to the event row that records it.
+
+    Columns: figure_id, figure, article_date, event_id, event_date, same_day, event_source_id."""
+    import karabakh as kb
+
+    if article_figures is None:
+        article_figures = kb.load_article_figures()
+    if events is None:
+        events = kb.load_events()
+    dated = article_figures[article_figures["table"].astype(str) == "events"].sort_values("id")
+    ev = events.set_index("id")
+    out = pd.DataFrame({
+        "figure_id": dated["id"].to_numpy(),
+        "figure": dated["figure"].to_numpy(),
+        "article_date": [_date(d) for d in dated["date"]],
+        "event_id": dated["row_id"].to_numpy(),
+        "event_date": [_date(ev.loc[r, "date"]) for r in dated["row_id"]],
+    })
+    out["same_day"] = out["article_date"] == out["event_date"]
+    out["event_source_id"] = [ev.loc[r, "source_id"] for r in dated["row_id"]]
+    return out
+
+
+def latest_claims(casualties=None, *, incident: str = "offensive", actors=None,
+                  subgroups: Sequence[str] = ("unspecified", "military")) -> pd.DataFrame:
+    """The latest claim of each claimant for each (side, category) of ``incident``: the disagreements, side by
+    side. Columns: side, category, claimant, reported_on, claim, source_id (sorted)."""
+    import karabakh as kb
+
+    if casualties is None:
+        casualties = kb.load_casualties()
+    data = casualties[(casualties["incident"].astype(str) == incident) & casualties["value"].notna()
+                      & casualties["subgroup"].astype(str).isin(subgroups)].copy()
+    data["claimant"] = _claimant_names(data, actors)
+    data = data.sort_values(["reported_on", "id"]).groupby(["side", "category", "claimant"], observed=True).tail(1)
+    out = pd.DataFrame({
+        "side": data["side"].astype(str), "category": data["category"].astype(str), "claimant": data["claimant"],
+        "reported_on": [_date(d) for d in data["reported_on"]],
+        "claim": [qualified(v, q) for v, q in zip(data["value"], data["value_qualifier"])],
+        "source_id": data["source_id"],
+    })
+    return out.sort_values(["side", "category", "reported_on", "claimant"]).reset_index(drop=True)
