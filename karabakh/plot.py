@@ -26,7 +26,8 @@ __all__ = [
     "base_map", "region_map", "nk_map", "front_lines_small_multiples", "control_area_table",
     "casualty_claims_chart", "arrivals_chart", "timeline_strip",
     "add_caption", "add_north_arrow", "add_scale_bar", "add_locator_inset", "add_control_areas",
-    "caption_text", "source_ids", "to_map_crs",
+    "caption_text", "source_ids", "to_map_crs", "day", "direction", "qualified", "source_list", "distance_table",
+    "article_counts_compared", "article_dates_compared", "latest_claims", "latest_counts",
 ]
 
 _SOURCES_ATTR = "_karabakh_source_ids"
@@ -128,8 +129,8 @@ def _date(value) -> str:
     return pd.Timestamp(value).strftime("%Y-%m-%d")
 
 
-def _day(value) -> str:
-    """'20 Sept 2023' (the notebooks' style for dates in prose)."""
+def day(value) -> str:
+    """'20 Sept 2023': a date as the notebooks write it in prose."""
     ts = pd.Timestamp(value)
     month = ts.strftime("%b")
     month = {"Sep": "Sept"}.get(month, month)
@@ -535,9 +536,9 @@ def nk_map(as_of=None, *, boundaries=None, places=None, front_lines=None, title:
     if front_lines is None:
         front_lines = kb.load_front_lines(as_of=as_of)
     elif as_of is not None:
-        day = pd.Timestamp(as_of)
-        front_lines = front_lines[(front_lines["valid_from"] <= day)
-                                  & (front_lines["valid_to"].isna() | (day < front_lines["valid_to"]))]
+        on = pd.Timestamp(as_of)
+        front_lines = front_lines[(front_lines["valid_from"] <= on)
+                                  & (front_lines["valid_to"].isna() | (on < front_lines["valid_to"]))]
     fig = base_map(extent="nk", boundaries=boundaries, places=places, caption=False, title=title)
     ax = fig.axes[0]
     with _styled():
@@ -632,11 +633,11 @@ def _date_axis(ax, *, fmt: str = "%d %b") -> None:
 
 
 def _article_mark(ax, *, label: bool = True) -> None:
-    day = pd.Timestamp(style.ARTICLE_DATE)
-    line = ax.axvline(day, zorder=1, **style.ARTICLE_MARK)
+    mark_day = pd.Timestamp(style.ARTICLE_DATE)
+    line = ax.axvline(mark_day, zorder=1, **style.ARTICLE_MARK)
     line.set_gid("article_mark")
     if label:
-        ax.annotate(f"Seed article\n({_day(day)})", (day, 1.0), xycoords=("data", "axes fraction"),
+        ax.annotate(f"Seed article\n({day(mark_day)})", (mark_day, 1.0), xycoords=("data", "axes fraction"),
                     xytext=(3, -2), textcoords="offset points", ha="left", va="top", fontsize=7,
                     color=style.TEXT)
 
@@ -708,10 +709,10 @@ def casualty_claims_chart(casualties=None, *, incident: str = "offensive", artic
             ax.set_visible(False)
         for ax, (side, category) in zip(axes.ravel(), panels):
             sub = data[(data["side"] == side) & (data["category"] == category)]
-            for day, rows in sub.groupby("reported_on", sort=True):
+            for reported, rows in sub.groupby("reported_on", sort=True):
                 n = len(rows)
                 for k, r in enumerate(rows.itertuples()):
-                    x = pos[day] + (k - (n - 1) / 2) * min(0.24, 0.8 / max(n, 1))
+                    x = pos[reported] + (k - (n - 1) / 2) * min(0.24, 0.8 / max(n, 1))
                     c = colours[r.series]
                     ax.plot([x], [float(r.value)], linestyle="none", color=c, markersize=6.5,
                             marker=style.QUALIFIER_MARKER.get(r.value_qualifier, "o"), markeredgecolor="white",
@@ -729,7 +730,7 @@ def casualty_claims_chart(casualties=None, *, incident: str = "offensive", artic
             top = float(sub["value"].max()) if len(sub) else 1.0
             ax.set_ylim(0, max(1.0, top * 1.3))
             ax.set_xlim(-0.6, len(days) - 0.4)
-            ax.set_xticks(range(len(days)), [_day(d) for d in days], rotation=30, ha="right")
+            ax.set_xticks(range(len(days)), [day(d) for d in days], rotation=30, ha="right")
             ax.set_xlabel("Date of the report (not to scale)", fontsize=style.LABEL_SIZE)
             ax.grid(axis="y", color="#DDDDDD", linewidth=0.6)
             ax.set_axisbelow(True)
@@ -744,7 +745,7 @@ def casualty_claims_chart(casualties=None, *, incident: str = "offensive", artic
                     for m, lab in (("o", "exact"), ("^", "at least / more than"), ("D", "approximately"))]
         handles.append(Line2D([], [], linestyle="none", marker="o", markersize=10, markerfacecolor="none",
                               markeredgecolor=style.TEXT, label="figure in the seed article"))
-        handles.append(Line2D([], [], label=f"seed article's date ({_day(style.ARTICLE_DATE)})",
+        handles.append(Line2D([], [], label=f"seed article's date ({day(style.ARTICLE_DATE)})",
                               **style.ARTICLE_MARK))
         _figure_legend(fig, handles, ncols=2, fontsize=7)
         fig.supylabel("People, as claimed", fontsize=style.FONT_SIZE)
@@ -811,7 +812,7 @@ def arrivals_chart(displacement=None, *, actors=None, detail_days: tuple[str, st
         detail.set_xlim(d0, d1)
         detail.xaxis.set_major_locator(mdates.DayLocator())
         detail.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
-        detail.set_title(f"{_day(d0)} \N{EN DASH} {_day(d1 - pd.Timedelta(days=1))}, by report time",
+        detail.set_title(f"{day(d0)} \N{EN DASH} {day(d1 - pd.Timedelta(days=1))}, by report time",
                          loc="left", fontsize=style.FONT_SIZE)
         first = pd.Timestamp("2023-09-19")
         overall.set_xlim(first - pd.Timedelta(days=5), data["when"].max() + pd.Timedelta(days=10))
@@ -829,7 +830,7 @@ def arrivals_chart(displacement=None, *, actors=None, detail_days: tuple[str, st
         handles = [Line2D([], [], color=colours[s], marker="o", label=_short(s, 60)) for s in colours]
         handles += [Line2D([], [], linestyle="none", marker=m, color=style.MUTED_TEXT, label=lab)
                     for m, lab in (("o", "exact"), ("^", "more than"), ("D", "approximately"))]
-        handles.append(Line2D([], [], label=f"seed article's date ({_day(style.ARTICLE_DATE)})",
+        handles.append(Line2D([], [], label=f"seed article's date ({day(style.ARTICLE_DATE)})",
                               **style.ARTICLE_MARK))
         _figure_legend(fig, handles, ncols=2, fontsize=7)
         _remember_sources(fig, data["source_id"])
@@ -860,7 +861,7 @@ def timeline_strip(events=None, *, start: str = "2023-09-19", end: str = "2024-0
     ev["stack"] = ev.groupby(slot).cumcount()
     lines = []
     for r in ev.itertuples():
-        when = _day(r.date) + (f", {r.clock}" if r.clock else "")
+        when = day(r.date) + (f", {r.clock}" if r.clock else "")
         lines.append(textwrap.fill(f"{r.n:>2}. {when}: {r.event} [{r.kind}]", width=wrap, subsequent_indent="    "))
     text = "\n".join(lines)
     n_text = text.count("\n") + 1
@@ -889,12 +890,12 @@ def timeline_strip(events=None, *, start: str = "2023-09-19", end: str = "2024-0
         detail.set_xlim(t0 - pd.Timedelta(hours=12), tm - pd.Timedelta(hours=12))
         detail.xaxis.set_major_locator(mdates.DayLocator(interval=2))
         detail.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
-        detail.set_title(f"Day by day, {_day(t0)} \N{EN DASH} {_day(tm - pd.Timedelta(days=1))}", loc="left",
+        detail.set_title(f"Day by day, {day(t0)} \N{EN DASH} {day(tm - pd.Timedelta(days=1))}", loc="left",
                          fontsize=style.FONT_SIZE)
         later.set_xlim(tm - pd.Timedelta(days=3), t1 + pd.Timedelta(days=4))
         later.xaxis.set_major_locator(mdates.MonthLocator())
         later.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
-        later.set_title(f"{_day(tm)} \N{EN DASH} {_day(t1)}", loc="left", fontsize=style.FONT_SIZE)
+        later.set_title(f"{day(tm)} \N{EN DASH} {day(t1)}", loc="left", fontsize=style.FONT_SIZE)
         mark = detail.axvline(pd.Timestamp(style.ARTICLE_DATE), zorder=1, **style.ARTICLE_MARK)
         mark.set_gid("article_mark")
         kinds = [k for k in style.EVENT_KIND_COLOR if k in set(ev["kind"])]
@@ -1014,20 +1015,47 @@ def article_dates_compared(article_figures=None, events=None) -> pd.DataFrame:
 
 def latest_claims(casualties=None, *, incident: str = "offensive", actors=None,
                   subgroups: Sequence[str] = ("unspecified", "military")) -> pd.DataFrame:
-    """The latest claim of each claimant for each (side, category) of ``incident``: the disagreements, side by
-    side. Columns: side, category, claimant, reported_on, claim, source_id (sorted)."""
+    """The latest claim of each claimant (actor where known) for each (side, category) of ``incident``: the
+    disagreements, side by side. Columns: side, category, claimant (as the source attributes the claim),
+    reported_on, claim, source_id (sorted)."""
     import karabakh as kb
 
     if casualties is None:
         casualties = kb.load_casualties()
     data = casualties[(casualties["incident"].astype(str) == incident) & casualties["value"].notna()
                       & casualties["subgroup"].astype(str).isin(subgroups)].copy()
-    data["claimant"] = _claimant_names(data, actors)
-    data = data.sort_values(["reported_on", "id"]).groupby(["side", "category", "claimant"], observed=True).tail(1)
+    data["who"] = _claimant_names(data, actors)
+    data = data.sort_values(["reported_on", "id"]).groupby(["side", "category", "who"], observed=True).tail(1)
     out = pd.DataFrame({
-        "side": data["side"].astype(str), "category": data["category"].astype(str), "claimant": data["claimant"],
+        "side": data["side"].astype(str), "category": data["category"].astype(str),
+        "claimant": data["claimant"].astype(str),
         "reported_on": [_date(d) for d in data["reported_on"]],
         "claim": [qualified(v, q) for v, q in zip(data["value"], data["value_qualifier"])],
         "source_id": data["source_id"],
     })
     return out.sort_values(["side", "category", "reported_on", "claimant"]).reset_index(drop=True)
+
+
+def latest_counts(displacement=None, *, actors=None) -> pd.DataFrame:
+    """The latest count of arrivals in Armenia of each claimant and measure, oldest first.
+
+    Claimants are grouped by actor where known; ``claimant`` is the attribution of that latest count.
+    Columns: date, time_local, claimant, measure, count (the number in words, as qualified), cumulative_arrivals,
+    source_id."""
+    import karabakh as kb
+
+    if displacement is None:
+        displacement = kb.load_displacement()
+    data = displacement.copy()
+    data["who"] = _claimant_names(data, actors)
+    data["measure"] = data["measure"].astype(str)
+    data["order"] = data["time_local"].fillna("99:99")
+    data = data.sort_values(["date", "order", "id"]).groupby(["who", "measure"]).tail(1)
+    return pd.DataFrame({
+        "date": [day(d) for d in data["date"]], "time_local": data["time_local"].fillna("").to_numpy(),
+        "claimant": data["claimant"].astype(str).to_numpy(),
+        "measure": data["measure"].str.replace("_", " ").to_numpy(),
+        "count": [qualified(v, q) for v, q in zip(data["cumulative_arrivals"], data["value_qualifier"])],
+        "cumulative_arrivals": data["cumulative_arrivals"].astype(int).to_numpy(),
+        "source_id": data["source_id"].to_numpy(),
+    })
