@@ -511,10 +511,8 @@ def region_map(*, distances: Sequence[tuple[str, str]] = (), corridor: bool = Tr
             line = gpd.GeoSeries([_geodesic_line(by_id.loc[a, "geometry"], by_id.loc[b, "geometry"])],
                                  crs="EPSG:4326")
             km = kb.distance_km(by_id.loc[a, "geometry"], by_id.loc[b, "geometry"])
-            n = len(ax.collections)
-            to_map_crs(line).plot(ax=ax, color=style.OKABE_ITO["blue"], linewidth=1.1, linestyle=(0, (2, 1.5)),
-                                  zorder=4.5)
-            _tag_last_collection(ax, n, f"distance:{a}:{b}")
+            _polys(ax, to_map_crs(line), f"distance:{a}:{b}", color=style.OKABE_ITO["blue"], linewidth=1.1,
+                   linestyle=(0, (2, 1.5)), zorder=4.5)
             mid = to_map_crs(line).iloc[0].interpolate(0.5, normalized=True)
             ax.text(mid.x, mid.y, f"{km:.0f} km", fontsize=style.LABEL_SIZE, color=style.OKABE_ITO["blue"],
                     ha="center", va="center", path_effects=_halo(3), zorder=8, gid=f"distance_label:{a}:{b}")
@@ -715,12 +713,12 @@ def casualty_claims_chart(casualties=None, *, incident: str = "offensive", artic
                     x = pos[reported] + (k - (n - 1) / 2) * min(0.24, 0.8 / max(n, 1))
                     c = colours[r.series]
                     ax.plot([x], [float(r.value)], linestyle="none", color=c, markersize=6.5,
-                            marker=style.QUALIFIER_MARKER.get(r.value_qualifier, "o"), markeredgecolor="white",
-                            markeredgewidth=0.5, zorder=4, gid=f"claim:{r.id}")
+                            marker=style.QUALIFIER_MARKER.get(r.value_qualifier, "o"),
+                            markeredgecolor=style.MARKER_EDGE, markeredgewidth=0.5, zorder=4, gid=f"claim:{r.id}")
                     below = k % 2 == 1  # neighbours' labels alternate above / below their points
                     ax.annotate(_value_text(r.value, r.value_qualifier), (x, float(r.value)),
                                 xytext=(0, -6 if below else 5), textcoords="offset points", ha="center",
-                                va="top" if below else "bottom", fontsize=6.5, color=c,
+                                va="top" if below else "bottom", fontsize=6.5, color=style.TEXT,
                                 zorder=5, path_effects=_halo(2), gid=f"claim_label:{r.id}")
                     if r.id in ringed:
                         ax.plot([x], [float(r.value)], linestyle="none", marker="o", markersize=13,
@@ -797,8 +795,8 @@ def arrivals_chart(displacement=None, *, actors=None, detail_days: tuple[str, st
                         gid=f"series:{series}")
                 for r in rows.itertuples():
                     ax.plot([r.when], [float(r.cumulative_arrivals)], linestyle="none", color=c, markersize=5,
-                            marker=style.QUALIFIER_MARKER.get(str(r.value_qualifier), "o"), markeredgecolor="white",
-                            markeredgewidth=0.5, zorder=4, gid=f"count:{r.id}")
+                            marker=style.QUALIFIER_MARKER.get(str(r.value_qualifier), "o"),
+                            markeredgecolor=style.MARKER_EDGE, markeredgewidth=0.5, zorder=4, gid=f"count:{r.id}")
                 if (lo is None) != in_detail:  # each series' last count is labelled once, where it shows best
                     last = rows.iloc[-1]
                     ax.annotate(_value_text(last["cumulative_arrivals"], last["value_qualifier"]),
@@ -878,7 +876,7 @@ def timeline_strip(events=None, *, start: str = "2023-09-19", end: str = "2024-0
             part = ev[(ev["date"] >= lo) & (ev["date"] < hi)]
             for r in part.itertuples():
                 ax.plot([r.date], [r.stack], linestyle="none", marker=style.EVENT_KIND_MARKER[r.kind],
-                        color=style.EVENT_KIND_COLOR[r.kind], markersize=7, markeredgecolor="white",
+                        color=style.EVENT_KIND_COLOR[r.kind], markersize=7, markeredgecolor=style.MARKER_EDGE,
                         markeredgewidth=0.5, zorder=3, gid=f"event:{r.id}")
                 ax.annotate(str(r.n), (r.date, r.stack), xytext=(6, 0), textcoords="offset points", ha="left",
                             va="center", fontsize=6.5, color=style.TEXT)

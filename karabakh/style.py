@@ -34,6 +34,7 @@ BORDER = "#6E6E6E"
 BORDER_WIDTH = 0.6
 TEXT = "#000000"
 MUTED_TEXT = "#4D4D4D"
+MARKER_EDGE = "#333333"  # a dark rim, so light palette colours (yellow, sky blue) stay visible on white
 
 # ------------------------------------------------------------------------------------------------ layers
 #: One style per control area (by the layer's ``key``): face colour from Okabe-Ito + hatch, so it reads in greyscale.
@@ -50,7 +51,8 @@ CONTROL_AREA_FALLBACK = (
 )
 HATCH_COLOR = "#333333"
 HATCH_LINEWIDTH = 0.6
-CORRIDOR = {"facecolor": OKABE_ITO["bluish_green"], "hatch": "xxx", "alpha": 0.8, "edgecolor": OKABE_ITO["bluish_green"]}
+CORRIDOR = {"facecolor": OKABE_ITO["bluish_green"], "hatch": "xxx", "alpha": 0.8,
+            "edgecolor": OKABE_ITO["bluish_green"]}
 CONTACT_LINE = {"color": OKABE_ITO["vermillion"], "linewidth": 1.6, "linestyle": "-"}
 NKAO_OUTLINE = {"edgecolor": OKABE_ITO["black"], "linewidth": 1.3, "linestyle": (0, (4, 2)), "facecolor": "none"}
 
