@@ -448,7 +448,8 @@ def _figure_legend(fig, handles, *, ncols: int = 2, fontsize: float = style.LABE
 def _legend(ax, handles, **kwargs):
     if not handles:
         return None
-    leg = ax.legend(handles=handles, fontsize=style.LABEL_SIZE, framealpha=0.9, **kwargs)
+    kwargs.setdefault("fontsize", style.LABEL_SIZE)
+    leg = ax.legend(handles=handles, framealpha=0.9, **kwargs)
     leg.set_gid("legend")
     return leg
 
@@ -526,7 +527,7 @@ def region_map(*, distances: Sequence[tuple[str, str]] = (), corridor: bool = Tr
     return fig
 
 
-def nk_map(as_of=None, *, boundaries=None, places=None, front_lines=None, title: str | None = None):
+def nk_map(as_of="2023-09-19", *, boundaries=None, places=None, front_lines=None, title: str | None = None):
     """Nagorno-Karabakh and around at the ``"nk"`` extent, with the front-line features valid on ``as_of``
     (all of them when None). Returns the figure."""
     import karabakh as kb
@@ -542,7 +543,9 @@ def nk_map(as_of=None, *, boundaries=None, places=None, front_lines=None, title:
     with _styled():
         handles = add_control_areas(ax, front_lines, extent="nk")
         _remember_sources(fig, front_lines["source_id"])
-        _legend(ax, [_nkao_handle(), *handles], loc="lower left")
+        for h in handles:
+            h.set_label(textwrap.fill(h.get_label(), 40))
+        leg = _legend(ax, [_nkao_handle(), *handles], loc="lower left", fontsize=7)
         add_caption(fig)
     return fig
 
@@ -613,6 +616,11 @@ _QUALIFIER_TEXT = {"exact": "", "at_least": "\u2265", "more_than": ">", "approx"
 
 def _value_text(value, qualifier) -> str:
     return f"{_QUALIFIER_TEXT.get(str(qualifier), '')}{int(value):,}"
+
+
+def _dashes(keys: Iterable[str]) -> dict[str, object]:
+    """Solid lines for the first len(CYCLE) series, dashed once the colours repeat (so no two series look alike)."""
+    return {k: "-" if i < len(style.CYCLE) else (0, (4, 2)) for i, k in enumerate(dict.fromkeys(keys))}
 
 
 def _colours(keys: Iterable[str]) -> dict[str, str]:
@@ -778,6 +786,7 @@ def arrivals_chart(displacement=None, *, actors=None, detail_days: tuple[str, st
     data["series"] = _claimant_names(data, actors) + " (" + data["measure"].str.replace("_", " ") + ")"
     data = data.sort_values(["when", "id"])
     colours = _colours(data.drop_duplicates("series")["series"])
+    dashes = _dashes(colours)
     d0, d1 = (pd.Timestamp(d) for d in detail_days)
     with _styled():
         fig = _new_figure("chart")
@@ -792,7 +801,7 @@ def arrivals_chart(displacement=None, *, actors=None, detail_days: tuple[str, st
                     continue
                 c = colours[series]
                 ax.plot(rows["when"], rows["cumulative_arrivals"].astype(float), color=c, linewidth=1.0, zorder=3,
-                        gid=f"series:{series}")
+                        linestyle=dashes[series], gid=f"series:{series}")
                 for r in rows.itertuples():
                     ax.plot([r.when], [float(r.cumulative_arrivals)], linestyle="none", color=c, markersize=5,
                             marker=style.QUALIFIER_MARKER.get(str(r.value_qualifier), "o"),
@@ -825,7 +834,8 @@ def arrivals_chart(displacement=None, *, actors=None, detail_days: tuple[str, st
         detail.set_ylim(bottom=0)
         detail.yaxis.set_major_formatter(_thousands())
         detail.set_ylabel("Arrivals in Armenia, cumulative (as reported)", fontsize=style.LABEL_SIZE)
-        handles = [Line2D([], [], color=colours[s], marker="o", label=_short(s, 60)) for s in colours]
+        handles = [Line2D([], [], color=colours[s], marker="o", linestyle=dashes[s], label=_short(s, 60))
+                   for s in colours]
         handles += [Line2D([], [], linestyle="none", marker=m, color=style.MUTED_TEXT, label=lab)
                     for m, lab in (("o", "exact"), ("^", "more than"), ("D", "approximately"))]
         handles.append(Line2D([], [], label=f"seed article's date ({day(style.ARTICLE_DATE)})",

@@ -76,6 +76,7 @@ LABEL_OFFSET = {
     "baku": (-5, 3, "right", "bottom"),
     "yerevan": (5, 3, "left", "bottom"),
     "yevlakh": (5, 3, "left", "bottom"),
+    "martuni": (4, 4, "left", "bottom"),
 }
 DEFAULT_LABEL_OFFSET = (5, 0, "left", "center")
 #: Country names, placed at fixed lon/lat (the countries' centroids fall outside the extents or in odd places).

@@ -279,3 +279,15 @@ def test_image_casualty_claims(data):
     return plot.casualty_claims_chart(data["casualties"], article_figures=data["article_figures"],
                                       actors=data["actors"])
 
+
+
+def test_nk_map_shows_the_features_valid_on_the_day(data):
+    fig = plot.nk_map("2023-09-19", boundaries=data["boundaries"], places=data["places"],
+                      front_lines=data["front_lines"])
+    ax = fig.axes[0]
+    valid = kb.load_front_lines(as_of="2023-09-19")
+    drawn = sorted(c.get_gid().split(":", 1)[1] for c in ax.collections
+                   if c.get_gid() and c.get_gid().split(":")[0] in ("control_area", "contact_line", "corridor"))
+    assert drawn == sorted(valid["key"])
+    assert (*ax.get_xlim(), *ax.get_ylim()) == style.EXTENTS["nk"]
+    assert "not an endorsement" in caption(fig)
