@@ -26,7 +26,7 @@ __all__ = [
     "base_map", "region_map", "nk_map", "front_lines_small_multiples", "control_area_table",
     "casualty_claims_chart", "arrivals_chart", "timeline_strip",
     "add_caption", "add_north_arrow", "add_scale_bar", "add_locator_inset", "add_control_areas",
-    "caption_text", "source_ids", "to_map_crs", "day", "direction", "qualified", "source_list", "distance_table",
+    "caption_text", "source_ids", "to_map_crs", "day", "direction", "qualified", "source_list",
     "article_counts_compared", "article_dates_compared", "latest_claims", "latest_counts",
 ]
 
@@ -471,20 +471,6 @@ def _geodesic_line(a, b, n: int = 32):
     return LineString([(lon1, lat1), *mid, (lon2, lat2)])
 
 
-def distance_table(pairs: Sequence[tuple[str, str]], places=None) -> pd.DataFrame:
-    """Geodesic distances (kb.distance_km, WGS 84) between pairs of places.id: columns from, to, distance_km."""
-    import karabakh as kb
-
-    if places is None:
-        places = kb.load_places()
-    by_id = places.set_index("id")
-    rows = []
-    for a, b in pairs:
-        rows.append({"from": by_id.loc[a, "label"], "to": by_id.loc[b, "label"],
-                     "distance_km": kb.distance_km(by_id.loc[a, "geometry"], by_id.loc[b, "geometry"])})
-    return pd.DataFrame(rows, columns=["from", "to", "distance_km"])
-
-
 def region_map(*, distances: Sequence[tuple[str, str]] = (), corridor: bool = True, boundaries=None, places=None,
                front_lines=None):
     """The region: countries, the former NKAO, the places of the story, the Lachin corridor (as dated in the
@@ -529,15 +515,11 @@ def region_map(*, distances: Sequence[tuple[str, str]] = (), corridor: bool = Tr
 
 def nk_map(as_of="2023-09-19", *, boundaries=None, places=None, front_lines=None, title: str | None = None):
     """Nagorno-Karabakh and around at the ``"nk"`` extent, with the front-line features valid on ``as_of``
-    (all of them when None). Returns the figure."""
+    (``kb.load_front_lines(as_of=...)``; all of them when None) or the ``front_lines`` given. Returns the figure."""
     import karabakh as kb
 
     if front_lines is None:
         front_lines = kb.load_front_lines(as_of=as_of)
-    elif as_of is not None:
-        on = pd.Timestamp(as_of)
-        front_lines = front_lines[(front_lines["valid_from"] <= on)
-                                  & (front_lines["valid_to"].isna() | (on < front_lines["valid_to"]))]
     fig = base_map(extent="nk", boundaries=boundaries, places=places, caption=False, title=title)
     ax = fig.axes[0]
     with _styled():
@@ -626,26 +608,6 @@ def _dashes(keys: Iterable[str]) -> dict[str, object]:
 def _colours(keys: Iterable[str]) -> dict[str, str]:
     ordered = list(dict.fromkeys(keys))
     return {k: style.CYCLE[i % len(style.CYCLE)] for i, k in enumerate(ordered)}
-
-
-def _date_axis(ax, *, fmt: str = "%d %b") -> None:
-    import matplotlib.dates as mdates
-
-    ax.xaxis.set_major_formatter(mdates.DateFormatter(fmt))
-    ax.grid(axis="y", color="#DDDDDD", linewidth=0.6)
-    ax.set_axisbelow(True)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-
-
-def _article_mark(ax, *, label: bool = True) -> None:
-    mark_day = pd.Timestamp(style.ARTICLE_DATE)
-    line = ax.axvline(mark_day, zorder=1, **style.ARTICLE_MARK)
-    line.set_gid("article_mark")
-    if label:
-        ax.annotate(f"Seed article\n({day(mark_day)})", (mark_day, 1.0), xycoords=("data", "axes fraction"),
-                    xytext=(3, -2), textcoords="offset points", ha="left", va="top", fontsize=7,
-                    color=style.TEXT)
 
 
 _SIDE = {"ethnic_armenian": "Ethnic Armenian side", "azerbaijani": "Azerbaijani side",

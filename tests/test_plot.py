@@ -282,8 +282,7 @@ def test_image_casualty_claims(data):
 
 
 def test_nk_map_shows_the_features_valid_on_the_day(data):
-    fig = plot.nk_map("2023-09-19", boundaries=data["boundaries"], places=data["places"],
-                      front_lines=data["front_lines"])
+    fig = plot.nk_map("2023-09-19", boundaries=data["boundaries"], places=data["places"])
     ax = fig.axes[0]
     valid = kb.load_front_lines(as_of="2023-09-19")
     drawn = sorted(c.get_gid().split(":", 1)[1] for c in ax.collections
