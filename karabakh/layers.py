@@ -31,13 +31,17 @@ from karabakh import tables
 from karabakh.errors import DataValidationError, Problem
 
 BOUNDARIES = "boundaries.geojson"
+CONTEXT = "context.geojson"  # coarse countries of a wider area, for locator insets
 FRONT_LINES = "front_lines.geojson"
 MANIFEST = "manifest.csv"
-LAYER_FILES = (BOUNDARIES, FRONT_LINES)
+LAYER_FILES = (BOUNDARIES, FRONT_LINES, CONTEXT)
 
 PRECISION = 5  # decimals of a degree: 1e-5 deg = 1.1 m north-south, 0.85 m east-west at 40 N
 SIMPLIFY_TOLERANCE_DEG = 0.0002  # ~22 m N-S / ~17 m E-W; 0.2 mm at 1:100,000, invisible at the maps' scales
 REGION_BBOX = (43.0, 37.0, 51.0, 43.0)  # lon_min, lat_min, lon_max, lat_max: the South Caucasus
+CONTEXT_BBOX = (26.0, 30.0, 62.0, 50.0)  # Black Sea to beyond the Caspian: where the South Caucasus is
+CONTEXT_PRECISION = 3  # 1e-3 deg ~ 100 m, far below what a locator inset shows
+CONTEXT_TOLERANCE_DEG = 0.02  # ~2 km: a locator inset is ~2 inches for ~3,000 km
 MAX_LAYER_BYTES = 2_000_000  # refuse bigger files before reading them
 
 KINDS = ("country", "nkao")
@@ -90,7 +94,8 @@ def _read_features(path: Path) -> tuple[list[dict] | None, list[Problem]]:
     return features, problems
 
 
-def _check(path: Path, fields: tuple[str, ...], known_sources: set[str] | None = None):
+def _check(path: Path, fields: tuple[str, ...], known_sources: set[str] | None = None,
+           bbox: tuple[float, float, float, float] = REGION_BBOX, precision: int = PRECISION):
     """Validate one layer file. Returns (problems, properties rows, shapely geometries)."""
     import numpy as np
     import shapely
@@ -187,15 +192,15 @@ def _check(path: Path, fields: tuple[str, ...], known_sources: set[str] | None =
             problems.append(Problem(file, where[j], f"invalid geometry: {reason}"))
         coords, owner = shapely.get_coordinates(sub, return_index=True)
         if len(coords):
-            x0, y0, x1, y1 = REGION_BBOX
+            x0, y0, x1, y1 = bbox
             outside = (coords[:, 0] < x0) | (coords[:, 0] > x1) | (coords[:, 1] < y0) | (coords[:, 1] > y1)
             for j in np.unique(owner[outside]):
-                problems.append(Problem(file, where[idx[j]], f"coordinates outside the region {REGION_BBOX} "
+                problems.append(Problem(file, where[idx[j]], f"coordinates outside the region {bbox} "
                                         "(lon/lat EPSG:4326 expected; another CRS?)"))
-            scaled = coords * 10**PRECISION
+            scaled = coords * 10**precision
             loose = np.abs(scaled - np.round(scaled)).max(axis=1) > 1e-6
             for j in np.unique(owner[loose & ~outside]):
-                problems.append(Problem(file, where[idx[j]], f"coordinates have more than {PRECISION} decimals"))
+                problems.append(Problem(file, where[idx[j]], f"coordinates have more than {precision} decimals"))
     if is_front:
         keys = [r.get("key", "") for r in rows]
         for k in sorted({k for k in keys if k and keys.count(k) > 1}):
@@ -224,25 +229,41 @@ def validate_layers(data_dir=None) -> list[Problem]:
     problems = []
     for name, fields in ((BOUNDARIES, BOUNDARY_FIELDS), (FRONT_LINES, FRONT_LINE_FIELDS)):
         problems += _check(root / "layers" / name, fields, known)[0]
+    problems += _check(root / "layers" / CONTEXT, BOUNDARY_FIELDS, known, CONTEXT_BBOX, CONTEXT_PRECISION)[0]
     return problems
 
 
 # -------------------------------------------------------------------------------------------- loaders
-def _frame(path: Path, fields: tuple[str, ...]):
+def _frame(path: Path, fields: tuple[str, ...], **check):
     import geopandas as gpd
 
-    problems, rows, geoms = _check(path, fields)
+    problems, rows, geoms = _check(path, fields, **check)
     if problems:
         raise DataValidationError(problems)
     return gpd.GeoDataFrame(rows, columns=list(fields), geometry=geoms, crs="EPSG:4326")
 
 
-def load_boundaries(data_dir=None):
+def load_boundaries(data_dir=None, *, context: bool = False):
     """Countries and the former NKAO: GeoDataFrame with kind ("country" | "nkao"), name, iso3, source_id.
 
     ``iso3`` is empty for the NKAO. CRS EPSG:4326. Raises DataValidationError if the file is broken.
+    ``context=True`` gives instead the countries of a wider area (CONTEXT_BBOX), coarsely simplified, for
+    locator insets that show where the South Caucasus is.
     """
+    if context:
+        return _frame(layers_dir(data_dir) / CONTEXT, BOUNDARY_FIELDS, bbox=CONTEXT_BBOX, precision=CONTEXT_PRECISION)
     return _frame(layers_dir(data_dir) / BOUNDARIES, BOUNDARY_FIELDS)
+
+
+def load_manifest(data_dir=None):
+    """The layer manifest (one row per derived feature: inputs and sha256, licence, attribution, dates)."""
+    import pandas as pd
+
+    path = layers_dir(data_dir) / MANIFEST
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, ValueError) as exc:
+        raise DataValidationError(Problem(_label(path), "", f"cannot be read: {exc}")) from None
 
 
 def load_front_lines(as_of=None, data_dir=None):
@@ -386,12 +407,12 @@ def _finish(geom, simplify: bool = True):
     return _snap(g)
 
 
-def _snap(g):
+def _snap(g, precision: int = PRECISION):
     import numpy as np
     import shapely
 
-    g = shapely.set_precision(g, 10.0**-PRECISION)
-    g = shapely.transform(g, lambda c: np.round(c, PRECISION))
+    g = shapely.set_precision(g, 10.0**-precision)
+    g = shapely.transform(g, lambda c: np.round(c, precision))
     if g.geom_type in _POLYGONS:
         g = shapely.orient_polygons(g, exterior_cw=False)
     if g.is_empty or not g.is_valid:
@@ -410,7 +431,7 @@ def _mean_distance_km(line, reference) -> float:
 
 
 def build(sources, out_dir=None) -> dict:
-    """Derive boundaries.geojson, front_lines.geojson and manifest.csv from the raw sources.
+    """Derive boundaries.geojson, front_lines.geojson, context.geojson and manifest.csv from the raw sources.
 
     Returns a report (areas, lengths, gaps closed, simplification effect, front-line evidence).
     """
@@ -473,6 +494,23 @@ def build(sources, out_dir=None) -> dict:
             raise RuntimeError(f"Crisis Group front line {i} no longer follows the Armenia-Azerbaijan border; "
                                f"re-examine before building: {e}")
 
+    # context for locator insets: the countries of a wider area, coarse (nothing here is measured)
+    wide = pyogrio.read_dataframe(f"/vsizip/{sources / NE_COUNTRIES_ZIP}/ne_10m_admin_0_countries_deu.shp",
+                                  columns=["ADMIN", "ISO_A3", "ADM0_A3"], bbox=CONTEXT_BBOX)
+    wide["iso3"] = wide["ISO_A3"].where(wide["ISO_A3"].str.fullmatch("[A-Z]{3}"), wide["ADM0_A3"])
+    wide = wide.sort_values("iso3").reset_index(drop=True)
+    wide_geoms = shapely.coverage_simplify(
+        shapely.intersection(shapely.force_2d(wide.geometry.values), shapely.box(*CONTEXT_BBOX)),
+        CONTEXT_TOLERANCE_DEG, simplify_boundary=True)
+    context = []
+    for r, g in zip(wide.itertuples(), wide_geoms):
+        g = shapely.make_valid(g, method="structure", keep_collapsed=False)
+        g = shapely.union_all([p for p in shapely.get_parts(g) if p.geom_type in _POLYGONS and p.area > 1e-4])
+        if not g.is_empty:
+            context.append(dict(kind="country", name=r.ADMIN, iso3=r.iso3, source_id="ne_countries_5_1_1",
+                                geometry=_snap(g, CONTEXT_PRECISION)))
+    context.sort(key=lambda f: f["name"])
+
     ne4 = [NE_DISPUTED_LINES]
     boundaries = [dict(key=f"country_{r.ISO_A3.lower()}", kind="country", name=r.ADMIN, iso3=r.ISO_A3,
                        source_id="ne_countries_5_1_1", inputs=[NE_COUNTRIES_ZIP], raw=clipped[k],
@@ -519,6 +557,7 @@ def build(sources, out_dir=None) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     _write_geojson(out / BOUNDARIES, boundaries, BOUNDARY_FIELDS)
     _write_geojson(out / FRONT_LINES, fronts, FRONT_LINE_FIELDS)
+    _write_geojson(out / CONTEXT, context, BOUNDARY_FIELDS)
 
     # manifest: one row per feature, with its inputs and their sha256, licence, dates, size
     rows = []
@@ -538,6 +577,12 @@ def build(sources, out_dir=None) -> dict:
             "simplify_change_pct": f"{(size - raw_size) / raw_size * 100:+.4f}",
             "inputs": ";".join(f["inputs"]), "inputs_sha256": ";".join(sha[p] for p in f["inputs"]),
         })
+    licence, attribution = LICENCES["ne_countries_5_1_1"]
+    rows.append({"file": CONTEXT, "key": "context_countries", "type": "context",
+                 "label": f"{len(context)} countries around the South Caucasus, for locator insets (coarse)",
+                 "valid_from": "", "valid_to": "", "source_id": "ne_countries_5_1_1", "dates_source_ids": "",
+                 "licence": licence, "attribution": attribution, "area_km2": "", "length_km": "",
+                 "simplify_change_pct": "", "inputs": NE_COUNTRIES_ZIP, "inputs_sha256": sha[NE_COUNTRIES_ZIP]})
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
     writer.writeheader()

@@ -298,3 +298,16 @@ def test_cli_validate_exit_code(data_copy, capsys):
     _break_front(data_copy, _unknown_type)
     assert layers.main(["validate", "--data", str(data_copy)]) == 1
     assert "unknown feature type 'buffer_zone'" in capsys.readouterr().err
+
+
+def test_context_layer_shows_where_the_south_caucasus_is():
+    """The locator layer is wider than the region and holds the neighbours a reader knows."""
+    context = kb.load_boundaries(context=True)
+    assert set(context["kind"]) == {"country"}
+    assert {"ARM", "AZE", "GEO", "TUR", "IRN", "RUS"} <= set(context["iso3"])
+    x0, y0, x1, y1 = context.total_bounds
+    rx0, ry0, rx1, ry1 = layers.REGION_BBOX
+    assert x0 < rx0 - 10 and x1 > rx1 + 5 and y0 < ry0 - 3 and y1 > ry1 + 3
+    region = shapely.box(*layers.REGION_BBOX)
+    armenia = context.loc[context["iso3"] == "ARM"].geometry.iloc[0]
+    assert region.contains(armenia.representative_point())
