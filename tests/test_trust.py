@@ -105,3 +105,13 @@ def test_a_huge_file_is_refused_quickly(data_copy, capsys):
     assert time.perf_counter() - start < 3.0
     err = capsys.readouterr().err
     assert "refused without reading it" in err and "over 100 MiB; not read" in err
+
+
+def test_the_suite_itself_refuses_connections_beyond_loopback():
+    """pytest-socket (see pyproject addopts) must be active: a connection to a public address is refused."""
+    import socket
+
+    from pytest_socket import SocketBlockedError, SocketConnectBlockedError
+
+    with pytest.raises((SocketConnectBlockedError, SocketBlockedError)):
+        socket.create_connection(("192.0.2.1", 80), timeout=1)  # TEST-NET-1: never routed
