@@ -107,6 +107,7 @@ def test_a_huge_file_is_refused_quickly(data_copy, capsys):
     assert "refused without reading it" in err and "over 100 MiB; not read" in err
 
 
+@pytest.mark.filterwarnings("ignore:A test tried to use socket")
 def test_the_suite_itself_refuses_connections_beyond_loopback():
     """pytest-socket (see pyproject addopts) must be active: a connection to a public address is refused."""
     import socket
