@@ -10,7 +10,11 @@ behind a figure, for ``kb.show_figure(fig, name, ..., source_ids=plot.source_ids
 
 Artists carry a ``gid`` so that tests (and curious readers) can find them: ``"countries"``, ``"nkao"``,
 ``"control_area:<key>"``, ``"contact_line:<key>"``, ``"corridor:<key>"``, ``"places"``, ``"north_arrow"``,
-``"scale_bar"``, ``"locator_inset"``, ``"caption"``, ``"article_mark"``, ``"distance:<a>:<b>"``.
+``"scale_bar"``, ``"locator_inset"`` (in it ``"locator_box"``, ``"locator_label:<text>"``), ``"caption"``,
+``"article_mark"``, ``"distance:<a>:<b>"``.
+
+Figures have no title of their own: ``kb.show_figure(fig, name, title=...)`` draws the title as the figure's
+suptitle, and every figure here is ``style.TITLE_ROOM`` inches taller to leave it room at the top.
 """
 from __future__ import annotations
 
@@ -45,7 +49,8 @@ def _styled():
 def _new_figure(kind: str, **kwargs):
     import matplotlib.pyplot as plt
 
-    return plt.figure(figsize=style.FIGSIZE[kind], dpi=style.DPI, layout="constrained", **kwargs)
+    width, height = style.FIGSIZE[kind]
+    return plt.figure(figsize=(width, height + style.TITLE_ROOM), dpi=style.DPI, layout="constrained", **kwargs)
 
 
 def _remember_sources(fig, ids: Iterable[str]) -> None:
@@ -277,40 +282,54 @@ def add_scale_bar(ax, **kwargs):
     return ax.figure
 
 
-def add_locator_inset(ax, extent="region", *, boundaries=None, bounds=style.LOCATOR_BOUNDS):
-    """A small map of the whole South Caucasus (every country in the boundaries layer) with the main map's
-    extent outlined; ticks in degrees of longitude and latitude (gid ``"locator_inset"``). Returns the figure."""
+def add_locator_inset(ax, extent="region", *, context=None, bounds=None):
+    """A small map of the wider area around the South Caucasus (``kb.load_boundaries(context=True)``: Black Sea,
+    Turkey, Iran, Russia, the Caspian) in longitude / latitude, with the main map's extent outlined (gid
+    ``"locator_box"``, the extent's edges followed in lon/lat) and a few labels (``style.LOCATOR_LABELS``). The inset
+    has gid ``"locator_inset"``; ``bounds`` (its position in ``ax``) defaults to ``style.LOCATOR_BOUNDS`` for the
+    extent. Returns the figure."""
+    import math
+
     import karabakh as kb
-    from matplotlib.patches import Rectangle
+    import numpy as np
+    from matplotlib.patches import Polygon
     from pyproj import Transformer
 
-    if boundaries is None:
-        boundaries = kb.load_boundaries()
+    if context is None:
+        context = kb.load_boundaries(context=True)
+    if bounds is None:
+        bounds = style.LOCATOR_BOUNDS[extent if isinstance(extent, str) else "region"]
     inset = ax.inset_axes(bounds)
     inset.set_gid("locator_inset")
-    countries = to_map_crs(boundaries[boundaries["kind"] == "country"]).sort_values("iso3")
+    inset.set_anchor("NW")
+    countries = context[context["kind"] == "country"].sort_values("iso3")
     colours = [style.COUNTRY_FILL.get(i, style.LAND) for i in countries["iso3"]]
     _polys(inset, countries, "locator_countries", color=colours, edgecolor=style.BORDER, linewidth=0.3)
-    _set_extent(inset, style.LOCATOR_EXTENT)
-    for iso3, geom in zip(countries["iso3"], countries.geometry):
-        if iso3 in style.COUNTRY_FILL:
-            p = geom.representative_point()
-            inset.text(p.x, p.y, iso3, fontsize=5.5, ha="center", va="center", color=style.TEXT)
+    lon0, lon1, lat0, lat1 = style.LOCATOR_EXTENT
+    inset.set_xlim(lon0, lon1)
+    inset.set_ylim(lat0, lat1)
+    inset.set_aspect(1 / math.cos(math.radians((lat0 + lat1) / 2)))
+    inset.set_xticks([])
+    inset.set_yticks([])
+    inset.set_facecolor(style.WATER)
+    for text, (lon, lat, kind) in style.LOCATOR_LABELS.items():
+        sea = kind == "sea"
+        inset.text(lon, lat, text, fontsize=5.5, ha="center", va="center", linespacing=1.0,
+                   color=style.OKABE_ITO["blue"] if sea else style.MUTED_TEXT, fontstyle="italic" if sea else "normal",
+                   path_effects=_halo(1.5), gid=f"locator_label:{text}")
+    # the main map's extent, its edges followed point by point (a rectangle in the map's CRS is not one in lon/lat)
     xmin, xmax, ymin, ymax = _extent(extent)
-    inset.add_patch(Rectangle((xmin, ymin), xmax - xmin, ymax - ymin, gid="locator_box", **style.LOCATOR_BOX))
-    # degree labels along two edges, so the inset says where on Earth this is
-    lx0, lx1, ly0, ly1 = style.LOCATOR_EXTENT
-    to_map = Transformer.from_crs("EPSG:4326", style.MAP_CRS, always_xy=True)
-    for lon in (44, 48):
-        x, _ = to_map.transform(lon, 40.0)
-        inset.text(x, ly0, f"{lon}\N{DEGREE SIGN}E", fontsize=5, ha="center", va="bottom", color=style.MUTED_TEXT)
-    for lat in (38, 42):
-        _, y = to_map.transform(46.0, lat)
-        inset.text(lx1, y, f"{lat}\N{DEGREE SIGN}N", fontsize=5, ha="right", va="center", color=style.MUTED_TEXT)
-    inset.text(lx0 + 0.03 * (lx1 - lx0), ly1 - 0.04 * (ly1 - ly0), "South Caucasus", fontsize=6, ha="left",
-               va="top", color=style.TEXT, fontweight="bold")
+    t = np.linspace(0.0, 1.0, 21)[:-1]
+    xs = np.concatenate([xmin + (xmax - xmin) * t, np.full_like(t, xmax), xmax - (xmax - xmin) * t,
+                         np.full_like(t, xmin)])
+    ys = np.concatenate([np.full_like(t, ymin), ymin + (ymax - ymin) * t, np.full_like(t, ymax),
+                         ymax - (ymax - ymin) * t])
+    lons, lats = Transformer.from_crs(style.MAP_CRS, "EPSG:4326", always_xy=True).transform(xs, ys)
+    inset.add_patch(Polygon(np.column_stack([lons, lats]), closed=True, gid="locator_box", zorder=5,
+                            **style.LOCATOR_BOX))
     for spine in inset.spines.values():
         spine.set_edgecolor(style.BORDER)
+    _remember_sources(ax.figure, context["source_id"])
     return ax.figure
 
 
@@ -353,8 +372,9 @@ def _place_rows(places, ids: Sequence[str]):
     return places.set_index("id").loc[present].reset_index()
 
 
-def _draw_places(ax, places, ids: Sequence[str]) -> list[str]:
-    """Points and labels (places.label: both names where contested). Returns the source ids used."""
+def _draw_places(ax, places, ids: Sequence[str], notes: dict[str, str] | None = None) -> list[str]:
+    """Points and labels (places.label: both names where contested; "label (note)" for the places in ``notes``).
+    Returns the source ids used."""
     rows = _place_rows(places, ids)
     if rows.empty:
         return []
@@ -364,7 +384,8 @@ def _draw_places(ax, places, ids: Sequence[str]) -> list[str]:
         (line,) = ax.plot([geom.x], [geom.y], linestyle="none", zorder=6, **marker)
         line.set_gid(f"place:{row.id}")
         dx, dy, ha, va = style.LABEL_OFFSET.get(row.id, style.DEFAULT_LABEL_OFFSET)
-        ax.annotate(row.label, (geom.x, geom.y), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
+        label = f"{row.label} ({notes[row.id]})" if notes and row.id in notes else row.label
+        ax.annotate(label, (geom.x, geom.y), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
                     fontsize=style.LABEL_SIZE, color=style.TEXT, path_effects=_halo(), zorder=7,
                     gid=f"place_label:{row.id}", annotation_clip=True)
     return sorted(set(rows["source_id"].dropna()))
@@ -372,12 +393,13 @@ def _draw_places(ax, places, ids: Sequence[str]) -> list[str]:
 
 def base_map(ax=None, extent="region", *, boundaries=None, places=None, place_ids: Sequence[str] | None = None,
              country_labels: bool = True, locator: bool = True, scale_bar: bool = True, north_arrow: bool = True,
-             caption: bool = True, title: str | None = None):
+             caption: bool = True, title: str | None = None, place_notes: dict[str, str] | None = None):
     """The base map: countries (grey fills, names), the former NKAO outline, labelled places, a scale bar, a north
     arrow, a locator inset and the source caption, in ``style.MAP_CRS`` at a fixed extent.
 
     ``extent`` is ``"region"`` (the South Caucasus, Yerevan to Baku), ``"nk"`` (Nagorno-Karabakh and around) or
-    ``(xmin, xmax, ymin, ymax)`` in metres. ``place_ids`` default to ``style.PLACES[extent]``. Pass ``ax`` to draw
+    ``(xmin, xmax, ymin, ymax)`` in metres. ``place_ids`` default to ``style.PLACES[extent]``; ``place_notes``
+    (place id -> text) are added to those places' labels in brackets. Pass ``ax`` to draw
     into an existing axes (then no caption is added: call :func:`add_caption` on the figure). Returns the figure.
     """
     import karabakh as kb
@@ -406,14 +428,14 @@ def base_map(ax=None, extent="region", *, boundaries=None, places=None, place_id
         if country_labels:
             _country_labels(ax, key)
         used = list(dict.fromkeys(boundaries["source_id"]))
-        used += _draw_places(ax, places, ids)
+        used += _draw_places(ax, places, ids, place_notes)
         _remember_sources(fig, used)
         if scale_bar:
             add_scale_bar(ax)
         if north_arrow:
             add_north_arrow(ax)
         if locator:
-            add_locator_inset(ax, extent, boundaries=boundaries)
+            add_locator_inset(ax, extent)
         if title:
             ax.set_title(title, loc="left")
         if caption:
@@ -472,10 +494,11 @@ def _geodesic_line(a, b, n: int = 32):
 
 
 def region_map(*, distances: Sequence[tuple[str, str]] = (), corridor: bool = True, boundaries=None, places=None,
-               front_lines=None):
-    """The region: countries, the former NKAO, the places of the story, the Lachin corridor (as dated in the
-    front-line layer) and, for each pair of places.id in ``distances``, the geodesic between them labelled with
-    its length in km (computed by ``kb.distance_km``). Returns the figure."""
+               front_lines=None, events=None):
+    """The region: countries, the former NKAO, the places of the story (those in ``style.PLACE_EVENTS`` labelled
+    with what happened there and the day, from the events table), the Lachin corridor (as dated in the front-line
+    layer) and, for each pair of places.id in ``distances``, the geodesic between them labelled with its length in
+    km (computed by ``kb.distance_km``). Returns the figure."""
     import geopandas as gpd
     import karabakh as kb
 
@@ -483,7 +506,13 @@ def region_map(*, distances: Sequence[tuple[str, str]] = (), corridor: bool = Tr
         places = kb.load_places()
     if boundaries is None:
         boundaries = kb.load_boundaries()
-    fig = base_map(extent="region", boundaries=boundaries, places=places, caption=False)
+    if events is None:
+        events = kb.load_events()
+    by_event = events.set_index("id")
+    noted = {pid: by_event.loc[eid] for pid, (_, eid) in style.PLACE_EVENTS.items() if eid in by_event.index}
+    notes = {pid: f"{style.PLACE_EVENTS[pid][0]}, {day(e['date']).rsplit(' ', 1)[0]}" for pid, e in noted.items()}
+    fig = base_map(extent="region", boundaries=boundaries, places=places, caption=False, place_notes=notes)
+    _remember_sources(fig, [e["source_id"] for e in noted.values()])
     ax = fig.axes[0]
     handles = [_nkao_handle()]
     with _styled():
@@ -559,7 +588,8 @@ def front_lines_small_multiples(periods=style.PERIODS, *, boundaries=None, place
         handles: dict[str, object] = {"nkao": _nkao_handle()}
         for i, (ax, (title, start, end)) in enumerate(zip(axes, periods)):
             base_map(ax, "nk", boundaries=boundaries, places=places, place_ids=place_ids, country_labels=False,
-                     locator=(i == 0), north_arrow=(i == len(periods) - 1), scale_bar=(i == len(periods) - 1))
+                     locator=(i == len(periods) - 1), north_arrow=(i == len(periods) - 1),
+                     scale_bar=(i == len(periods) - 1))
             ax.set_title(title, loc="left", fontsize=style.FONT_SIZE + 1)
             shown = _in_period(front_lines, start, end)
             for h in add_control_areas(ax, shown, extent="nk"):
@@ -627,8 +657,9 @@ def _claimant_names(frame, actors=None) -> pd.Series:
     return names.fillna(frame["claimant"]).astype(str)
 
 
-def _short(text: str, width: int = 48) -> str:
-    return text if len(text) <= width else text[: width - 1].rstrip() + "\N{HORIZONTAL ELLIPSIS}"
+def _wrap(text: str, width: int = 56) -> str:
+    """A legend label on as many lines as it needs (two for the longest claimant names): never cut."""
+    return textwrap.fill(text, width=width)
 
 
 def casualty_claims_chart(casualties=None, *, incident: str = "offensive", article_figures=None, actors=None,
@@ -665,13 +696,15 @@ def casualty_claims_chart(casualties=None, *, incident: str = "offensive", artic
     pos = {d: i for i, d in enumerate(days)}
     colours = _colours(data.drop_duplicates("series").sort_values(["reported_on", "series"])["series"])
     ringed = set(article_figures.loc[article_figures["table"].astype(str) == "casualties", "row_id"].dropna())
+    labels = {s: _wrap(s) for s in colours}
+    extra_lines = sum(label.count("\n") for label in labels.values())  # the legend grows with wrapped names
 
     with _styled():
         fig = _new_figure("chart")
         fig.set_figwidth(10.0)
         ncols = 2 if len(panels) > 1 else 1
         nrows = max(1, -(-len(panels) // ncols))
-        fig.set_figheight(2.3 * nrows + 0.8 + 0.16 * (len(colours) + 4) / 2)
+        fig.set_figheight(2.3 * nrows + 0.8 + 0.16 * (len(colours) + 4 + extra_lines) / 2 + style.TITLE_ROOM)
         axes = fig.subplots(nrows, ncols, squeeze=False)
         for ax in axes.ravel()[len(panels):]:
             ax.set_visible(False)
@@ -707,7 +740,7 @@ def casualty_claims_chart(casualties=None, *, incident: str = "offensive", artic
             mark = ax.axvline(pos[pd.Timestamp(style.ARTICLE_DATE)], zorder=1, **style.ARTICLE_MARK)
             mark.set_gid("article_mark")
             ax.yaxis.set_major_formatter(_thousands())
-        handles = [Line2D([], [], color=colours[s], marker="o", linestyle="none", label=_short(s, 64))
+        handles = [Line2D([], [], color=colours[s], marker="o", linestyle="none", label=labels[s])
                    for s in colours]
         handles += [Line2D([], [], linestyle="none", marker=m, color=style.MUTED_TEXT, label=lab)
                     for m, lab in (("o", "exact"), ("^", "at least / more than"), ("D", "approximately"))]
@@ -749,10 +782,12 @@ def arrivals_chart(displacement=None, *, actors=None, detail_days: tuple[str, st
     data = data.sort_values(["when", "id"])
     colours = _colours(data.drop_duplicates("series")["series"])
     dashes = _dashes(colours)
+    labels = {s: _wrap(s) for s in colours}
+    extra_lines = sum(label.count("\n") for label in labels.values())  # the legend grows with wrapped names
     d0, d1 = (pd.Timestamp(d) for d in detail_days)
     with _styled():
         fig = _new_figure("chart")
-        fig.set_figheight(5.2)
+        fig.set_figheight(5.2 + 0.07 * extra_lines + style.TITLE_ROOM)
         detail, overall = fig.subplots(1, 2, sharey=True, gridspec_kw={"width_ratios": [1.4, 1]})
         for ax, (lo, hi) in ((detail, (d0, d1)), (overall, (None, None))):
             for series, rows in data.groupby("series", sort=False):
@@ -795,8 +830,8 @@ def arrivals_chart(displacement=None, *, actors=None, detail_days: tuple[str, st
             label.set_ha("right")
         detail.set_ylim(bottom=0)
         detail.yaxis.set_major_formatter(_thousands())
-        detail.set_ylabel("Arrivals in Armenia, cumulative (as reported)", fontsize=style.LABEL_SIZE)
-        handles = [Line2D([], [], color=colours[s], marker="o", linestyle=dashes[s], label=_short(s, 60))
+        detail.set_ylabel("People, cumulative (as reported)", fontsize=style.LABEL_SIZE)
+        handles = [Line2D([], [], color=colours[s], marker="o", linestyle=dashes[s], label=labels[s])
                    for s in colours]
         handles += [Line2D([], [], linestyle="none", marker=m, color=style.MUTED_TEXT, label=lab)
                     for m, lab in (("o", "exact"), ("^", "more than"), ("D", "approximately"))]
@@ -839,7 +874,7 @@ def timeline_strip(events=None, *, start: str = "2023-09-19", end: str = "2024-0
         fig = _new_figure("timeline")
         strip_in = 1.9
         list_in = 0.125 * n_text + 0.1
-        fig.set_figheight(strip_in + list_in + 0.9)
+        fig.set_figheight(strip_in + list_in + 0.9 + style.TITLE_ROOM)
         grid = fig.add_gridspec(2, 2, height_ratios=[strip_in, list_in], width_ratios=[1.6, 1])
         detail, later = fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1], sharey=None)
         lst = fig.add_subplot(grid[1, :])

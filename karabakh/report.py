@@ -2,11 +2,12 @@
 
 Two halves:
 
-* :func:`show_figure` is the one way a notebook shows a figure. It renders the matplotlib figure to a deterministic
-  PNG and displays it as a single ``display_data`` output whose metadata carries the alt text (where IPython's own
-  ``Image(alt=...)`` puts it, ``metadata["image/png"]["alt"]``) and the figure's record
-  (``metadata["karabakh"]``: name, title, source_ids). When ``KARABAKH_FIGURE_DIR`` is set (the main job sets it),
-  it also writes ``<name>.png`` and ``<name>.svg`` there.
+* :func:`show_figure` is the one way a notebook shows a figure. It draws the title at the top of the matplotlib
+  figure (its suptitle), renders it to a deterministic PNG and displays it as a single ``display_data`` output
+  whose metadata carries the alt text (where IPython's own ``Image(alt=...)`` puts it,
+  ``metadata["image/png"]["alt"]``) and the figure's record (``metadata["karabakh"]``: name, title, drawn_title,
+  source_ids). When ``KARABAKH_FIGURE_DIR`` is set (the main job sets it), it also writes ``<name>.png`` and
+  ``<name>.svg`` there.
 * :func:`run` is the main job: execute every ``notebooks/*.ipynb`` fresh into ``build/notebooks/`` with nbclient,
   collect the figures into ``build/figures/`` (+ ``index.csv``), and render ``build/report/`` with nbconvert's
   ``HTMLExporter`` through a small template that extends the JupyterLab one: alt text on every image, no script,
@@ -93,9 +94,25 @@ def _png_size(png: bytes) -> tuple[int, int]:
     return struct.unpack(">II", png[16:24])
 
 
+def draw_title(fig, title: str) -> None:
+    """Draw ``title`` as the figure's suptitle (top left, bold), so the PNG, the SVG, the report and the README
+    show it; the layout engine makes room for it above the axes. A figure that already has this suptitle is left
+    as it is; one with a different suptitle is an error (the picture and the record must say the same)."""
+    from karabakh import style
+
+    current = fig.get_suptitle()
+    if current and current != title:
+        raise ValueError(f"the figure already has the title {current!r}; show_figure was given {title!r}")
+    fig.suptitle(title, x=0.01, ha="left", fontsize=style.TITLE_SIZE, fontweight="bold", color=style.TEXT)
+
+
 def figure_output(fig, name: str, *, title: str, alt: str, source_ids: Sequence[str] | str) -> tuple[dict, dict, bytes]:
-    """The display bundle ``(data, metadata, png)`` that :func:`show_figure` publishes (also used by the tests)."""
+    """The display bundle ``(data, metadata, png)`` that :func:`show_figure` publishes (also used by the tests).
+
+    ``title`` is drawn on the figure (:func:`draw_title`); the record's ``drawn_title`` is the suptitle as read
+    back from the figure."""
     ids = _check_figure_args(name, title, alt, source_ids)
+    draw_title(fig, title.strip())
     png = _png_bytes(fig)
     width, height = _png_size(png)
     data = {
@@ -109,7 +126,7 @@ def figure_output(fig, name: str, *, title: str, alt: str, source_ids: Sequence[
             "width": round(width * DISPLAY_DPI / FIGURE_DPI),
             "height": round(height * DISPLAY_DPI / FIGURE_DPI),
         },
-        _META_KEY: {"name": name, "title": title.strip(), "source_ids": ids},
+        _META_KEY: {"name": name, "title": title.strip(), "drawn_title": fig.get_suptitle(), "source_ids": ids},
     }
     return data, metadata, png
 
@@ -117,7 +134,8 @@ def figure_output(fig, name: str, *, title: str, alt: str, source_ids: Sequence[
 def show_figure(fig, name: str, *, title: str, alt: str, source_ids: Sequence[str] | str) -> None:
     """Show a matplotlib figure in the notebook as one PNG output with alt text, and close it.
 
-    ``name`` is the figure's stable file name (unique across the notebooks), ``title`` a one-line caption,
+    ``name`` is the figure's stable file name (unique across the notebooks), ``title`` a one-line title drawn
+    at the top of the figure (and kept in the output's metadata),
     ``alt`` the text a screen reader reads instead of the picture, ``source_ids`` the ids of the sources the
     figure draws on. Nothing else is output (no ``<Figure ...>`` repr). When ``KARABAKH_FIGURE_DIR`` is set,
     ``<name>.png`` and ``<name>.svg`` are written there too. Create and show a figure in the same cell: the

@@ -79,6 +79,9 @@ LABEL_OFFSET = {
     "martuni": (4, 4, "left", "bottom"),
 }
 DEFAULT_LABEL_OFFSET = (5, 0, "left", "center")
+#: On the region map, places labelled with what happened there: place id -> (word, events.id); the label reads
+#: "Yevlakh (talks, 21 Sept)", the day taken from the events table.
+PLACE_EVENTS = {"yevlakh": ("talks", "ev021")}
 #: Country names, placed at fixed lon/lat (the countries' centroids fall outside the extents or in odd places).
 COUNTRY_LABELS = {
     "region": {"Azerbaijan": (48.3, 40.95), "Armenia": (44.75, 40.55), "Georgia": (44.6, 41.75),
@@ -96,10 +99,20 @@ EXTENTS = {
     "region": (400_000.0, 970_000.0, 4_250_000.0, 4_660_000.0),
     "nk": (555_000.0, 715_000.0, 4_300_000.0, 4_520_000.0),
 }
-#: The locator inset: the whole area the layers cover (lon 43-51 E, lat 37-43 N), in MAP_CRS.
-LOCATOR_EXTENT = (300_000.0, 1_000_000.0, 4_090_000.0, 4_770_000.0)
+#: The locator inset: lon/lat (xmin, xmax, ymin, ymax) of the wider area (Black Sea to the Caspian, Russia to Iran),
+#: within the context layer (``kb.load_boundaries(context=True)``: lon 26-62 E, lat 30-50 N).
+LOCATOR_EXTENT = (27.0, 61.0, 32.0, 49.0)
 LOCATOR_BOX = {"edgecolor": OKABE_ITO["vermillion"], "linewidth": 1.4, "facecolor": "none"}
-LOCATOR_BOUNDS = (0.01, 0.70, 0.27, 0.29)  # inset axes position in the map's axes coordinates
+#: Labels on the inset: text -> (lon, lat, "sea" | "country").
+LOCATOR_LABELS = {
+    "Black Sea": (34.5, 43.3, "sea"),
+    "Caspian\nSea": (50.4, 45.3, "sea"),
+    "RUSSIA": (44.0, 47.3, "country"),
+    "TURKEY": (34.0, 39.0, "country"),
+    "IRAN": (54.5, 34.5, "country"),
+}
+#: Inset axes position (x, y, width, height) in the map's axes coordinates, by extent; the inset keeps its top left.
+LOCATOR_BOUNDS = {"region": (0.01, 0.69, 0.32, 0.30), "nk": (0.01, 0.77, 0.44, 0.22)}
 SCALE_BAR = {"location": "lower right", "length_fraction": 0.22, "box_alpha": 0.8, "color": TEXT,
              "font_properties": {"size": 8}, "scale_loc": "top", "border_pad": 0.6}
 NORTH_ARROW_XY = (0.955, 0.88)  # axes fraction: arrow tip
@@ -113,6 +126,8 @@ LABEL_SIZE = 8
 CAPTION_SIZE = 6.5
 CAPTION_WRAP = 150  # characters per caption line (at the widest figure)
 DPI = 100
+#: Inches added to every figure's height for the title that ``kb.show_figure`` draws above the axes (its suptitle).
+TITLE_ROOM = 0.35
 FIGSIZE = {
     "map": (8.0, 6.0),
     "nk_map": (6.5, 7.5),

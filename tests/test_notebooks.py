@@ -98,6 +98,16 @@ def test_every_image_has_alt_text_a_name_a_title_and_sources(path):
         assert set(out["data"]) == {"image/png", "text/plain"}, f"{path.name}: cell {index}: extra image formats"
 
 
+@pytest.mark.parametrize("path", PATHS, ids=IDS)
+def test_every_figure_shows_its_title(path):
+    """show_figure draws the title on the figure (its suptitle) and records the suptitle it read back."""
+    for index, out in images(load(path)):
+        record = out["metadata"]["karabakh"]
+        assert record.get("drawn_title") == record["title"], (
+            f"{path.name}: cell {index}: the figure shows {record.get('drawn_title')!r}, not {record['title']!r}")
+        assert "".join(out["data"]["text/plain"]).endswith(record["title"])
+
+
 def test_figure_names_are_unique_and_the_region_map_is_in_01():
     names = {}
     for path in PATHS:

@@ -92,7 +92,9 @@ def test_region_map_artists(region, data):
     assert len(by_gid(ax.collections, "distance:")) == len(PAIRS)
 
     labels = {t.get_text() for t in by_gid(ax.texts, "place_label:")}
-    assert "Stepanakert / Khankendi" in labels and {"Yevlakh", "Baku", "Yerevan", "Goris"} <= labels
+    assert "Stepanakert / Khankendi" in labels and {"Baku", "Yerevan", "Goris"} <= labels
+    assert "Yevlakh (talks, 21 Sept)" in labels  # the talks venue, its day from the events table (ev021)
+    assert data["events"].set_index("id").loc["ev021", "source_id"] in plot.source_ids(region)
     contested = data["places"].set_index("id").loc[list(style.PLACES["region"])]
     contested = contested[contested["name_armenian"] != contested["name_azerbaijani"]]
     for row in contested.itertuples():  # both names where they differ
@@ -113,16 +115,36 @@ def test_map_furniture_scale_bar_north_arrow_inset_caption(region):
     bars = [a for a in ax.artists if isinstance(a, ScaleBar)]
     assert len(bars) == 1 and bars[0].get_gid() == "scale_bar" and bars[0].dx == 1 and bars[0].units == "m"
     assert len(by_gid(ax.texts, "north_arrow")) == 1
-    (inset,) = [c for c in ax.child_axes if c.get_gid() == "locator_inset"]
-    (box,) = by_gid(inset.patches, "locator_box")
-    xmin, xmax, ymin, ymax = style.EXTENTS["region"]
-    assert (box.get_x(), box.get_y(), box.get_width(), box.get_height()) == (xmin, ymin, xmax - xmin, ymax - ymin)
+    assert_locator_inset(ax, "region")
     text = caption(region)
     for needle in ("Sources: Natural Earth (2022-05-09)", "International Crisis Group", "GeoNames", "GPL-3.0",
                    "Public domain", "not an endorsement"):
         assert needle in text
     assert set(plot.source_ids(region)) >= {"ne_countries_5_1_1", "ne_disputed_4_0_0", "geonames",
                                               "crisisgroup_nk_data"}
+
+
+def assert_locator_inset(ax, extent):
+    """The inset shows the wider context (lon/lat), the main map's extent as a box, a few labels."""
+    import numpy as np
+    from pyproj import Transformer
+
+    (inset,) = [c for c in ax.child_axes if c.get_gid() == "locator_inset"]
+    assert (*inset.get_xlim(), *inset.get_ylim()) == style.LOCATOR_EXTENT
+    (countries,) = by_gid(inset.collections, "locator_countries")
+    context = kb.load_boundaries(context=True)
+    assert len(countries.get_paths()) >= len(context)  # every country of the context layer (multi-part ones count more)
+    faces = {rgb(c) for c in countries.get_facecolors()}
+    assert {rgb(style.COUNTRY_FILL["AZE"]), rgb(style.COUNTRY_FILL["ARM"]), rgb(style.LAND)} <= faces
+    (box,) = by_gid(inset.patches, "locator_box")
+    lon, lat = np.asarray(box.get_xy()).T
+    x, y = Transformer.from_crs("EPSG:4326", style.MAP_CRS, always_xy=True).transform(lon, lat)
+    assert (x.min(), x.max(), y.min(), y.max()) == pytest.approx(style.EXTENTS[extent], abs=1.0)  # metres
+    lx0, lx1, ly0, ly1 = style.LOCATOR_EXTENT
+    assert lx0 < lon.min() and lon.max() < lx1 and ly0 < lat.min() and lat.max() < ly1
+    labels = {t.get_text() for t in by_gid(inset.texts, "locator_label:")}
+    assert labels == set(style.LOCATOR_LABELS) and {"Black Sea", "Caspian\nSea"} <= labels
+    assert "ne_countries_5_1_1" in plot.source_ids(ax.figure)
 
 
 def test_base_map_into_an_existing_axes_adds_no_caption(data):
@@ -151,6 +173,8 @@ def test_front_lines_small_multiples(data):
             assert rgb(coll.get_facecolors()[0]) == rgb(style.CONTROL_AREA[key]["facecolor"])
             assert rgb(coll.get_facecolors()[0]) in PALETTE_RGB
     assert by_gid(maps[1].collections, "corridor:") and by_gid(maps[1].collections, "contact_line:")
+    assert [bool(ax.child_axes) for ax in maps] == [False, False, True]  # one inset, on the last map
+    assert_locator_inset(maps[-1], "nk")
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
     assert set(data["front_lines"]["label"]) <= set(legend)
     assert "not an endorsement" in caption(fig)
@@ -164,6 +188,18 @@ def test_control_area_table(data):
 
 
 # ------------------------------------------------------------------------------------------------ charts
+def assert_names_wrapped_not_cut(fig, names):
+    """Every claimant name is in the legend whole (long ones on two lines), none cut with an ellipsis."""
+    (legend,) = fig.legends
+    texts = [t.get_text() for t in legend.get_texts()]
+    assert not any("\N{HORIZONTAL ELLIPSIS}" in t for t in texts)
+    assert all(t.count("\n") <= 1 for t in texts)
+    assert any("\n" in t for t in texts)  # the long names are wrapped
+    flat = [" ".join(t.split()) for t in texts]
+    for name in set(names):
+        assert any(f.startswith(name) for f in flat), name
+
+
 def test_casualty_claims_chart_draws_every_claim_unsummed(data):
     fig = plot.casualty_claims_chart(data["casualties"], article_figures=data["article_figures"],
                                      actors=data["actors"])
@@ -187,6 +223,7 @@ def test_casualty_claims_chart_draws_every_claim_unsummed(data):
         "Azerbaijani side: wounded"}
     text = caption(fig)
     assert "Voice of America" in text and "never summed" in text and "endorsement" not in text
+    assert_names_wrapped_not_cut(fig, plot._claimant_names(drawn, data["actors"]))
 
 
 def test_arrivals_chart_draws_every_count(data):
@@ -199,6 +236,7 @@ def test_arrivals_chart_draws_every_count(data):
     labelled = by_gid(detail.texts, "count_label:") + by_gid(overall.texts, "count_label:")
     assert len(labelled) == len({t.get_gid() for t in labelled})  # each series' last count labelled once
     assert "never added" in caption(fig)
+    assert_names_wrapped_not_cut(fig, plot._claimant_names(data["displacement"], data["actors"]))
 
 
 def test_timeline_strip_numbers_every_event(data):
@@ -211,6 +249,40 @@ def test_timeline_strip_numbers_every_event(data):
     assert listing.get_text().count("\n") + 1 >= len(window)
     for r in window.itertuples():
         assert r.event.split()[0] in listing.get_text()
+
+
+# ------------------------------------------------------------------------------------------------ titles
+FIGURES = {
+    "region_map": lambda d: plot.region_map(distances=PAIRS, boundaries=d["boundaries"], places=d["places"],
+                                            front_lines=d["front_lines"], events=d["events"]),
+    "nk_map": lambda d: plot.nk_map("2023-09-19", boundaries=d["boundaries"], places=d["places"]),
+    "front_lines": lambda d: plot.front_lines_small_multiples(boundaries=d["boundaries"], places=d["places"],
+                                                              front_lines=d["front_lines"]),
+    "casualty_claims": lambda d: plot.casualty_claims_chart(d["casualties"], article_figures=d["article_figures"],
+                                                            actors=d["actors"]),
+    "arrivals": lambda d: plot.arrivals_chart(d["displacement"], actors=d["actors"]),
+    "timeline": lambda d: plot.timeline_strip(d["events"]),
+}
+
+
+@pytest.mark.parametrize("build", FIGURES.values(), ids=FIGURES.keys())
+def test_every_figure_shows_its_title_above_the_axes(data, build):
+    """kb.show_figure draws the title as the suptitle; every plot function leaves it room at the top."""
+    import matplotlib.pyplot as plt
+    from karabakh import report
+
+    fig = build(data)
+    assert not fig.get_suptitle()  # the title is show_figure's to draw, from the one string given to it
+    title = "A long title for the figure, as a notebook gives it, with its unit (people)"
+    report.figure_output(fig, "test", title=title, alt="a", source_ids="s")  # renders: the layout is done
+    assert fig.get_suptitle() == title and fig._suptitle.get_visible()
+    renderer = fig.canvas.get_renderer()
+    top = fig._suptitle.get_window_extent(renderer)
+    assert top.y1 <= fig.bbox.y1 and top.x0 >= fig.bbox.x0
+    for ax in fig.axes:
+        if ax.get_visible():
+            assert ax.get_tightbbox(renderer).y1 <= top.y0 + 1, "an axes reaches into the title"
+    plt.close(fig)
 
 
 # ------------------------------------------------------------------------------------------------ text helpers
@@ -262,22 +334,30 @@ def test_figures_keep_no_global_state(data):
 
 
 # ------------------------------------------------------------------------------------------------ pixels
+def titled(fig):
+    """The figure with a title drawn as kb.show_figure draws it (the picture a reader sees)."""
+    from karabakh import report
+
+    report.draw_title(fig, "Figure title, as kb.show_figure draws it (people)")
+    return fig
+
+
 @pytest.mark.mpl_image_compare(filename="region_map.png", **MPL)
 def test_image_region_map(data):
-    return plot.region_map(distances=PAIRS, boundaries=data["boundaries"], places=data["places"],
-                           front_lines=data["front_lines"])
+    return titled(plot.region_map(distances=PAIRS, boundaries=data["boundaries"], places=data["places"],
+                                  front_lines=data["front_lines"], events=data["events"]))
 
 
 @pytest.mark.mpl_image_compare(filename="front_lines_periods.png", **MPL)
 def test_image_front_lines(data):
-    return plot.front_lines_small_multiples(boundaries=data["boundaries"], places=data["places"],
-                                            front_lines=data["front_lines"])
+    return titled(plot.front_lines_small_multiples(boundaries=data["boundaries"], places=data["places"],
+                                                   front_lines=data["front_lines"]))
 
 
 @pytest.mark.mpl_image_compare(filename="casualty_claims.png", **MPL)
 def test_image_casualty_claims(data):
-    return plot.casualty_claims_chart(data["casualties"], article_figures=data["article_figures"],
-                                      actors=data["actors"])
+    return titled(plot.casualty_claims_chart(data["casualties"], article_figures=data["article_figures"],
+                                             actors=data["actors"]))
 
 
 

@@ -79,11 +79,22 @@ def test_figure_output_carries_alt_text_where_nbconvert_and_ipython_read_it():
     assert base64.b64decode(data["image/png"]) == png
     assert data["text/plain"] == "[figure rising] Rising line"
     assert metadata["image/png"]["alt"] == "A line rising from 1 to 9"
-    assert metadata["karabakh"] == {"name": "rising", "title": "Rising line", "source_ids": ["src-a", "src-b"]}
+    assert metadata["karabakh"] == {"name": "rising", "title": "Rising line", "drawn_title": "Rising line",
+                                    "source_ids": ["src-a", "src-b"]}
     width, height = report._png_size(png)
     assert metadata["image/png"]["width"] == round(width * report.DISPLAY_DPI / report.FIGURE_DPI)
     assert metadata["image/png"]["height"] == round(height * report.DISPLAY_DPI / report.FIGURE_DPI)
     json.dumps(metadata)  # goes into the notebook JSON as is
+
+
+def test_figure_output_draws_the_title_on_the_figure():
+    fig = line_figure()
+    report.figure_output(fig, "rising", title=" Rising line ", alt="a", source_ids="s")
+    assert fig.get_suptitle() == "Rising line" and fig._suptitle.get_visible()
+    report.figure_output(fig, "rising", title="Rising line", alt="a", source_ids="s")  # same title: kept
+    with pytest.raises(ValueError, match="already has the title 'Rising line'"):
+        report.figure_output(fig, "rising", title="Another title", alt="a", source_ids="s")
+    plt.close(fig)
 
 
 def test_figure_output_is_identical_across_calls():
