@@ -434,10 +434,15 @@ height="{{ height | escape_html }}"
 {%- endif %}
 >
 {%- if kb.title %}
-<p class="kb-caption">{{ kb.title | escape_html }}{% if kb.source_ids %} <span class="kb-sources">Sources: {{ kb.source_ids | join(', ') | escape_html }}</span>{% endif %}</p>
+<p class="kb-caption">{{ kb.title | escape_html }}{% if kb.source_ids %} <span class="kb-sources">{{ cite(kb.source_ids) }}</span>{% endif %}</p>
 {%- endif %}
 </div>
 {%- endblock data_png %}
+
+{%- macro cite(ids) -%}
+{%- set known = resources.karabakh_sources or {} -%}
+Sources: {% for sid in ids %}{% if sid in known %}<a href="{{ known[sid].url | escape_html }}">{{ known[sid].text | escape_html }}</a>{% else %}{{ sid | escape_html }}{% endif %}{% if not loop.last %}; {% endif %}{% endfor %}
+{%- endmacro -%}
 
 {%- macro nav(links) -%}
 {%- if links -%}
@@ -467,7 +472,7 @@ _INDEX_TEMPLATE = r"""
 {%- for fig in page.figures %}
 <li><figure>
 <a href="{{ page.href | escape_html }}#fig-{{ fig.name | escape_html }}"><img src="{{ fig.src | escape_html }}" alt="{{ fig.alt | escape_html }}"></a>
-<figcaption>{{ fig.title | escape_html }}<br><span class="kb-sources">Sources: {{ fig.source_ids | join(', ') | escape_html }}</span></figcaption>
+<figcaption>{{ fig.title | escape_html }}<br><span class="kb-sources">{{ cite(fig.source_ids) }}</span></figcaption>
 </figure></li>
 {%- endfor %}
 </ul>
@@ -577,6 +582,7 @@ def render_report(notebooks: Sequence[Notebook], report_dir: Path, *, with_svg: 
     (report_dir / "_static" / "jupyterlab.css").write_text(_lab_css(exporter), encoding="utf-8")
     (report_dir / "_static" / "karabakh.css").write_text(_KARABAKH_CSS, encoding="utf-8")
     stems = {nb.stem for nb in notebooks}
+    cited = _cited_sources(notebooks)
     pages = []
     for i, item in enumerate(notebooks):
         nb = copy.deepcopy(item.nb)
@@ -599,6 +605,7 @@ def render_report(notebooks: Sequence[Notebook], report_dir: Path, *, with_svg: 
         resources = {
             "metadata": {"name": item.stem, "path": str(item.path.parent.resolve())},
             "karabakh_nav": nav,
+            "karabakh_sources": cited,
         }
         html, _ = exporter.from_notebook_node(nb, resources=resources)
         page = report_dir / item.html_name
@@ -632,7 +639,7 @@ def render_report(notebooks: Sequence[Notebook], report_dir: Path, *, with_svg: 
         ],
     }
     index_nb = nbformat.v4.new_notebook(metadata={"title": REPORT_TITLE})
-    html, _ = _export_index(exporter, index_nb, toc)
+    html, _ = _export_index(exporter, index_nb, toc, cited)
     index = report_dir / "index.html"
     index.write_text(html, encoding="utf-8")
     pages.insert(0, index)
@@ -646,12 +653,30 @@ def render_report(notebooks: Sequence[Notebook], report_dir: Path, *, with_svg: 
     return pages
 
 
-def _export_index(exporter, index_nb, toc) -> tuple[str, dict]:
+def _cited_sources(notebooks: Sequence[Notebook]) -> dict[str, dict[str, str]]:
+    """{source id: {"text": "Publisher (date)", "url": ...}} for the sources the figures cite (from the sources
+    table); ids it does not know are shown as they are."""
+    import pandas as pd
+
+    from karabakh import tables
+
+    ids = {sid for item in notebooks for fig in item.figures for sid in fig.source_ids}
+    sources = tables.load_sources().set_index("id")
+    cited = {}
+    for sid in sorted(ids & set(sources.index)):
+        row = sources.loc[sid]
+        date = "undated" if pd.isna(row["published"]) else f"{row['published']:%Y-%m-%d}"
+        cited[sid] = {"text": f"{row['publisher']} ({date})", "url": row["url"]}
+    return cited
+
+
+def _export_index(exporter, index_nb, toc, cited) -> tuple[str, dict]:
     previous = exporter.template_file
     exporter.template_file = "karabakh_index.html.j2"
     try:
         return exporter.from_notebook_node(
-            index_nb, resources={"metadata": {"name": "index"}, "karabakh": toc, "karabakh_nav": {}}
+            index_nb,
+            resources={"metadata": {"name": "index"}, "karabakh": toc, "karabakh_nav": {}, "karabakh_sources": cited},
         )
     finally:
         exporter.template_file = previous

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import csv
+import html as html_lib
 import io
 import json
 import re
@@ -346,3 +347,24 @@ def test_a_cell_that_runs_too_long_fails_the_job_naming_the_cell(tmp_path, capsy
     out = capsys.readouterr().out
     assert "FAILED: 01_slow.ipynb, cell 1" in out and "    | time.sleep(60)" in out
     assert "error: CellTimeoutError" in out
+
+
+def test_report_captions_link_each_figure_to_its_sources(tmp_path):
+    """Rendering the committed notebooks: every figure caption names its sources' publishers and links their URLs."""
+    import karabakh as kb
+
+    notebooks = Path(__file__).resolve().parents[1] / "notebooks"
+    if not list(notebooks.glob("*.ipynb")):
+        pytest.skip("no notebooks in notebooks/")
+    assert report.run(notebooks, tmp_path / "build", execute=False, docs_dir=tmp_path / "docs") == 0
+    sources = kb.load_sources().set_index("id")
+    html = (tmp_path / "build" / "report" / "index.html").read_text(encoding="utf-8")
+    captions = re.findall(r'<span class="kb-sources">(.*?)</span>', html, flags=re.S)
+    assert captions, "no figure captions in the index"
+    with open(tmp_path / "build" / "figures" / "index.csv", encoding="utf-8") as fh:
+        figures = list(csv.DictReader(fh))
+    assert len(captions) == len(figures)
+    for caption, figure in zip(captions, figures):
+        text = html_lib.unescape(caption)
+        for sid in figure["source_ids"].split(";"):
+            assert f'href="{sources.loc[sid, "url"]}"' in text and sources.loc[sid, "publisher"] in text, sid
