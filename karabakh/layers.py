@@ -292,29 +292,32 @@ def load_front_lines(as_of=None, data_dir=None):
 
 
 # --------------------------------------------------------------------------- published reference figures
-_REALKARABAKH = "realkarabakh.com/en/occupation/ (Armenian-side list): ~2,900 of 11,458 km2 retained"
-_TABAKIAN = ("G. Tabakian, cartographer, via westernarmeniatv.com/fr/139489 (2020): ~11,500 km2 and ~245 km "
-             "line before the war; ~2,800 km2 and ~440 km line after")
-REFERENCE_FIGURES = (  # (layer key, measure, published value, tolerance %, reference)
-    ("nkao", "area_km2", 4400.0, 5.0, "Britannica, 'Nagorno-Karabakh': about 4,400 km2 (1,700 sq mi)"),
-    ("area_1994_2020", "area_km2", 11458.0, 6.0, "Nagorno-Karabakh Republic figure, " + _REALKARABAKH),
-    ("area_1994_2020", "area_km2", 11500.0, 6.0, _TABAKIAN),
-    ("line_1994_2020", "length_km", 180.0, 15.0, "Smolnik (2016), Secessionist Rule, p. 12 (via Wikipedia)"),
-    ("line_1994_2020", "length_km", 200.0, 15.0, "T. de Waal, BBC News 3 Apr 2016: 'more than 200 km long'"),
-    ("line_1994_2020", "length_km", 245.0, 20.0, _TABAKIAN),
-    ("area_2020_2023", "area_km2", 2900.0, 10.0, _REALKARABAKH),
-    ("area_2020_2023", "area_km2", 2800.0, 10.0, _TABAKIAN),
-    ("line_2020_2023", "length_km", 440.0, 15.0, _TABAKIAN),
-    ("corridor_2020_2022", "width_km", 5.0, 10.0, "Trilateral statement of 9/10 Nov 2020, point 6: 5 km wide"),
-    ("country_arm", "area_km2", 29743.0, 2.0, "Armenia, commonly cited official area 29,743 km2"),
-    ("country_aze", "area_km2", 86600.0, 2.0, "Azerbaijan, commonly cited official area 86,600 km2 (with Nakhchivan)"),
+_REALKARABAKH = ("realkarabakh.com (Armenian-side site)", "realkarabakh_occupation")
+_TABAKIAN = ("G. Tabakian, cartographer, via Western Armenia TV", "westernarmeniatv_139489")
+_LINE_OF_CONTACT = "wikipedia_line_of_contact"
+REFERENCE_FIGURES = (  # (layer key, measure, published value, tolerance %, reference, source_id -> sources.csv)
+    ("nkao", "area_km2", 4400.0, 5.0, "Britannica, 'Nagorno-Karabakh'", "britannica_nagorno_karabakh"),
+    ("area_1994_2020", "area_km2", 11458.0, 6.0, *_REALKARABAKH),
+    ("area_1994_2020", "area_km2", 11500.0, 6.0, *_TABAKIAN),
+    ("line_1994_2020", "length_km", 180.0, 15.0, "Wikipedia, 'Line of Contact (Nagorno-Karabakh)'", _LINE_OF_CONTACT),
+    ("line_1994_2020", "length_km", 200.0, 15.0, "T. de Waal via Wikipedia: 'more than 200 km long'", _LINE_OF_CONTACT),
+    ("line_1994_2020", "length_km", 245.0, 20.0, *_TABAKIAN),
+    ("area_2020_2023", "area_km2", 2900.0, 10.0, *_REALKARABAKH),
+    ("area_2020_2023", "area_km2", 2800.0, 10.0, *_TABAKIAN),
+    ("line_2020_2023", "length_km", 440.0, 15.0, *_TABAKIAN),
+    ("corridor_2020_2022", "width_km", 5.0, 10.0, "Trilateral statement of 9/10 Nov 2020, point 6",
+     "trilateral_statement_2020"),
+    ("country_arm", "area_km2", 29743.0, 2.0, "CIA, The World Factbook, 'Armenia'", "cia_factbook_armenia"),
+    ("country_aze", "area_km2", 86600.0, 2.0, "Azerbaijan's Mission to the UN (with Nakhchivan)",
+     "azerbaijan_un_mission_general_info"),
 )
 
 
 def compare_with_references(data_dir=None):
     """The layers' areas, lengths and widths next to published figures (pandas DataFrame).
 
-    Columns: key, measure, computed, published, diff_pct (computed vs published, %), tolerance_pct, reference.
+    Columns: key, measure, computed, published, diff_pct (computed vs published, %), tolerance_pct, reference,
+    source_id (the published figure's source in sources.csv).
     Areas: equal-area projection (karabakh.geo.area_km2); lengths: geodesic (length_km); width: diameter of the
     largest circle inside the polygon, in the same equal-area projection.
     """
@@ -333,11 +336,11 @@ def compare_with_references(data_dir=None):
             lambda g: 2 * shapely.maximum_inscribed_circle(g).length / 1000 if g.geom_type in _POLYGONS else 0.0),
     }
     rows = []
-    for key, measure, published, tolerance, reference in REFERENCE_FIGURES:
+    for key, measure, published, tolerance, reference, source_id in REFERENCE_FIGURES:
         computed = float(measures[measure][key])
         rows.append({"key": key, "measure": measure, "computed": round(computed, 1), "published": published,
                      "diff_pct": round((computed - published) / published * 100, 1), "tolerance_pct": tolerance,
-                     "reference": reference})
+                     "reference": reference, "source_id": source_id})
     return pd.DataFrame(rows)
 
 
