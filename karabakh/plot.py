@@ -144,22 +144,13 @@ def day(value) -> str:
 
 # ================================================================================================ captions
 def _layer_licences() -> dict[str, tuple[str, str]]:
-    """source_id -> (licence, attribution) from the layers' manifest (empty when there is none)."""
-    from karabakh import layers
+    """source_id -> (licence, attribution) from the layers' manifest."""
+    import karabakh as kb
 
-    loader = getattr(layers, "load_manifest", None)
-    if loader is not None:
-        frame = loader()
-    else:
-        path = layers.layers_dir() / layers.MANIFEST
-        if not path.is_file():
-            return {}
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     out: dict[str, tuple[str, str]] = {}
-    for row in frame.itertuples(index=False):
-        sid = getattr(row, "source_id", "")
-        if sid and sid not in out:
-            out[sid] = (getattr(row, "licence", ""), getattr(row, "attribution", ""))
+    for row in kb.load_manifest().itertuples(index=False):
+        if row.source_id and row.source_id not in out:
+            out[row.source_id] = (row.licence, row.attribution)
     return out
 
 
