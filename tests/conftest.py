@@ -14,6 +14,13 @@ DATA = ROOT / "data"
 SHARED = ROOT.parent / "shared"
 
 
+def snapshot(folder: Path) -> dict[str, str]:
+    """sha256 of every file under a folder, by relative path: compare before and after to prove nothing wrote."""
+    from karabakh.checksums import digest
+
+    return {p.relative_to(folder).as_posix(): digest(p) for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
 @pytest.fixture
 def data_copy(tmp_path: Path) -> Path:
     """A copy of the shipped data folder in tmp_path (tables, datapackage.json and layers)."""

@@ -3,13 +3,13 @@ make `python -m karabakh validate DIR` exit 1, and leave the folder untouched.""
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import time
 from pathlib import Path
 from typing import Callable
 
 import pytest
+from conftest import snapshot
 
 import karabakh as kb
 from karabakh.__main__ import main
@@ -148,12 +148,8 @@ BYTE_CASES = [
 ]
 
 
-def _digest(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
 def _check(folder: Path, table: str, expected: list[str], capsys: pytest.CaptureFixture[str]) -> None:
-    before = _digest(folder)
+    before = snapshot(folder)
     with pytest.raises(kb.DataValidationError) as info:
         kb.load_table(table, folder)
     message = str(info.value)
@@ -164,7 +160,7 @@ def _check(folder: Path, table: str, expected: list[str], capsys: pytest.Capture
     err = capsys.readouterr().err
     for part in expected:
         assert part in err
-    assert _digest(folder) == before, "validation must never write to the data folder"
+    assert snapshot(folder) == before, "validation must never write to the data folder"
 
 
 @pytest.mark.parametrize("case, table, mutate, expected", TEXT_CASES, ids=[c[0] for c in TEXT_CASES])

@@ -18,26 +18,12 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 SOURCES = ROOT.parent / "shared" / "sources"
 
-# (lon, lat) used only while data/places.csv does not exist or lacks a place (GeoNames / Wikipedia positions,
-# as in ../shared/sources/compiled/places_points.csv)
-FALLBACK_PLACES = {
-    "stepanakert": (46.7528, 39.8177), "shusha": (46.74989, 39.76006), "hadrut": (47.03, 39.51667),
-    "yevlakh": (47.15014, 40.61832), "goris": (46.34168, 39.51111), "lachin": (46.54977, 39.63742),
-    "agdam": (46.92736, 39.99096),
-}
-
-
 @pytest.fixture(scope="module")
 def places() -> dict[str, Point]:
-    """Place points by id: from kb.load_places() when data/places.csv has them, else the fallback constants."""
-    points = {key: Point(lonlat) for key, lonlat in FALLBACK_PLACES.items()}
-    if (DATA / "places.csv").is_file():
-        table = kb.load_places()
-        for key in FALLBACK_PLACES:
-            match = table[table["id"] == key]
-            if len(match) == 1:
-                points[key] = match.geometry.iloc[0]
-    return points
+    """Place points by id, from the places table (the facts below need every one of these places)."""
+    table = kb.load_places().set_index("id")
+    return {key: table.loc[key, "geometry"]
+            for key in ("stepanakert", "shusha", "hadrut", "yevlakh", "goris", "lachin", "agdam")}
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,6 @@
 no network use in the library, and bad input end to end through `python -m karabakh validate`."""
 from __future__ import annotations
 
-import hashlib
 import re
 import shutil
 import subprocess
@@ -11,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import snapshot
 import yaml
 
 from karabakh import checksums
@@ -18,11 +18,6 @@ from karabakh.__main__ import main
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
-
-
-def _digest(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_manifest_covers_every_shipped_file_and_matches():
@@ -84,7 +79,7 @@ def test_every_kind_of_broken_file_listed_once_nothing_changed(data_copy, capsys
     (data_copy / "article_figures.csv").write_bytes((DATA / "article_figures.csv").read_bytes() + b"\xff\n")
     for layer in sorted((data_copy / "layers").glob("*.geojson")):
         layer.write_text('{"type": "FeatureCollection", "features": [', encoding="utf-8")
-    before = _digest(data_copy)
+    before = snapshot(data_copy)
     assert main(["validate", str(data_copy)]) == 1
     lines = [line for line in capsys.readouterr().err.splitlines() if line.startswith("  - ")]
     assert len(lines) == len(set(lines)), "a problem is listed twice"
@@ -93,7 +88,7 @@ def test_every_kind_of_broken_file_listed_once_nothing_changed(data_copy, capsys
         assert any(f"data/{name}:" in line for line in lines), name
     for layer in (data_copy / "layers").glob("*.geojson"):
         assert any(layer.name in line for line in lines), layer.name
-    assert _digest(data_copy) == before
+    assert snapshot(data_copy) == before
 
 
 def test_a_huge_file_is_refused_quickly(data_copy, capsys):
