@@ -9,7 +9,7 @@ import pytest
 
 import karabakh as kb
 
-ARTICLE = Path(__file__).resolve().parents[2] / "shared" / "seed" / "article.txt"
+ARTICLE = Path(__file__).resolve().parents[1] / "data" / "seed" / "article.txt"
 WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
