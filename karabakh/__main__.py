@@ -5,7 +5,8 @@
 - ``checksums [--write] [DATA_DIR]``: check (or rewrite) the sha256 manifest data/SHA256SUMS.
 - ``docs [--write README.md]``: the README's generated sections (data dictionary; layer measures vs published).
 - ``build-layers [--sources DIR]``: derive ``data/layers/`` from the raw public sources (see data/layers/README.md).
-- ``report [--no-execute] [--build-dir DIR]``: the main job: execute the notebooks, write figures and the HTML report.
+- ``report`` (alias ``site``) ``[--build-dir DIR] [--no-cache]``: the main job: validate the data, execute the notebooks,
+  write ``build/figures/`` and the documentation site ``build/site/`` (replaced only when everything succeeded).
 """
 from __future__ import annotations
 
@@ -80,10 +81,11 @@ def main(argv: list[str] | None = None) -> int:
     p_sums.add_argument("--write", action="store_true", help="rewrite the manifest after an intended change")
     p_docs = sub.add_parser("docs", help="print the README's generated sections, or write them into README.md")
     p_docs.add_argument("--write", type=Path, metavar="README", help="replace the generated sections of this file")
-    p_report = sub.add_parser("report", help="execute the notebooks; write build/figures and build/report")
-    p_report.add_argument("--no-execute", action="store_true", help="render the committed notebooks as they are")
+    p_report = sub.add_parser("report", aliases=["site"],
+                              help="validate, execute the notebooks; write build/figures and the site build/site")
     p_report.add_argument("--build-dir", type=Path, default=Path("build"))
     p_report.add_argument("--notebooks", type=Path, default=Path("notebooks"))
+    p_report.add_argument("--no-cache", action="store_true", help="execute every notebook, even unchanged ones")
     args = parser.parse_args(argv)
 
     if args.command in ("validate", "summary"):
@@ -128,10 +130,14 @@ def main(argv: list[str] | None = None) -> int:
         from karabakh import layers
 
         return layers.main(["build", "--sources", str(args.sources)] + (["--out", str(args.out)] if args.out else []))
-    if args.command == "report":
-        from karabakh import report
+    if args.command in ("report", "site"):
+        # nbformat imports jsonschema, which imports rfc3987-syntax when installed (JupyterLab's event system pulls it
+        # in) and builds its grammars on import: ~1-3 s this job does not need (nbformat validates with
+        # fastjsonschema). Marking the module absent makes jsonschema skip it, in this process only.
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
+        from karabakh import site
 
-        return report.run(args.notebooks, args.build_dir, execute=not args.no_execute)
+        return site.run(args.notebooks, args.build_dir, use_cache=not args.no_cache)
     return 2  # pragma: no cover - argparse rejects unknown commands
 
 

@@ -1,0 +1,114 @@
+"""Sphinx configuration of the project's site: the notebooks as pages (MyST-NB), the data dictionary, the API
+reference, the provenance of the layers, the changes to the data and how to cite; sphinx-book-theme.
+
+The site is built by the main job (``python -m karabakh report``, see ``karabakh/site.py``), which stages this
+folder's pages, the executed notebooks and the generated pages into a temporary source folder. Nothing on the
+site asks another host for anything (no CDN scripts, fonts, MathJax or widget managers; links out are fine).
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+from pathlib import Path
+
+project = "karabakh"
+author = "karabakh contributors"
+copyright = "karabakh contributors; data: see the sources of each row"  # noqa: A001 - Sphinx's name
+html_title = "Nagorno-Karabakh, September 2023: notebooks and data"
+
+extensions = ["myst_nb", "sphinx.ext.autodoc", "sphinx.ext.napoleon"]
+exclude_patterns = ["_build", "_generated", "**.ipynb_checkpoints", "jupyter_execute"]
+suppress_warnings = ["myst.header", "myst.xref_missing", "misc.highlighting_failure"]
+
+# MyST-NB renders the notebooks the main job executed; it never runs them itself.
+nb_execution_mode = "off"
+nb_ipywidgets_js = {}  # no widget manager from a CDN
+nb_merge_streams = True
+myst_enable_extensions = ["colon_fence"]
+myst_heading_anchors = 3
+
+# API reference: numpydoc docstrings through napoleon; signatures with their type hints.
+napoleon_google_docstring = False
+napoleon_numpy_docstring = True
+autodoc_member_order = "bysource"
+autodoc_typehints = "description"
+
+html_theme = "sphinx_book_theme"
+html_theme_options = {
+    "show_toc_level": 2,
+    "use_download_button": True,
+    "use_fullscreen_button": False,
+    "use_repository_button": False,
+    "navigation_with_keys": False,
+}
+html_static_path = ["_static"]
+html_css_files = ["karabakh.css"]
+html_show_sourcelink = False
+html_copy_source = False
+html_last_updated_fmt = None
+mathjax_path = "no-mathjax.js"  # a page with maths would ask a CDN for MathJax; the offline check names it
+
+
+# ---- alt text and a caption with sources for every figure -----------------------------------------------------------
+# MyST-NB names an output image after the sha256 of its bytes and reads its width and height from the output's
+# metadata (so Sphinx links it to the full-size file), but not its alt text. show_figure puts the alt text where
+# IPython does (metadata["image/png"]["alt"]) and the figure's title and sources in metadata["karabakh"]: this
+# handler copies them onto the image and adds a caption that links each source to the publisher's page.
+
+
+def _figure_records(path: Path) -> dict[str, dict]:
+    import nbformat
+
+    records = {}
+    for cell in nbformat.read(path, as_version=4).cells:
+        for output in cell.get("outputs", []):
+            png = output.get("data", {}).get("image/png")
+            if png:
+                meta = output.get("metadata", {})
+                digest = hashlib.sha256(base64.b64decode(png)).hexdigest()
+                records[digest] = {"alt": (meta.get("image/png") or {}).get("alt", ""), **meta.get("karabakh", {})}
+    return records
+
+
+def _source_links(ids: list[str]) -> list:
+    from docutils import nodes
+
+    from karabakh import tables
+
+    sources = tables.load_sources().set_index("id")
+    parts: list = [nodes.Text("Sources: ")]
+    for i, sid in enumerate(ids):
+        if i:
+            parts.append(nodes.Text("; "))
+        if sid in sources.index:
+            row = sources.loc[sid]
+            date = "undated" if row["published"] != row["published"] else f"{row['published']:%Y-%m-%d}"
+            parts.append(nodes.reference("", f"{row['publisher']} ({date})", refuri=row["url"]))
+        else:
+            parts.append(nodes.Text(sid))
+    return parts
+
+
+def add_alt_text_and_captions(app, doctree) -> None:
+    from docutils import nodes
+
+    path = Path(app.env.doc2path(app.env.docname))
+    if path.suffix != ".ipynb":
+        return
+    records = _figure_records(path)
+    for image in list(doctree.findall(nodes.image)):
+        record = records.get(Path(image["uri"]).stem)
+        if record is None:
+            continue
+        image["alt"] = record["alt"]
+        if record.get("title") and not isinstance(image.parent, nodes.figure):
+            figure = nodes.figure("", classes=["kb-figure"], ids=[f"fig-{record.get('name', '')}"])
+            image.replace_self(figure)
+            caption = nodes.caption("", "", nodes.Text(record["title"] + ". "))
+            caption += nodes.inline("", "", *_source_links(record.get("source_ids", [])), classes=["kb-sources"])
+            figure += [image, caption]
+
+
+def setup(app):
+    app.connect("doctree-read", add_alt_text_and_captions)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
