@@ -45,6 +45,8 @@ DOCS_FIGURE = "region_map"
 #: The outputs the job replaces, inside the build folder; nothing else there is ever deleted.
 OUTPUTS = ("site", "figures")
 MARKER = ".karabakh-build"
+#: In build/site: the digest of everything the site was built from (see :func:`site_digest`).
+STAMP = ".karabakh-inputs"
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -76,6 +78,14 @@ def inputs_digest(data_folder: Path, *extra: Path) -> str:
         elif item.is_file():
             _hash_files(h, item.parent, [item])
     return h.hexdigest()
+
+
+def site_digest(data_folder: Path, notebooks: Path, docs: Path) -> str:
+    """What the whole output depends on: :func:`inputs_digest` plus the notebooks, ``docs/`` (but the region map
+    the job itself copies there) and ``CITATION.cff``. Equal digests: nothing to do."""
+    paths = [*sorted(notebooks.glob("*.ipynb")), ROOT / "CITATION.cff",
+             *(p for p in sorted(docs.rglob("*")) if p.name != f"{DOCS_FIGURE}.png" and "_build" not in p.parts)]
+    return inputs_digest(data_folder, *paths)
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -302,6 +312,9 @@ def stage_sources(docs: Path, executed: Sequence[tuple[Path, Any, Path]], data_f
     (src / "notebooks").mkdir()
     for path, nb, _ in executed:
         nbformat.write(nb, src / "notebooks" / path.name)
+        for fig in collect_figures(nb, path.name):  # the front page shows the region map just made
+            if fig.name == DOCS_FIGURE:
+                (src / f"{DOCS_FIGURE}.png").write_bytes(fig.png)
     gen = src / "_generated"
     gen.mkdir()
     (gen / "data_dictionary.md").write_text(tables.data_dictionary() + "\n", encoding="utf-8")
@@ -328,6 +341,15 @@ def build_html(src: Path, out: Path, doctrees: Path, docs: Path, *, jobs: int = 
     if app.statuscode:
         raise SiteError("Sphinx failed:\n" + warnings.getvalue())
     return warnings.getvalue()
+
+
+def build_site(executed: Sequence[tuple[Path, Any, Path]], out: Path, *, docs: Path, data_folder: Path,
+               work: Path, jobs: int = 2) -> str:
+    """Stage the sources, build the site into ``out`` and check it is offline; return Sphinx's warnings."""
+    stage_sources(docs, executed, data_folder, work / "src")
+    warnings = build_html(work / "src", out, work / "doctrees", docs, jobs=jobs)
+    check_offline(out)
+    return warnings
 
 
 def check_offline(site: Path) -> None:
@@ -433,6 +455,13 @@ def run(notebooks_dir: str | os.PathLike = "notebooks", build_dir: str | os.Path
         say(f"report: {exc}")
         return 1
 
+    stamp = site_digest(folder, notebooks, docs)
+    previous = build / "site" / STAMP
+    if use_cache and previous.is_file() and previous.read_text(encoding="utf-8").strip() == stamp \
+            and (build / "figures" / "index.csv").is_file():
+        say(f"report: up to date (neither the notebooks, the data, the code nor docs/ changed);"
+            f" open {build / 'site' / 'index.html'}")
+        return 0
     key = inputs_digest(folder)[:16]
     cache_folder = build / ".cache" / key if use_cache else None
     if cache_folder is not None:
@@ -448,9 +477,8 @@ def run(notebooks_dir: str | os.PathLike = "notebooks", build_dir: str | os.Path
         say(f"report: notebooks ready in {time.perf_counter() - t0:.1f} s")
         figures = export_figures(executed, work / "figures")
         t0 = time.perf_counter()
-        stage_sources(docs, executed, folder, work / "src")
-        warnings = build_html(work / "src", work / "site", work / "doctrees", docs, jobs=jobs)
-        check_offline(work / "site")
+        warnings = build_site(executed, work / "site", docs=docs, data_folder=folder, work=work, jobs=jobs)
+        (work / "site" / STAMP).write_text(stamp + "\n", encoding="utf-8")
         say(f"report: site built in {time.perf_counter() - t0:.1f} s"
             + (f" ({warnings.count('WARNING')} Sphinx warning(s); see below)" if warnings.strip() else ""))
         if warnings.strip():
