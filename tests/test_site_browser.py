@@ -1,8 +1,9 @@
-"""The HTML report in a real browser: every page loads, every image renders, nothing is requested from any host.
+"""The site in a real browser, opened from the file system: every page loads, every image renders with alt text,
+nothing is requested from any host, search finds pages, code cells are not clipped, figures open at full size.
 
 Uses Debian's Chromium (/usr/bin/chromium; `.ci/run` installs it with apt-get when missing) through playwright's
-sync API. Builds the report from the committed notebooks in notebooks/ (execute=False, fast) into a tmp folder, or
-from a small fixture notebook when the real notebooks do not exist yet. Saves build/report-screenshot.png.
+sync API, on the site built from the committed notebooks (the ``committed_site`` fixture in conftest.py).
+Saves build/site-screenshot.png.
 """
 from __future__ import annotations
 
@@ -11,11 +12,9 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-from karabakh import report
-
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOT = ROOT / "build" / "report-screenshot.png"
+SCREENSHOT = ROOT / "build" / "site-screenshot.png"
 LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
 CHROMIUM_ARGS = [
     "--headless",
@@ -37,45 +36,6 @@ pytestmark = [
     ),
     pytest.mark.enable_socket,  # if pytest-socket is on: playwright talks to its driver and browser over pipes only
 ]
-
-
-def _fixture_notebooks(folder: Path) -> Path:
-    """Two already-executed notebooks with one figure each, made in-process (no kernel)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    import nbformat
-    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
-
-    folder.mkdir()
-    for i, name in enumerate(["region_map", "casualties"], 1):
-        fig, ax = plt.subplots(figsize=(5, 3))
-        ax.bar(["a", "b", "c"], [3, 1, 2])
-        data, metadata, _ = report.figure_output(fig, name, title=f"Figure {i}", alt=f"Bars for figure {i}",
-                                                 source_ids=["src-a"])
-        plt.close(fig)
-        nb = new_notebook(
-            cells=[
-                new_markdown_cell(f"# Fixture notebook {i}\n\nA [link to the other](0{3 - i}_fixture.ipynb)."),
-                new_code_cell("show_figure(fig, ...)", execution_count=1,
-                              outputs=[new_output("display_data", data=data, metadata=metadata)]),
-                new_code_cell("print('hello')", execution_count=2,
-                              outputs=[new_output("stream", name="stdout", text="hello\n")]),
-            ],
-            metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
-        )
-        nbformat.write(nb, folder / f"0{i}_fixture.ipynb")
-    return folder
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    tmp = tmp_path_factory.mktemp("report")
-    real = ROOT / "notebooks"
-    notebooks = real if any(real.glob("*.ipynb")) else _fixture_notebooks(tmp / "notebooks")
-    assert report.run(notebooks, tmp / "build", execute=False, docs_dir=None) == 0
-    return tmp / "build" / "report"
 
 
 @pytest.fixture(scope="module")
@@ -124,7 +84,7 @@ def check_pages(browser, pages: list[Path], screenshot: Path | None = None) -> l
                     problems.append(f"{path.name}: broken link {link}")
             if path.name == "index.html":
                 if not images:
-                    problems.append("index.html shows no figure thumbnails")
+                    problems.append("index.html shows no figure")
                 if screenshot is not None:
                     screenshot.parent.mkdir(parents=True, exist_ok=True)
                     page.screenshot(path=str(screenshot), full_page=True)
@@ -134,21 +94,23 @@ def check_pages(browser, pages: list[Path], screenshot: Path | None = None) -> l
     return problems
 
 
-def test_every_page_loads_offline_with_every_image_rendered(site, browser):
-    pages = [site / "index.html", *sorted(p for p in site.glob("*.html") if p.name != "index.html")]
+def test_every_page_loads_offline_with_every_image_rendered(committed_site, browser):
+    site = committed_site
+    pages = [site / "index.html", *sorted(p for p in site.rglob("*.html")
+                                          if p.name != "index.html" and "_static" not in p.parts)]
     assert pages[0].exists() and len(pages) >= 2
     assert check_pages(browser, pages, screenshot=SCREENSHOT) == []
     assert SCREENSHOT.stat().st_size > 0
 
 
-def test_the_check_sees_remote_requests_broken_images_and_missing_alt(site, browser, tmp_path):
+def test_the_check_sees_remote_requests_broken_images_and_missing_alt(committed_site, browser, tmp_path):
     """A negative control: the same check on a page that breaks every rule reports each break."""
     bad = tmp_path / "bad.html"
     bad.write_text(
         "<!DOCTYPE html><html><head><title>bad</title>"
         '<script src="https://cdn.example.org/lib.js"></script></head><body>'
-        f'<img src="{(site / "figures").as_uri()}/missing.png" alt="gone">'
-        f'<img src="{next((site / "figures").glob("*.png")).as_uri()}">'
+        f'<img src="{(committed_site / "_images").as_uri()}/missing.png" alt="gone">'
+        f'<img src="{next((committed_site / "_images").glob("*.png")).as_uri()}">'
         '<a href="nowhere.html">x</a></body></html>',
         encoding="utf-8",
     )
@@ -157,3 +119,44 @@ def test_the_check_sees_remote_requests_broken_images_and_missing_alt(site, brow
     assert any("image without alt text" in p for p in problems), problems
     assert any("broken link" in p for p in problems), problems
     assert "request to another host: https://cdn.example.org/lib.js" in problems, problems
+
+
+def _page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+    context.route(lambda url: not url.startswith(LOCAL_SCHEMES), lambda route: route.abort())
+    return context, context.new_page()
+
+
+def test_search_works_from_the_file_system(committed_site, browser):
+    context, page = _page(browser)
+    try:
+        page.goto((committed_site / "search.html").as_uri() + "?q=Stepanakert", wait_until="load")
+        page.wait_for_selector("#search-results ul.search li", timeout=15000)
+        hits = page.eval_on_selector_all("#search-results ul.search li a", "els => els.map(e => e.href)")
+    finally:
+        context.close()
+    assert any("notebooks/01_where_it_happened.html" in h for h in hits), hits
+
+
+def test_code_cells_are_not_clipped_and_figures_open_at_full_size(committed_site, browser):
+    context, page = _page(browser)
+    try:
+        for path in sorted((committed_site / "notebooks").glob("*.html")):
+            page.goto(path.as_uri(), wait_until="load")
+            clipped = page.evaluate("""() => Array.from(document.querySelectorAll(
+                    'div.cell_input pre, div.cell_output pre')).filter(pre => pre.scrollWidth > pre.clientWidth + 1)
+                    .map(pre => pre.textContent.slice(0, 60))""")
+            assert clipped == [], f"{path.name}: code cut off at the right edge: {clipped}"
+            figures = page.evaluate("""() => Array.from(document.querySelectorAll('figure.kb-figure')).map(f => ({
+                    href: f.querySelector('a.image-reference').href, shown: f.querySelector('img').clientWidth,
+                    caption: f.querySelector('figcaption').textContent}))""")
+            assert figures, f"{path.name}: no figure"
+            for fig in figures:
+                assert "Sources:" in fig["caption"]
+                full = context.new_page()
+                full.goto(fig["href"], wait_until="load")
+                width = full.evaluate("() => document.images[0].naturalWidth")
+                full.close()
+                assert width >= fig["shown"] > 0, f"{path.name}: {fig['href']} is not the full-size figure"
+    finally:
+        context.close()
