@@ -2,7 +2,7 @@
 fresh run (nbval's), shared with the determinism check; the site built from the committed notebooks.
 
 Each notebook is executed once per test run: nbval executes it cell by cell and compares the text outputs with the
-committed ones; :func:`pytest_runtest_call` keeps what nbval's kernel produced, and ``fresh_outputs`` hands it to
+committed ones; ``_KeepNbvalOutputs`` keeps what nbval's kernel produced, and ``fresh_outputs`` hands it to
 ``test_determinism.py`` (which compares images and figure metadata too). The items are grouped for pytest-xdist
 (``--dist loadgroup``): one group per test module as ``loadscope`` would, except that a notebook's nbval cells and
 its determinism test share a group (in that order), and the two site modules share one (one site build).
@@ -58,11 +58,18 @@ def _is_nbval(item) -> bool:
     return type(item).__name__ == "IPyNbCell"
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_call(item):
-    yield
-    if _is_nbval(item) and item.test_outputs is not None:  # nbval keeps the outputs of its run on the item
-        _FRESH.setdefault(Path(str(item.fspath)).name, {})[item.cell_num] = list(item.test_outputs)
+class _KeepNbvalOutputs:
+    """A plugin, not a conftest hook: conftest hooks only see items under tests/, nbval's are in notebooks/."""
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_call(self, item):
+        yield
+        if _is_nbval(item) and item.test_outputs is not None:  # nbval keeps the outputs of its run on the item
+            _FRESH.setdefault(Path(str(item.fspath)).name, {})[item.cell_num] = list(item.test_outputs)
+
+
+def pytest_configure(config):
+    config.pluginmanager.register(_KeepNbvalOutputs(), "karabakh-keep-nbval-outputs")
 
 
 def _group(item) -> str:

@@ -35,8 +35,9 @@ def images(nb):
                 yield index, out
 
 
-def test_the_four_notebooks_are_there():
-    assert [p.name[:3] for p in PATHS] == ["01_", "02_", "03_", "04_"]
+def test_the_notebooks_are_numbered_from_01_without_gaps():
+    numbers = [int(p.name[:2]) for p in PATHS]
+    assert len(numbers) >= 4 and numbers == list(range(1, len(numbers) + 1)), [p.name for p in PATHS]
 
 
 @pytest.mark.parametrize("path", PATHS, ids=IDS)
