@@ -3,13 +3,15 @@ fresh run (nbval's), shared with the determinism check; the site built from the 
 
 Each notebook is executed once per test run: nbval executes it cell by cell and compares the text outputs with the
 committed ones; ``_KeepNbvalOutputs`` keeps what nbval's kernel produced, and ``fresh_outputs`` hands it to
-``test_determinism.py`` (which compares images and figure metadata too). The items are grouped for pytest-xdist
-(``--dist loadgroup``): one group per test module as ``loadscope`` would, except that a notebook's nbval cells and
-its determinism test share a group (in that order), and the two site modules share one (one site build).
+``test_determinism.py`` (which compares images and figure metadata too).
 """
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import tempfile
+import time
 from pathlib import Path
 
 import matplotlib
@@ -21,11 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 SHARED = ROOT.parent / "shared"
 NOTEBOOKS = ROOT / "notebooks"
-#: Test modules that read the site built from the committed notebooks (the ``committed_site`` fixture).
-SITE_MODULES = {"test_site.py", "test_site_browser.py"}
 
-#: {notebook file name: {code cell number: outputs of nbval's fresh run}}
-_FRESH: dict[str, dict[int, list]] = {}
 
 
 def snapshot(folder: Path) -> dict[str, str]:
@@ -52,6 +50,12 @@ def _close_figures():
 
 
 # ---- one execution per notebook, shared ------------------------------------------------------------------------------
+# nbval runs a notebook's cells in one worker (pytest-xdist's loadscope keeps a file together); the plugin below
+# writes that run's outputs to a folder every worker sees (created by the first process, inherited by the workers
+# through the environment). The determinism tests are collected last, so a worker reaches them only after its own
+# nbval files; it waits for a notebook that the other worker is still running.
+
+FRESH_ENV = "KARABAKH_TEST_FRESH_OUTPUTS"
 
 
 def _is_nbval(item) -> bool:
@@ -61,38 +65,43 @@ def _is_nbval(item) -> bool:
 class _KeepNbvalOutputs:
     """A plugin, not a conftest hook: conftest hooks only see items under tests/, nbval's are in notebooks/."""
 
+    def __init__(self, folder: Path):
+        self.folder, self.cells = folder, {}
+
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_call(self, item):
         yield
-        if _is_nbval(item) and item.test_outputs is not None:  # nbval keeps the outputs of its run on the item
-            _FRESH.setdefault(Path(str(item.fspath)).name, {})[item.cell_num] = list(item.test_outputs)
+        if not _is_nbval(item):
+            return
+        name = Path(str(item.fspath)).name
+        cells = self.cells.setdefault(name, {})
+        cells[item.cell_num] = item.test_outputs  # nbval keeps the outputs of its run on the item (None if none)
+        n_code = sum(c.cell_type == "code" for c in item.parent.nb.cells)
+        if item.cell_num == n_code - 1:  # the notebook's last cell: publish the whole run
+            tmp = self.folder / f".{name}.json"
+            tmp.write_text(json.dumps([cells.get(i) for i in range(n_code)]), encoding="utf-8")
+            tmp.rename(self.folder / f"{name}.json")
 
 
 def pytest_configure(config):
-    config.pluginmanager.register(_KeepNbvalOutputs(), "karabakh-keep-nbval-outputs")
+    if FRESH_ENV not in os.environ:  # the first process (xdist's controller, or the only one)
+        os.environ[FRESH_ENV] = tempfile.mkdtemp(prefix="karabakh-fresh-outputs-")
+        config._karabakh_fresh_owner = True
+    config.pluginmanager.register(_KeepNbvalOutputs(Path(os.environ[FRESH_ENV])), "karabakh-keep-nbval-outputs")
 
 
-def _group(item) -> str:
-    path = Path(str(item.fspath))
-    if _is_nbval(item):
-        return f"notebook-{path.stem}"
-    if path.name == "test_determinism.py" and hasattr(item, "callspec") and "path" in item.callspec.params:
-        return f"notebook-{Path(item.callspec.params['path']).stem}"
-    if path.name in SITE_MODULES:
-        return "site"
-    return path.name
+def pytest_unconfigure(config):
+    if getattr(config, "_karabakh_fresh_owner", False):
+        shutil.rmtree(os.environ.pop(FRESH_ENV), ignore_errors=True)
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(config, items):
-    for item in items:
-        item.add_marker(pytest.mark.xdist_group(_group(item)))
-    # The determinism tests read nbval's outputs: they run after every nbval cell of their group.
+    # The determinism tests read nbval's outputs: collected last, they run after the nbval files.
     items.sort(key=lambda item: Path(str(item.fspath)).name == "test_determinism.py")
 
 
 def _execute(path: Path) -> list[list]:
-    """Outputs per code cell of one fresh run (when nbval did not run the notebook in this process)."""
+    """Outputs per code cell of one fresh run (when nbval does not run the notebook in this test run)."""
     import nbformat
     from nbclient import NotebookClient
 
@@ -103,18 +112,19 @@ def _execute(path: Path) -> list[list]:
 
 
 @pytest.fixture(scope="session")
-def fresh_outputs():
+def fresh_outputs(request):
     """``fresh_outputs(path)``: outputs per code cell of the notebook's fresh run in this test run: nbval's when
-    it ran the notebook here, else one execution of our own (e.g. ``pytest tests/test_determinism.py``)."""
+    nbval runs it here (waiting for it if another worker is at it), else one execution of our own."""
     executed: dict[str, list[list]] = {}
 
-    def get(path: Path) -> list[list]:
-        import nbformat
-
-        n_code = sum(c.cell_type == "code" for c in nbformat.read(path, as_version=4).cells)
-        cells = _FRESH.get(path.name, {})
-        if len(cells) == n_code:
-            return [cells[i] for i in range(n_code)]
+    def get(path: Path, wait: float = 600.0) -> list[list]:
+        if any(_is_nbval(i) and Path(str(i.fspath)) == path for i in request.session.items):
+            published = Path(os.environ[FRESH_ENV]) / f"{path.name}.json"
+            deadline = time.monotonic() + wait
+            while not published.exists():
+                assert time.monotonic() < deadline, f"nbval's run of {path.name} did not finish in {wait:.0f} s"
+                time.sleep(0.2)
+            return [cell or [] for cell in json.loads(published.read_text(encoding="utf-8"))]
         if path.name not in executed:
             executed[path.name] = _execute(path)
         return executed[path.name]

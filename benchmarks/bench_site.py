@@ -1,0 +1,77 @@
+"""Benchmark: the main job (``python -m karabakh report``) cold and warm, and optionally ``make test``.
+
+Prints a before/after table. "Before" are the figures issue 12 measured on this 2-core machine before this work
+(main job 37 s from a clean checkout, no warm path; ``make test`` 82 s); "after" is measured here, each command in a
+fresh process as a user runs it:
+
+* cold: a new build folder (no site, no execution cache): validate, execute every notebook, figures, site;
+* warm: the same command again with nothing changed (the job finds its output up to date);
+* one notebook changed: the cache serves the others (a code cell of the last notebook gets a trailing comment,
+  in a temporary copy of notebooks/);
+* ``make test`` (with ``--test``; about a minute).
+
+Run: .venv/bin/python benchmarks/bench_site.py [--test]. Other work on the machine skews the figures: say what
+load there was (``uptime`` is printed).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BEFORE = {"main job, cold": 37.0, "main job, warm": None, "main job, one notebook changed": None, "make test": 82.0}
+TARGET = {"main job, cold": 15.0, "main job, warm": 3.0, "main job, one notebook changed": None, "make test": 45.0}
+
+
+def timed(cmd: list[str], **kw) -> float:
+    t0 = time.perf_counter()
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, **kw)
+    took = time.perf_counter() - t0
+    if done.returncode != 0:
+        print(done.stdout[-3000:], done.stderr[-3000:], sep="\n", file=sys.stderr)
+        raise SystemExit(f"bench_site: {' '.join(cmd)} failed (exit {done.returncode})")
+    return took
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--test", action="store_true", help="also time `make test`")
+    args = parser.parse_args()
+    print("load before:", os.getloadavg(), "(1, 5, 15 min; 2 cores)")
+    after: dict[str, float | None] = {}
+    with tempfile.TemporaryDirectory(prefix="bench_site_") as tmp:
+        build, notebooks = Path(tmp) / "build", Path(tmp) / "notebooks"
+        shutil.copytree(ROOT / "notebooks", notebooks)
+        job = [sys.executable, "-m", "karabakh", "report", "--build-dir", str(build), "--notebooks", str(notebooks)]
+        after["main job, cold"] = timed(job)
+        after["main job, warm"] = timed(job)
+        import nbformat
+
+        last = sorted(notebooks.glob("[0-9][0-9]_*.ipynb"))[-1]
+        nb = nbformat.read(last, as_version=4)
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        code[-1].source += "\n# changed"
+        nbformat.write(nb, last)
+        after["main job, one notebook changed"] = timed(job)
+    after["make test"] = timed(["make", "test"]) if args.test else None
+    print("load after:", os.getloadavg())
+    print()
+    print(f"{'':34} {'before':>8} {'after':>8} {'target':>8}")
+    for name, value in after.items():
+        cells = [BEFORE[name], value, TARGET[name]]
+        print(f"{name:34} " + " ".join(f"{c:7.1f}s" if c is not None else f"{'-':>8}" for c in cells))
+    print("\nbefore: issue 12's measurements on this machine; after: this run.")
+    over = [n for n, v in after.items() if v is not None and TARGET[n] is not None and v > TARGET[n]]
+    if over:
+        print(f"over target: {', '.join(over)}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
