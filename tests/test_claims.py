@@ -216,6 +216,11 @@ def test_every_casualty_quote_states_its_number_and_qualifier():
     assert not problems, "\n".join(problems)
 
 
+def test_every_article_figure_quote_states_its_number_and_qualifier():
+    problems = quote_problems(read("article_figures.csv"), "value")
+    assert not problems, "\n".join(problems)
+
+
 def test_a_claim_without_a_number_says_so():
     for r in read("casualties.csv"):
         assert (r["value"] == "") == (r["value_qualifier"] == "unspecified"), r["id"]
