@@ -1,7 +1,7 @@
 """Claims read as an analyst reads them (issue 9): one row per claim, quotes that state their number with the
 qualifier the row gives, every article figure dated, claimants recorded as actors, and a README example that answers
-its question. The tables are read with the csv module, not the package's loaders, so the checks do not rely on the
-code they help to test."""
+its question. The tables are read with the csv module, not the package's loaders (one test checks the loader's
+error for an unknown relay), so the checks do not rely on the code they help to test."""
 from __future__ import annotations
 
 import csv
