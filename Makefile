@@ -7,10 +7,10 @@ READY  := $(VENV)/.ready
 
 .PHONY: run test lab validate layers bench lock clean
 
-run: $(READY)            ## the main job: execute every notebook, write build/figures and build/report
+run: $(READY)            ## the main job: validate, execute the notebooks (cached), write build/figures and build/site
 	$(BIN)/python -m karabakh report
 
-test: $(READY)           ## every test: unit, bad inputs, layers, figures, notebooks (nbval), report in a browser
+test: $(READY)           ## every test: unit, bad inputs, layers, figures, notebooks (nbval), the site in a browser
 	.ci/offline $(BIN)/python -m pytest
 
 lab: $(READY)            ## open JupyterLab on the notebooks with the project's kernel (offline)
@@ -24,7 +24,7 @@ validate: $(READY)       ## check every table, layer and raw extract, and data/S
 layers: $(READY)         ## rebuild data/layers/ from the extracts in data/raw/ (offline, byte-identical)
 	$(BIN)/python -m karabakh build-layers
 
-bench: $(READY)          ## benchmark scripts (print their figures)
+bench: $(READY)          ## benchmark scripts (print their tables; `benchmarks/bench_site.py --test` times make test too)
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 $(READY): requirements.lock pyproject.toml
@@ -40,5 +40,5 @@ lock:                    ## re-resolve requirements.in into requirements.lock (n
 	 .venv-lock/bin/python -m pip freeze --exclude-editable --all | grep -v "^pip==") > requirements.lock
 	rm -rf .venv-lock
 
-clean:
+clean:                   ## remove the build folder: the site, the figures and the execution cache
 	rm -rf build

@@ -33,12 +33,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+# show_figure writes <name>.png / .svg into $KARABAKH_FIGURE_DIR and records each figure under this metadata key.
+from karabakh.figures import FIGURE_DIR_ENV, META_KEY
+
 __all__ = ["run", "SiteError", "INDEX_COLUMNS", "remote_references", "inputs_digest"]
 
-#: Where a notebook's ``show_figure`` writes ``<name>.png`` / ``<name>.svg`` (see karabakh.figures).
-FIGURE_DIR_ENV = "KARABAKH_FIGURE_DIR"
-#: The output metadata key that carries a figure's record (name, title, drawn_title, source_ids).
-META_KEY = "karabakh"
 INDEX_COLUMNS = ("name", "notebook", "title", "alt", "source_ids", "png", "svg")
 #: The README shows this figure; the main job copies it to ``docs/``.
 DOCS_FIGURE = "region_map"
