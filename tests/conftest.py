@@ -136,13 +136,34 @@ def fresh_outputs(request):
 
 
 @pytest.fixture(scope="session")
-def committed_site(tmp_path_factory) -> Path:
-    """The documentation site built (Sphinx + MyST-NB, ``docs/``) from the committed notebooks' outputs."""
+def committed_site() -> Path:
+    """The documentation site built (Sphinx + MyST-NB, ``docs/``) from the committed notebooks' outputs; built
+    once per test run, by the first worker that needs it, in the folder every worker sees. Sphinx's warnings are
+    in ``committed-site.warnings`` beside it."""
     import nbformat
 
     from karabakh import site, tables
 
-    tmp = tmp_path_factory.mktemp("site")
-    executed = [(p, nbformat.read(p, as_version=4), tmp / "no-figures") for p in sorted(NOTEBOOKS.glob("*.ipynb"))]
-    site.build_site(executed, tmp / "site", docs=ROOT / "docs", data_folder=tables.data_dir(), work=tmp / "work")
-    return tmp / "site"
+    shared = Path(os.environ[FRESH_ENV])
+    built, failed = shared / "committed-site", shared / "committed-site.failed"
+    try:
+        (shared / "committed-site.lock").mkdir()
+    except FileExistsError:  # another worker builds it: wait
+        deadline = time.monotonic() + 600
+        while not built.exists():
+            assert not failed.exists(), "building the site failed in another worker: " + failed.read_text()
+            assert time.monotonic() < deadline, "the site was not built within 600 s"
+            time.sleep(0.2)
+        return built
+    work = Path(tempfile.mkdtemp(prefix="site-", dir=shared))
+    try:
+        executed = [(p, nbformat.read(p, as_version=4), work / "no-figures")
+                    for p in sorted(NOTEBOOKS.glob("*.ipynb"))]
+        warnings = site.build_site(executed, work / "site", docs=ROOT / "docs", data_folder=tables.data_dir(),
+                                   work=work)
+        (shared / "committed-site.warnings").write_text(warnings, encoding="utf-8")
+    except BaseException as exc:
+        failed.write_text(repr(exc), encoding="utf-8")
+        raise
+    (work / "site").rename(built)
+    return built

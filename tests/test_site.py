@@ -245,6 +245,11 @@ def test_the_site_has_the_data_dictionary_api_provenance_changes_and_citation(co
     assert "cff-version: 1.2.0" in text["cite"]
 
 
+def test_the_site_builds_without_a_sphinx_warning(committed_site):
+    warnings = (committed_site.parent / "committed-site.warnings").read_text(encoding="utf-8")
+    assert warnings == "", warnings
+
+
 def test_the_site_asks_no_other_host_for_anything(committed_site):
     site.check_offline(committed_site)  # raises with the list of pages and URLs
     assert (committed_site / "searchindex.js").is_file()
