@@ -18,6 +18,8 @@ html_title = "Nagorno-Karabakh, September 2023: notebooks and data"
 
 extensions = ["myst_nb", "sphinx.ext.autodoc", "sphinx.ext.napoleon"]
 exclude_patterns = ["_build", "_generated", "**.ipynb_checkpoints", "jupyter_execute"]
+# myst.header: the included READMEs start below the page's level; myst.xref_missing: their links to files of the
+# repository.
 suppress_warnings = ["myst.header", "myst.xref_missing", "misc.highlighting_failure"]
 
 # MyST-NB renders the notebooks the main job executed; it never runs them itself.

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import base64
 import csv
-import hashlib
 import io
 import os
 import re
@@ -28,15 +27,16 @@ import shutil
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Sequence
 
-# show_figure writes <name>.png / .svg into $KARABAKH_FIGURE_DIR and records each figure under this metadata key.
-from karabakh.figures import FIGURE_DIR_ENV, META_KEY
+from karabakh import execute
+# show_figure records each figure under this metadata key (and writes <name>.png / .svg; see karabakh.execute).
+from karabakh.figures import META_KEY
 
-__all__ = ["run", "SiteError", "INDEX_COLUMNS", "remote_references", "inputs_digest"]
+__all__ = ["run", "build_site", "export_figures", "collect_figures", "check_offline", "remote_references",
+           "SiteError", "INDEX_COLUMNS"]
 
 INDEX_COLUMNS = ("name", "notebook", "title", "alt", "source_ids", "png", "svg")
 #: The README shows this figure; the main job copies it to ``docs/``.
@@ -54,173 +54,14 @@ class SiteError(RuntimeError):
 
 
 # --------------------------------------------------------------------------------------------------------------------
-# What the results depend on
-# --------------------------------------------------------------------------------------------------------------------
-
-
-def _hash_files(h, base: Path, paths) -> None:
-    for path in sorted(paths):
-        if path.is_file() and "__pycache__" not in path.parts:
-            h.update(path.relative_to(base).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-
-
-def inputs_digest(data_folder: Path, *extra: Path) -> str:
-    """A digest of what executed notebooks depend on besides their code cells: every file of the data folder,
-    the package's Python code and the lock file; plus any ``extra`` files or folders."""
-    h = hashlib.sha256()
-    _hash_files(h, data_folder, data_folder.rglob("*"))
-    package = Path(__file__).resolve().parent
-    _hash_files(h, package.parent, package.glob("*.py"))
-    for item in (ROOT / "requirements.lock", *extra):
-        if item.is_dir():
-            _hash_files(h, item, item.rglob("*"))
-        elif item.is_file():
-            _hash_files(h, item.parent, [item])
-    return h.hexdigest()
-
-
-def site_digest(data_folder: Path, notebooks: Path, docs: Path) -> str:
-    """What the whole output depends on: :func:`inputs_digest` plus the notebooks, ``docs/`` (but the region map
-    the job itself copies there) and ``CITATION.cff``. Equal digests: nothing to do."""
-    paths = [*sorted(notebooks.glob("*.ipynb")), ROOT / "CITATION.cff",
-             *(p for p in sorted(docs.rglob("*")) if p.name != f"{DOCS_FIGURE}.png" and "_build" not in p.parts)]
-    return inputs_digest(data_folder, *paths)
-
-
-# --------------------------------------------------------------------------------------------------------------------
-# Executing the notebooks (nbclient), cached with jupyter-cache
-# --------------------------------------------------------------------------------------------------------------------
-
-
-class NotebookFailed(SiteError):
-    """A cell raised, timed out, or the kernel died; names the notebook and the cell."""
-
-    def __init__(self, notebook: str, cell: int | None, source: str, error: str):
-        self.notebook, self.cell, self.source, self.error = notebook, cell, source, error
-        lines = [f"FAILED: {notebook}, cell {cell} (0-based index in the notebook):"]
-        src = source.splitlines() or [""]
-        lines += [f"    | {line}" for line in src[:8]] + ([f"    | ... ({len(src) - 8} more lines)"] if len(src) > 8 else [])
-        lines.append(f"  error: {error}")
-        super().__init__("\n".join(lines))
-
-
-_ANSI_RE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-
-
-def execute_notebook(src: Path, figure_dir: Path, *, timeout: int = 120):
-    """Execute ``src`` in a fresh ``python3`` kernel (working folder: the notebook's) and return it executed.
-
-    The kernel writes its figures into ``figure_dir`` and is shut down at once when done. Raises
-    :class:`NotebookFailed` naming the cell for an error, a timeout or a dead kernel."""
-    import nbformat
-    import zmq
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
-    from traitlets.config import Config
-
-    nb = nbformat.read(src, as_version=4)
-    current = {"index": None}
-    env = dict(os.environ)
-    env[FIGURE_DIR_ENV] = str(figure_dir.resolve())
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
-    config = Config()
-    if zmq.has("curve"):  # encrypt the kernel's local TCP traffic (ipykernel warns on stderr otherwise)
-        config.KernelManager.transport_encryption = "auto"
-    client = NotebookClient(nb, config=config, kernel_name="python3", timeout=timeout, startup_timeout=60,
-                            shutdown_kernel="immediate", record_timing=False,
-                            resources={"metadata": {"path": str(src.parent.resolve())}},
-                            on_cell_start=lambda cell, cell_index: current.update(index=cell_index))
-    figure_dir.mkdir(parents=True, exist_ok=True)
-    try:
-        client.execute(env=env)
-    except Exception as exc:  # a cell error, a timeout, a dead kernel, a kernel that would not start
-        index = current["index"]
-        source = nb.cells[index].source if index is not None else ""
-        if isinstance(exc, CellExecutionError):
-            error = f"{exc.ename}: {_ANSI_RE.sub('', exc.evalue)}"
-        else:
-            error = f"{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"
-        raise NotebookFailed(src.name, index, source, error) from exc
-    return nb
-
-
-def _cache(folder: Path):
-    from jupyter_cache import get_cache
-
-    folder.mkdir(parents=True, exist_ok=True)
-    return get_cache(folder)
-
-
-def _prune_caches(cache_root: Path, keep: Path) -> None:
-    """Remove the stores of other data or code versions (only folders this job made: they hold its marker)."""
-    for other in cache_root.glob("*"):
-        if other != keep and other.is_dir() and (other / MARKER).is_file():
-            shutil.rmtree(other)
-
-
-def execute_all(sources: Sequence[Path], work: Path, cache_folder: Path | None, *, jobs: int = 2,
-                timeout: int = 120, say: Callable[[str], None] = print) -> list[tuple[Path, Any, Path]]:
-    """Every notebook executed (or taken from the cache): ``[(source, executed notebook, its figure folder)]``.
-
-    Runs ``jobs`` kernels at a time; stops starting new ones after the first failure and raises
-    :class:`NotebookFailed` for the first notebook (in order) that failed."""
-    import nbformat
-    from jupyter_cache.base import CacheBundleIn
-    from jupyter_cache.cache.main import NbArtifacts
-
-    cache = _cache(cache_folder) if cache_folder is not None else None
-    results: dict[Path, tuple[Any, Path]] = {}
-    todo = []
-    for src in sources:
-        figure_dir = work / "executed" / src.stem
-        if cache is not None:
-            try:
-                pk, nb = cache.merge_match_into_notebook(nbformat.read(src, as_version=4))
-            except KeyError:
-                pass
-            else:
-                with cache.cache_artefacts_temppath(pk) as stored:
-                    shutil.copytree(stored, figure_dir)
-                results[src] = (nb, figure_dir)
-                say(f"  {src.name}: unchanged (from the cache)")
-                continue
-        todo.append((src, figure_dir))
-
-    failed: list[NotebookFailed] = []
-
-    def one(src: Path, figure_dir: Path):
-        if failed:
-            return None
-        t0 = time.perf_counter()
-        try:
-            nb = execute_notebook(src, figure_dir, timeout=timeout)
-        except NotebookFailed as exc:
-            failed.append(exc)
-            say(f"  {src.name}: FAILED after {time.perf_counter() - t0:.1f} s")
-            return None
-        say(f"  {src.name}: executed in {time.perf_counter() - t0:.1f} s")
-        return nb
-
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        done = list(pool.map(lambda item: (item, one(*item)), todo))
-    if failed:
-        order = {src.name: i for i, src in enumerate(sources)}
-        raise min(failed, key=lambda exc: order[exc.notebook])
-    for (src, figure_dir), nb in done:
-        results[src] = (nb, figure_dir)
-        if cache is not None:
-            artifacts = NbArtifacts(sorted(p for p in figure_dir.rglob("*") if p.is_file()), in_folder=figure_dir)
-            cache.cache_notebook_bundle(CacheBundleIn(nb, str(src), artifacts=artifacts), overwrite=True)
-    return [(src, *results[src]) for src in sources]
-
-
-# --------------------------------------------------------------------------------------------------------------------
 # Figures: PNG, SVG and index.csv
 # --------------------------------------------------------------------------------------------------------------------
 
 
 @dataclass
 class Figure:
+    """One figure a notebook showed with ``show_figure``: its record, where it was shown, and its PNG."""
+
     name: str
     notebook: str
     cell: int
@@ -230,8 +71,33 @@ class Figure:
     png: bytes = field(repr=False)
 
 
-def collect_figures(nb, notebook: str) -> list[Figure]:
-    """Every figure a notebook shows, in order; an image shown without ``show_figure`` is an error."""
+def collect_figures(nb: Any, notebook: str) -> list[Figure]:
+    """Every figure an executed notebook shows, in order.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        The executed notebook.
+    notebook : str
+        Its file name, for the records and messages.
+
+    Returns
+    -------
+    list of Figure
+        One per output that ``show_figure`` made (metadata ``karabakh`` and a PNG).
+
+    Raises
+    ------
+    SiteError
+        An image was shown some other way (it would have no name, title, alt text or sources).
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> nb = nbformat.read("notebooks/01_where_it_happened.ipynb", as_version=4)  # doctest: +SKIP
+    >>> [f.name for f in collect_figures(nb, "01_where_it_happened.ipynb")]  # doctest: +SKIP
+    ['region_map']
+    """
     figures = []
     for index, cell in enumerate(nb.cells):
         for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
@@ -248,7 +114,29 @@ def collect_figures(nb, notebook: str) -> list[Figure]:
 
 
 def export_figures(executed: Sequence[tuple[Path, Any, Path]], out: Path) -> list[Figure]:
-    """Copy each figure's PNG and SVG (as the notebook wrote them) into ``out`` and write ``out/index.csv``."""
+    """Copy each figure's PNG and SVG, as its notebook wrote them, into ``out`` and write ``out/index.csv``.
+
+    Parameters
+    ----------
+    executed : sequence of (Path, nbformat.NotebookNode, Path)
+        Per notebook: its source, the executed notebook and the folder its figures were written to.
+    out : Path
+        The figure folder to fill (created).
+
+    Returns
+    -------
+    list of Figure
+        Every figure, in notebook order; ``index.csv`` lists them with :data:`INDEX_COLUMNS`.
+
+    Raises
+    ------
+    SiteError
+        Listing every figure named twice, not written, or written with another picture than the one shown.
+
+    Examples
+    --------
+    >>> figures = export_figures(runs, Path("build/figures"))  # doctest: +SKIP
+    """
     out.mkdir(parents=True, exist_ok=True)
     figures, problems, seen = [], [], {}
     for src, nb, figure_dir in executed:
@@ -294,13 +182,30 @@ _REMOTE_CSS_RE = re.compile(r"(?:url\(\s*[\"']?|@import\s+[\"'])(?P<url>(?:[a-z]
 
 
 def remote_references(text: str) -> list[str]:
-    """URLs in HTML or CSS that a browser would request from another host when the page loads."""
+    """The URLs in HTML or CSS that a browser would request from another host when the page loads.
+
+    Parameters
+    ----------
+    text : str
+        An HTML page or a style sheet.
+
+    Returns
+    -------
+    list of str
+        Addresses in ``src``/``href``/... attributes of elements that load (scripts, images, style sheets, frames,
+        media) and in CSS ``url()`` and ``@import``, in order. Links a reader clicks (``<a href>``) are not listed.
+
+    Examples
+    --------
+    >>> remote_references('<script src="https://cdn.example.org/x.js"></script><a href="https://un.org">UN</a>')
+    ['https://cdn.example.org/x.js']
+    """
     found = [m.group("url") for m in _REMOTE_ATTR_RE.finditer(text)]
     found += [m.group("url") for m in _REMOTE_CSS_RE.finditer(text)]
     return [u for u in found if not u.lower().startswith("file://")]
 
 
-def stage_sources(docs: Path, executed: Sequence[tuple[Path, Any, Path]], data_folder: Path, src: Path) -> None:
+def _stage_sources(docs: Path, executed: Sequence[tuple[Path, Any, Path]], data_folder: Path, src: Path) -> None:
     """The Sphinx source folder: the pages of ``docs/``, the executed notebooks in ``notebooks/``, and in
     ``_generated/`` what the pages include from elsewhere (data dictionary, provenance, changes, citation, API)."""
     import nbformat
@@ -329,30 +234,80 @@ def stage_sources(docs: Path, executed: Sequence[tuple[Path, Any, Path]], data_f
     (gen / "api.md").write_text("\n".join(api), encoding="utf-8")
 
 
-def build_html(src: Path, out: Path, doctrees: Path, docs: Path, *, jobs: int = 2) -> str:
+def _build_html(src: Path, out: Path, doctrees: Path, docs: Path, *, jobs: int = 2) -> str:
     """Build the HTML site with Sphinx (configuration: ``docs/conf.py``); return Sphinx's warnings."""
     from sphinx.application import Sphinx
+    from sphinx.util.docutils import docutils_namespace, patch_docutils
 
     status, warnings = io.StringIO(), io.StringIO()
-    app = Sphinx(str(src), str(docs), str(out), str(doctrees), "html", status=status, warning=warnings,
-                 freshenv=True, parallel=jobs, keep_going=True)
-    app.build()
+    with patch_docutils(docs), docutils_namespace():  # as sphinx-build: docutils' registries restored afterwards
+        app = Sphinx(str(src), str(docs), str(out), str(doctrees), "html", status=status, warning=warnings,
+                     freshenv=True, parallel=jobs, keep_going=True)
+        app.build()
+    text = re.sub(r"\x1b\[[0-9;]*m", "", warnings.getvalue())  # no colour codes
     if app.statuscode:
-        raise SiteError("Sphinx failed:\n" + warnings.getvalue())
-    return warnings.getvalue()
+        raise SiteError("Sphinx failed:\n" + text)
+    return text
 
 
 def build_site(executed: Sequence[tuple[Path, Any, Path]], out: Path, *, docs: Path, data_folder: Path,
                work: Path, jobs: int = 2) -> str:
-    """Stage the sources, build the site into ``out`` and check it is offline; return Sphinx's warnings."""
-    stage_sources(docs, executed, data_folder, work / "src")
-    warnings = build_html(work / "src", out, work / "doctrees", docs, jobs=jobs)
+    """Build the documentation site with Sphinx and MyST-NB and check that it is offline.
+
+    Parameters
+    ----------
+    executed : sequence of (Path, nbformat.NotebookNode, Path)
+        Per notebook: its source, the executed notebook (rendered as it is; MyST-NB never executes) and its
+        figure folder (not read here).
+    out : Path
+        The site folder to write.
+    docs : Path
+        ``conf.py`` and the pages (``index.md`` and the pages it lists).
+    data_folder : Path
+        Where ``CHANGES.md``, ``layers/README.md`` and ``raw/README.md`` are read from.
+    work : Path
+        A scratch folder for the staged sources and Sphinx's doctrees.
+    jobs : int
+        Processes Sphinx may use.
+
+    Returns
+    -------
+    str
+        Sphinx's warnings (empty when there were none).
+
+    Raises
+    ------
+    SiteError
+        Sphinx failed, or a page or style sheet would fetch from another host (:func:`check_offline`).
+
+    Examples
+    --------
+    >>> build_site(runs, Path("/tmp/site"), docs=Path("docs"), data_folder=Path("data"), work=Path("/tmp/w"))  # doctest: +SKIP
+    ''
+    """
+    _stage_sources(docs, executed, data_folder, work / "src")
+    warnings = _build_html(work / "src", out, work / "doctrees", docs, jobs=jobs)
     check_offline(out)
     return warnings
 
 
 def check_offline(site: Path) -> None:
-    """Raise :class:`SiteError` listing every page or style sheet that would fetch from another host."""
+    """Check that no page or style sheet of a site would fetch anything from another host when it loads.
+
+    Parameters
+    ----------
+    site : Path
+        The site folder (every ``.html`` and ``.css`` file under it is read).
+
+    Raises
+    ------
+    SiteError
+        Listing every file and address found by :func:`remote_references`.
+
+    Examples
+    --------
+    >>> check_offline(Path("build/site"))  # doctest: +SKIP
+    """
     problems = [f"{p.relative_to(site)}: {url}" for p in sorted(site.rglob("*")) if p.suffix in (".html", ".css")
                 for url in remote_references(p.read_text(encoding="utf-8", errors="replace"))]
     if problems:
@@ -362,6 +317,21 @@ def check_offline(site: Path) -> None:
 # --------------------------------------------------------------------------------------------------------------------
 # The main job
 # --------------------------------------------------------------------------------------------------------------------
+
+
+def _site_digest(data_folder: Path, notebooks: Path, docs: Path) -> str:
+    """What the whole output depends on: :func:`karabakh.execute.inputs_digest` plus the notebooks, ``docs/`` (but the region map
+    the job itself copies there) and ``CITATION.cff``. Equal digests: nothing to do."""
+    paths = [*sorted(notebooks.glob("*.ipynb")), ROOT / "CITATION.cff",
+             *(p for p in sorted(docs.rglob("*")) if p.name != f"{DOCS_FIGURE}.png" and "_build" not in p.parts)]
+    return execute.inputs_digest(data_folder, *paths)
+
+
+def _prune_caches(cache_root: Path, keep: Path) -> None:
+    """Remove the stores of other data or code versions (only folders this job made: they hold its marker)."""
+    for other in cache_root.glob("*"):
+        if other != keep and other.is_dir() and (other / MARKER).is_file():
+            shutil.rmtree(other)
 
 
 def _claim_build(build: Path, notebooks: Path) -> None:
@@ -454,14 +424,14 @@ def run(notebooks_dir: str | os.PathLike = "notebooks", build_dir: str | os.Path
         say(f"report: {exc}")
         return 1
 
-    stamp = site_digest(folder, notebooks, docs)
+    stamp = _site_digest(folder, notebooks, docs)
     previous = build / "site" / STAMP
     if use_cache and previous.is_file() and previous.read_text(encoding="utf-8").strip() == stamp \
             and (build / "figures" / "index.csv").is_file():
         say(f"report: up to date (neither the notebooks, the data, the code nor docs/ changed);"
             f" open {build / 'site' / 'index.html'}")
         return 0
-    key = inputs_digest(folder)[:16]
+    key = execute.inputs_digest(folder)[:16]
     cache_folder = build / ".cache" / key if use_cache else None
     if cache_folder is not None:
         _prune_caches(build / ".cache", keep=cache_folder)
@@ -471,7 +441,7 @@ def run(notebooks_dir: str | os.PathLike = "notebooks", build_dir: str | os.Path
     try:
         t0 = time.perf_counter()
         say(f"report: {len(sources)} notebook(s), {jobs} at a time:")
-        executed = execute_all(sources, work, cache_folder / "jupyter" if cache_folder else None, jobs=jobs,
+        executed = execute.execute_all(sources, work, cache_folder / "jupyter" if cache_folder else None, jobs=jobs,
                                timeout=timeout, say=say)
         say(f"report: notebooks ready in {time.perf_counter() - t0:.1f} s")
         figures = export_figures(executed, work / "figures")
@@ -481,9 +451,9 @@ def run(notebooks_dir: str | os.PathLike = "notebooks", build_dir: str | os.Path
         say(f"report: site built in {time.perf_counter() - t0:.1f} s"
             + (f" ({warnings.count('WARNING')} Sphinx warning(s); see below)" if warnings.strip() else ""))
         if warnings.strip():
-            say(_ANSI_RE.sub("", warnings).rstrip())
+            say(warnings.rstrip())
         _swap_in(work, build)
-    except SiteError as exc:
+    except (SiteError, execute.NotebookFailed) as exc:
         say(f"report: {exc}")
         say(f"report: stopped; {build / 'site'} and {build / 'figures'} are as they were.")
         return 1

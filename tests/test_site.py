@@ -17,7 +17,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from conftest import DATA, ROOT, snapshot
-from karabakh import site
+from karabakh import execute, site
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
 kernel = pytest.mark.enable_socket  # kernels talk to the test over loopback sockets
@@ -205,10 +205,10 @@ def test_remote_references_finds_what_a_browser_would_fetch():
 
 
 def test_the_digest_changes_with_the_data_and_only_with_it(data_copy):
-    first = site.inputs_digest(data_copy)
-    assert site.inputs_digest(data_copy) == first
+    first = execute.inputs_digest(data_copy)
+    assert execute.inputs_digest(data_copy) == first
     break_a_row(data_copy)
-    assert site.inputs_digest(data_copy) != first
+    assert execute.inputs_digest(data_copy) != first
 
 
 # ---- the site of the committed notebooks ---------------------------------------------------------------------------
