@@ -17,7 +17,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from conftest import DATA, ROOT, snapshot
-from karabakh import execute, site
+from karabakh import checksums, execute, site
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
 kernel = pytest.mark.enable_socket  # kernels talk to the test over loopback sockets
@@ -70,7 +70,10 @@ def break_a_row(data: Path) -> None:
 
 
 @kernel
-def test_run_exports_figures_builds_the_site_and_then_has_nothing_to_do(project, capsys):
+def test_the_job_builds_caches_and_never_loses_good_output(project, capsys, data_copy, monkeypatch):
+    """One project through its life (one test, so the first build is paid once): a good run; nothing to do; one
+    notebook changed; the data changed; a broken row; a failing notebook."""
+    monkeypatch.setenv("KARABAKH_DATA", str(data_copy))
     committed = snapshot(project["notebooks"])
     status, out = run(project, capsys)
     assert status == 0, out
@@ -111,14 +114,15 @@ def test_run_exports_figures_builds_the_site_and_then_has_nothing_to_do(project,
     assert snapshot(project["build"] / "figures") == {k[len("figures/"):]: v for k, v in before.items()
                                                        if k.startswith("figures/")}
 
-
-@kernel
-def test_a_failed_run_leaves_the_previous_output_byte_identical(project, capsys, data_copy, monkeypatch):
-    monkeypatch.setenv("KARABAKH_DATA", str(data_copy))
-    assert run(project, capsys)[0] == 0
+    # the data changed (validly: a line in CHANGES.md, the manifest rewritten): every notebook runs again
+    with open(data_copy / "CHANGES.md", "a", encoding="utf-8") as fh:
+        fh.write("\nA change for the test.\n")
+    checksums.write(data_copy)
+    status, out = run(project, capsys)
+    assert status == 0 and "01_a.ipynb: executed" in out and "02_b.ipynb: executed" in out, out
     before = snapshot(project["build"] / "site"), snapshot(project["build"] / "figures")
 
-    # 1. a broken row: the data is validated first, the problem named, no notebook run
+    # a broken row: the data is validated first, the problem named, no notebook run
     break_a_row(data_copy)
     status, out = run(project, capsys)
     assert status == 1
@@ -126,7 +130,7 @@ def test_a_failed_run_leaves_the_previous_output_byte_identical(project, capsys,
     assert "no notebook was run, nothing was written" in out and "executed" not in out
     assert (snapshot(project["build"] / "site"), snapshot(project["build"] / "figures")) == before
 
-    # 2. good data again, a notebook that fails: named with its cell, the previous output kept
+    # good data again, a notebook that fails: named with its cell, the previous output kept
     shutil.copy2(DATA / "casualties.csv", data_copy / "casualties.csv")
     write_notebook(project["notebooks"] / "02_b.ipynb", new_markdown_cell("# Broken"), new_code_cell("y = 2"),
                    new_code_cell("total = 10\nshare = total / (y - 2)"))
