@@ -399,7 +399,8 @@ def data_dictionary() -> str:
                 kind = f"list of {field['karabakh:list_of']}.id, `;`-separated"
             extra = [f"unique" if cons.get("unique") else "", f"≥ {cons['minimum']}" if "minimum" in cons else "",
                      f"≤ {cons['maximum']}" if "maximum" in cons else "",
-                     f"pattern `{cons['pattern']}`".replace("|", "\\|") if "pattern" in cons else ""]  # \| keeps the table
+                     # a | inside a table cell ends it: escape it
+                     f"pattern `{cons['pattern']}`".replace("|", "\\|") if "pattern" in cons else ""]
             refs = [fk["reference"]["resource"] or resource["name"] for fk in spec.get("foreignKeys", [])
                     if fk["fields"] == field["name"]]
             extra.append(f"→ {refs[0]}.id" if refs else "")
