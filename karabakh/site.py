@@ -348,6 +348,8 @@ def _claim_build(build: Path, notebooks: Path) -> None:
     build.mkdir(parents=True, exist_ok=True)
     marker.write_text("Written by `python -m karabakh report`: site/, figures/ and .cache/ are replaced by it.\n",
                       encoding="utf-8")
+    for leftover in [*build.glob(".new-*"), *build.glob(".old-*")]:  # of a run that was killed
+        shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _swap_in(new: Path, build: Path) -> None:
@@ -409,9 +411,8 @@ def run(notebooks_dir: str | os.PathLike = "notebooks", build_dir: str | os.Path
     folder = tables.data_dir(data_dir)
     problems = validate(Path(data_dir) if data_dir is not None else None)
     if problems:
-        say(f"report: {len(problems)} problem(s) in {folder}; no notebook was run, nothing was written:")
-        for problem in problems:
-            say(f"  - {problem}")
+        say(f"report: {len(problems)} problem(s) in {folder}; no notebook was run, nothing was written:\n"
+            + "\n".join(f"  - {problem}" for problem in problems))
         return 1
     say(f"report: the data in {folder} is valid ({time.perf_counter() - start:.1f} s)")
     sources = sorted(p for p in notebooks.glob("*.ipynb") if not p.name.startswith("."))
@@ -454,8 +455,7 @@ def run(notebooks_dir: str | os.PathLike = "notebooks", build_dir: str | os.Path
             say(warnings.rstrip())
         _swap_in(work, build)
     except (SiteError, execute.NotebookFailed) as exc:
-        say(f"report: {exc}")
-        say(f"report: stopped; {build / 'site'} and {build / 'figures'} are as they were.")
+        say(f"report: {exc}\nreport: stopped; {build / 'site'} and {build / 'figures'} are as they were.")
         return 1
     finally:
         shutil.rmtree(work, ignore_errors=True)
