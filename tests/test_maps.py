@@ -8,7 +8,7 @@ from figure_helpers import FIGURES, by_gid, caption, load_all, renderer
 from matplotlib.colors import to_rgb
 
 import karabakh as kb
-from karabakh import figures, maps, story, style
+from karabakh import figures, map_parts, maps, story, style
 
 PALETTE_RGB = {tuple(round(c, 3) for c in to_rgb(h)) for h in style.PALETTE}
 
@@ -39,7 +39,7 @@ def test_style_palette_is_okabe_ito_and_hatches_are_distinct():
 
 
 def test_style_extents_are_projected_and_cover_the_story(data):
-    places = maps.to_map_crs(data["places"]).set_index("id")
+    places = map_parts.to_map_crs(data["places"]).set_index("id")
     for key, ids in style.PLACES.items():
         xmin, xmax, ymin, ymax = style.EXTENTS[key]
         assert xmin < xmax and ymin < ymax and xmax - xmin > 10_000  # metres, not degrees
@@ -159,7 +159,7 @@ def test_polygons_keep_their_holes():
         ax.set_xlim(0, 10)
         ax.set_ylim(0, 10)
         ax.axis("off")
-        coll = maps.draw_polygons(ax, gpd.GeoSeries([Polygon(shell, holes=[inner])]), gid="demo", facecolor="black")
+        coll = map_parts.draw_polygons(ax, gpd.GeoSeries([Polygon(shell, holes=[inner])]), gid="demo", facecolor="black")
         assert len(coll.get_paths()) == 1
         fig.canvas.draw()
         pixels = np.asarray(fig.canvas.buffer_rgba())
