@@ -140,7 +140,7 @@ def casualty_claims_chart(casualties: pd.DataFrame, actors: pd.DataFrame, articl
 
     with style.styled():
         fig = style.new_figure("chart", width=10.0, height=1.75 * len(panels) + 1.6 + 0.13 * len(looks))
-        grid = fig.subplots(len(panels), 2 if later else 1, squeeze=False, sharey="row",
+        grid = fig.subplots(len(panels), 2 if later else 1, squeeze=False, sharey="row", sharex="col",
                             gridspec_kw={"width_ratios": [1.7, 1] if later else [1]})
         for row, (side, category) in enumerate(panels):
             sub = data[(data["side"] == side) & (data["category"] == category)]
@@ -182,6 +182,9 @@ def casualty_claims_chart(casualties: pd.DataFrame, actors: pd.DataFrame, articl
                                 fontsize=style.LABEL_SIZE, color=style.MUTED_TEXT, gid="no_claim")
             top = float(sub["value"].max())
             grid[row][0].set_ylim(0, max(1.0, top * 1.35))
+            for ax in grid[row]:  # one time axis per column: dates under the last row, grid lines on every row
+                ax.grid(axis="x", color="#EEEEEE", linewidth=0.6)
+                ax.tick_params(labelbottom=row == len(panels) - 1)
             lo, hi = sub.loc[sub["value"].idxmin()], sub.loc[sub["value"].idxmax()]
             art = sub[sub["in_article"]]
             said.append(f"{_SIDE[side]}, {_CATEGORY[category]}: {len(sub)} claims, from "

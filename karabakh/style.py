@@ -93,8 +93,8 @@ COUNTRY_LABELS = {
     "region": {"Azerbaijan": (48.3, 40.95, "center"), "Armenia": (44.75, 40.55, "center"),
                "Georgia": (44.6, 41.75, "center"), "Iran": (48.4, 38.55, "center"), "Russia": (47.4, 41.85, "center"),
                "Turkey": (43.9, 39.55, "left")},
-    "nk": {"Azerbaijan": (47.2, 39.25, "center"), "Armenia": (45.85, 39.8, "center"),
-           "Iran": (46.6, 38.9, "center")},
+    "nk": {"Azerbaijan": (47.1, 40.42, "center"), "Armenia": (45.85, 39.8, "center"),
+           "Iran": (46.85, 38.92, "center")},
 }
 SEA_LABELS = {"region": {"Caspian Sea": (50.5, 39.95, "right")}, "nk": {}}
 
@@ -343,8 +343,8 @@ def place_labels(fig, labels: list, *, spots=LABEL_SPOTS, pad: float = 1.5) -> l
 
     Labels are annotations anchored on data points (``xytext`` in offset points). They are placed in the order
     given (put the most important first): each takes the first of ``spots`` where its box, grown by ``pad``
-    points, overlaps no label placed before it and lies inside its axes. The figure is laid out once
-    (``draw_without_rendering``) to measure the boxes.
+    points, overlaps no label placed before it and lies inside its axes. The figure's layout engine runs once to
+    measure the boxes (no drawing).
 
     Parameters
     ----------
@@ -370,7 +370,9 @@ def place_labels(fig, labels: list, *, spots=LABEL_SPOTS, pad: float = 1.5) -> l
     >>> place_labels(fig, [a, b])
     []
     """
-    fig.draw_without_rendering()
+    engine = fig.get_layout_engine()
+    if engine is not None:
+        engine.execute(fig)
     renderer = fig._get_renderer()
     grow = pad * fig.dpi / 72
     placed, hidden = [], []

@@ -72,7 +72,8 @@ def all_axes(fig) -> list:
 
 def labels_outside_or_overlapping(fig) -> list[str]:
     """What a reader would see wrong with the text drawn in the axes: a label that leaves its axes, two labels
-    that overlap, a main-map label hidden under an inset. Measured from the renderer's window extents."""
+    that overlap, a label under a legend, a main-map label hidden under an inset. Measured from the renderer's
+    window extents."""
     render = renderer(fig)
     problems, boxes = [], []
     for ax in all_axes(fig):
@@ -88,7 +89,9 @@ def labels_outside_or_overlapping(fig) -> list[str]:
                 if text.axes is ax and box.overlaps(inset.get_window_extent(render)):
                     problems.append(f"{name} is under the inset")
             boxes.append((name, box))
-    for (a, box_a), (b, box_b) in itertools.combinations(boxes, 2):
+    legends = [(f"legend of {ax.get_title(loc='left') or 'axes'}", ax.get_legend().get_window_extent(render))
+               for ax in all_axes(fig) if ax.get_legend()]
+    for (a, box_a), (b, box_b) in itertools.combinations(boxes + legends, 2):
         if box_a.overlaps(box_b):
             problems.append(f"{a} overlaps {b}")
     return problems
