@@ -38,7 +38,7 @@ _LAZY = {
     "add_control_areas": "map_parts", "draw_polygons": "map_parts", "draw_lines": "map_parts",
     "direction": "maps",
     "casualty_claims_chart": "charts", "arrivals_chart": "charts", "timeline_strip": "charts",
-    "add_caption": "citations", "source_ids": "citations", "source_list": "citations", "qualified": "citations",
+    "add_caption": "citations", "source_ids": "figures", "source_list": "citations", "qualified": "citations",
     "day": "citations",
     "control_area_table": "summaries", "article_counts_compared": "summaries", "article_dates_compared": "summaries",
     "latest_claims": "summaries", "latest_counts": "summaries", "numbered_events": "summaries",

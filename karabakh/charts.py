@@ -13,11 +13,14 @@ Artists carry a ``gid``: ``"claim:<id>"``, ``"claim_label:<id>"``, ``"article_fi
 from __future__ import annotations
 
 import textwrap
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import pandas as pd
 
 from karabakh import citations, figures, story, style, summaries
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["casualty_claims_chart", "arrivals_chart", "timeline_strip"]
 
@@ -83,7 +86,7 @@ def casualty_claims_chart(casualties: pd.DataFrame, actors: pd.DataFrame, articl
                           sources: pd.DataFrame, incident: str = "offensive",
                           subgroups: Sequence[str] = ("unspecified", "military"),
                           categories: Sequence[str] = ("killed", "wounded"),
-                          detail: tuple[str, str] = story.CLAIMS_DETAIL):
+                          detail: tuple[str, str] = story.CLAIMS_DETAIL) -> Figure:
     """Casualty claims by report date: one row per (side, category), one colour and marker per claimant.
 
     Only claims about ``incident`` in ``subgroups`` (the totals) with a number are drawn, each at its report
@@ -188,7 +191,8 @@ def casualty_claims_chart(casualties: pd.DataFrame, actors: pd.DataFrame, articl
             lo, hi = sub.loc[sub["value"].idxmin()], sub.loc[sub["value"].idxmax()]
             art = sub[sub["in_article"]]
             said.append(f"{_SIDE[side]}, {_CATEGORY[category]}: {len(sub)} claims, from "
-                        f"{citations.qualified(lo.value, lo.value_qualifier)} ({lo.who}, {citations.day(lo.reported_on)})"
+                        f"{citations.qualified(lo.value, lo.value_qualifier)} ({lo.who}, "
+                        f"{citations.day(lo.reported_on)})"
                         f" to {citations.qualified(hi.value, hi.value_qualifier)} ({hi.who}, "
                         f"{citations.day(hi.reported_on)})"
                         + (f"; the seed article: {citations.qualified(art.iloc[0].value, art.iloc[0].value_qualifier)}"
@@ -201,18 +205,18 @@ def casualty_claims_chart(casualties: pd.DataFrame, actors: pd.DataFrame, articl
                               markeredgecolor=style.TEXT, label="figure in the seed article"))
         handles.append(_article_handle())
         style.figure_legend(fig, handles, ncols=2, fontsize=7)
-        citations.remember_sources(fig, data["source_id"])
+        figures.remember_sources(fig, data["source_id"])
         citations.add_caption(fig, sources, is_map=False, compilation_licence=citations.compilation_licence(),
                               note="Each point is one claim as published; claims are never summed")
         style.place_labels(fig, [label for _, label in sorted(labels, key=lambda t: t[0])])
     alt = (f"Dot chart of {len(data)} casualty claims about the {incident}, by the date of the report, one colour "
            f"and marker per claimant ({len(looks)} claimants). " + ". ".join(said) + ".")
-    return figures.describe(fig, title=f"Casualty claims about the {incident}, by date of the report and claimant (people)",
-                            alt=alt)
+    title = f"Casualty claims about the {incident}, by date of the report and claimant (people)"
+    return figures.describe(fig, title=title, alt=alt)
 
 
 def arrivals_chart(displacement: pd.DataFrame, actors: pd.DataFrame, *, sources: pd.DataFrame,
-                   detail: tuple[str, str] = story.ARRIVALS_DETAIL):
+                   detail: tuple[str, str] = story.ARRIVALS_DETAIL) -> Figure:
     """Cumulative arrivals in Armenia as reported: one line, colour and marker per claimant and measure.
 
     Left, the days of ``detail`` by the hour of each count; right, every count to the last. A count without a
@@ -297,7 +301,7 @@ def arrivals_chart(displacement: pd.DataFrame, actors: pd.DataFrame, *, sources:
                               label="count without a clock time: drawn across its day"))
         handles.append(_article_handle())
         style.figure_legend(fig, handles, ncols=2, fontsize=7)
-        citations.remember_sources(fig, data["source_id"])
+        figures.remember_sources(fig, data["source_id"])
         citations.add_caption(fig, sources, is_map=False, compilation_licence=citations.compilation_licence(),
                               note="Counts of different claimants are shown side by side, never added")
         style.place_labels(fig, labels)
@@ -315,7 +319,7 @@ def arrivals_chart(displacement: pd.DataFrame, actors: pd.DataFrame, *, sources:
 
 
 def timeline_strip(events: pd.DataFrame, *, sources: pd.DataFrame, start: str = story.TIMELINE[0],
-                   end: str = story.TIMELINE[1], detail_end: str = story.TIMELINE_DETAIL_END):
+                   end: str = story.TIMELINE[1], detail_end: str = story.TIMELINE_DETAIL_END) -> Figure:
     """The events from ``start`` to ``end`` on a strip to scale: day by day up to ``detail_end``, then by month.
 
     Markers by kind of event, numbered as :func:`karabakh.summaries.numbered_events` numbers them (show that
@@ -374,7 +378,7 @@ def timeline_strip(events: pd.DataFrame, *, sources: pd.DataFrame, start: str = 
         handles = [Line2D([], [], linestyle="none", marker=style.EVENT_KIND_MARKER[k],
                           color=style.EVENT_KIND_COLOR[k], markeredgecolor=style.MARKER_EDGE, label=k) for k in kinds]
         style.figure_legend(fig, [*handles, _article_handle()], ncols=4, fontsize=7)
-        citations.remember_sources(fig, ev["source_id"])
+        figures.remember_sources(fig, ev["source_id"])
         citations.add_caption(fig, sources, is_map=False, compilation_licence=citations.compilation_licence(),
                               note="Events as the sources word them; contested claims are attributed")
     counts = ev["kind"].value_counts()

@@ -9,25 +9,28 @@ in a figure's caption (:func:`caption_text`, :func:`add_caption`), in a notebook
 from __future__ import annotations
 
 import textwrap
-from typing import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
 import pandas as pd
 
 from karabakh import style
+from karabakh.figures import remember_sources, source_ids
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["day", "iso_date", "qualified", "value_text", "source_text", "caption_text", "add_caption",
-           "source_list", "cited_sources", "layer_licences", "compilation_licence", "claimant_labels", "claimant_keys", "remember_sources",
-           "source_ids"]
+           "source_list", "cited_sources", "layer_licences", "compilation_licence", "claimant_labels", "claimant_keys",
+           "NOT_AN_ENDORSEMENT"]
 
-_SOURCES_ATTR = "_karabakh_source_ids"
 #: The statement under every map.
-NOT_AN_ENDORSEMENT = "Boundaries and names shown are not an endorsement by the authors of any claim."
+NOT_AN_ENDORSEMENT = style.NOT_AN_ENDORSEMENT
 _QUALIFIER_WORDS = {"exact": "", "at_least": "at least ", "more_than": "more than ", "approx": "about ",
                     "unspecified": ""}
 _QUALIFIER_SIGNS = {"exact": "", "at_least": "\u2265", "more_than": ">", "approx": "~", "unspecified": "?"}
 
 
-def iso_date(value) -> str:
+def iso_date(value: object) -> str:
     """A date as ``YYYY-MM-DD``, or ``""`` for a missing one.
 
     Parameters
@@ -49,7 +52,7 @@ def iso_date(value) -> str:
     return pd.Timestamp(value).strftime("%Y-%m-%d")
 
 
-def day(value) -> str:
+def day(value: object) -> str:
     """A date as the notebooks write it in prose: ``20 Sept 2023``.
 
     Parameters
@@ -71,7 +74,7 @@ def day(value) -> str:
     return f"{ts.day} {month} {ts.year}"
 
 
-def qualified(value, qualifier) -> str:
+def qualified(value: float, qualifier: str) -> str:
     """A claimed number in words, as the claimant qualified it.
 
     Parameters
@@ -93,7 +96,7 @@ def qualified(value, qualifier) -> str:
     return f"{_QUALIFIER_WORDS.get(str(qualifier), '')}{int(value):,}"
 
 
-def value_text(value, qualifier) -> str:
+def value_text(value: float, qualifier: str) -> str:
     """A claimed number with its qualifier as a sign, for labels on charts.
 
     Parameters
@@ -230,49 +233,9 @@ def caption_text(ids: Sequence[str], sources: pd.DataFrame, *, licences: Mapping
     return "Sources: " + "; ".join(parts) + ".\n" + tail
 
 
-def remember_sources(fig, ids: Iterable[str]) -> None:
-    """Add source ids to those a figure draws on (kept on the figure, first use first).
-
-    Parameters
-    ----------
-    fig : matplotlib.figure.Figure
-        The figure.
-    ids : iterable of str
-        Source ids; empty and missing values are skipped.
-
-    Examples
-    --------
-    >>> import matplotlib.pyplot as plt
-    >>> fig = plt.figure(); remember_sources(fig, ["a", "b", "a", None]); source_ids(fig)
-    ['a', 'b']
-    """
-    known = list(getattr(fig, _SOURCES_ATTR, []))
-    setattr(fig, _SOURCES_ATTR, _unique([*known, *ids]))
-
-
-def source_ids(fig) -> list[str]:
-    """The ids of every source a figure draws on, in first-use order.
-
-    Parameters
-    ----------
-    fig : matplotlib.figure.Figure
-        A figure drawn by :mod:`karabakh.maps` or :mod:`karabakh.charts`.
-
-    Returns
-    -------
-    list of str
-
-    Examples
-    --------
-    >>> import matplotlib.pyplot as plt
-    >>> source_ids(plt.figure())
-    []
-    """
-    return list(getattr(fig, _SOURCES_ATTR, []))
-
-
-def add_caption(fig, sources: pd.DataFrame, ids: Sequence[str] = (), *, licences: Mapping[str, str] | None = None,
-                is_map: bool = True, note: str = "", compilation_licence: str = ""):
+def add_caption(fig: Figure, sources: pd.DataFrame, ids: Sequence[str] = (), *,
+                licences: Mapping[str, str] | None = None,
+                is_map: bool = True, note: str = "", compilation_licence: str = "") -> Figure:
     """Write the source caption under the figure (gid ``"caption"``), in a band kept free at the bottom.
 
     Parameters

@@ -14,9 +14,13 @@ import os
 import re
 import struct
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
-__all__ = ["show_figure", "figure_output", "draw_title", "describe", "description", "png_bytes", "svg_bytes",
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = ["show_figure", "figure_output", "draw_title", "describe", "description", "remember_sources", "source_ids",
+           "png_bytes", "svg_bytes",
            "png_size", "FIGURE_DIR_ENV", "FIGURE_DPI", "DISPLAY_DPI", "META_KEY"]
 
 #: When set, :func:`show_figure` writes ``<name>.png`` and ``<name>.svg`` into this folder.
@@ -30,10 +34,10 @@ META_KEY = "karabakh"
 
 _NAME_RE = re.compile(r"^[a-z0-9]+(?:[_-][a-z0-9]+)*$")
 _INFO_ATTR = "_karabakh_description"
-_SOURCES_ATTR = "_karabakh_source_ids"  # kept by karabakh.citations.remember_sources
+_SOURCES_ATTR = "_karabakh_source_ids"
 
 
-def describe(fig, *, title: str | None = None, alt: str | None = None):
+def describe(fig: Figure, *, title: str | None = None, alt: str | None = None) -> Figure:
     """Attach a default title and alt text to a figure, for :func:`show_figure` to use.
 
     The drawing functions call this with the text built from the numbers they drew, so a notebook shows a
@@ -67,7 +71,49 @@ def describe(fig, *, title: str | None = None, alt: str | None = None):
     return fig
 
 
-def description(fig) -> dict[str, Any]:
+def remember_sources(fig: Figure, ids: Iterable[str]) -> None:
+    """Add source ids to those a figure draws on (kept on the figure, first use first).
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure.
+    ids : iterable of str
+        Source ids; empty and missing values are skipped.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig = plt.figure(); remember_sources(fig, ["a", "b", "a", None]); source_ids(fig)
+    ['a', 'b']
+    """
+    known = list(getattr(fig, _SOURCES_ATTR, []))
+    merged = [s for s in dict.fromkeys([*known, *ids]) if isinstance(s, str) and s]
+    setattr(fig, _SOURCES_ATTR, merged)
+
+
+def source_ids(fig: Figure) -> list[str]:
+    """The ids of every source a figure draws on, in first-use order.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        A figure drawn by :mod:`karabakh.maps` or :mod:`karabakh.charts`.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> source_ids(plt.figure())
+    []
+    """
+    return list(getattr(fig, _SOURCES_ATTR, []))
+
+
+def description(fig: Figure) -> dict[str, Any]:
     """The title, alt text and source ids a drawing function attached to a figure.
 
     Parameters
@@ -87,7 +133,7 @@ def description(fig) -> dict[str, Any]:
     {'title': None, 'alt': None, 'source_ids': []}
     """
     info = getattr(fig, _INFO_ATTR, {})
-    return {"title": info.get("title"), "alt": info.get("alt"), "source_ids": list(getattr(fig, _SOURCES_ATTR, []))}
+    return {"title": info.get("title"), "alt": info.get("alt"), "source_ids": source_ids(fig)}
 
 
 def _check_figure_args(name: Any, title: Any, alt: Any, source_ids: Any) -> list[str]:
@@ -109,7 +155,7 @@ def _check_figure_args(name: Any, title: Any, alt: Any, source_ids: Any) -> list
     return [s.strip() for s in ids]
 
 
-def png_bytes(fig) -> bytes:
+def png_bytes(fig: Figure) -> bytes:
     """The figure as PNG, byte-identical for identical figures (no timestamp, no software version).
 
     Parameters
@@ -134,7 +180,7 @@ def png_bytes(fig) -> bytes:
     return buf.getvalue()
 
 
-def svg_bytes(fig) -> bytes:
+def svg_bytes(fig: Figure) -> bytes:
     """The figure as SVG, byte-identical for identical figures (fixed id salt, no date).
 
     Parameters
@@ -190,7 +236,7 @@ def png_size(png: bytes) -> tuple[int, int]:
     return struct.unpack(">II", png[16:24])
 
 
-def draw_title(fig, title: str) -> None:
+def draw_title(fig: Figure, title: str) -> None:
     """Draw ``title`` as the figure's suptitle (top left, bold).
 
     The PNG, the SVG, the report and the README show it; the layout engine makes room for it above the axes.
@@ -224,7 +270,7 @@ def draw_title(fig, title: str) -> None:
     fig.suptitle(title, x=0.01, ha="left", fontsize=style.TITLE_SIZE, fontweight="bold", color=style.TEXT)
 
 
-def figure_output(fig, name: str, *, title: str, alt: str,
+def figure_output(fig: Figure, name: str, *, title: str, alt: str,
                   source_ids: Sequence[str] | str) -> tuple[dict, dict, bytes]:
     """The display bundle ``(data, metadata, png)`` that :func:`show_figure` publishes.
 
@@ -281,7 +327,7 @@ def figure_output(fig, name: str, *, title: str, alt: str,
     return data, metadata, png
 
 
-def show_figure(fig, name: str, *, title: str | None = None, alt: str | None = None,
+def show_figure(fig: Figure, name: str, *, title: str | None = None, alt: str | None = None,
                 source_ids: Sequence[str] | str | None = None) -> None:
     """Show a matplotlib figure in the notebook as one PNG output with alt text, and close it.
 

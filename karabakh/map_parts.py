@@ -8,18 +8,25 @@ without a redraw of the figure (``GeoDataFrame.plot`` redraws after each layer).
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
-from karabakh import citations, style
+from karabakh import figures, style
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    from matplotlib.axes import Axes
+    from matplotlib.collections import LineCollection, PatchCollection
+    from matplotlib.text import Annotation
+    from matplotlib_scalebar.scalebar import ScaleBar
 
 __all__ = ["to_map_crs", "extent_bounds", "clip_to_extent", "set_map_extent", "draw_polygons", "draw_lines",
            "add_north_arrow", "add_scale_bar", "add_locator_inset", "add_control_areas"]
 
 
 # ================================================================================================ geometry
-def to_map_crs(frame):
+def to_map_crs(frame: gpd.GeoDataFrame | gpd.GeoSeries) -> gpd.GeoDataFrame | gpd.GeoSeries:
     """The GeoDataFrame or GeoSeries in the maps' CRS (``style.MAP_CRS``, metres).
 
     Parameters
@@ -41,7 +48,7 @@ def to_map_crs(frame):
     return frame.to_crs(style.MAP_CRS)
 
 
-def extent_bounds(extent) -> tuple[float, float, float, float]:
+def extent_bounds(extent: str | Sequence[float]) -> tuple[float, float, float, float]:
     """A map extent as ``(xmin, xmax, ymin, ymax)`` in metres (``style.MAP_CRS``).
 
     Parameters
@@ -72,7 +79,7 @@ def extent_bounds(extent) -> tuple[float, float, float, float]:
     return xmin, xmax, ymin, ymax
 
 
-def clip_to_extent(frame, extent, margin: float = 0.05):
+def clip_to_extent(frame: gpd.GeoDataFrame, extent: str | Sequence[float], margin: float = 0.05) -> gpd.GeoDataFrame:
     """The features cut to a map extent (plus a margin), in ``style.MAP_CRS``: less to draw, the same picture.
 
     Parameters
@@ -117,7 +124,7 @@ def _polygon_path(geom):
     return Path.make_compound_path(*rings)
 
 
-def draw_polygons(ax, frame, *, gid: str, **kwargs):
+def draw_polygons(ax: Axes, frame: gpd.GeoDataFrame | gpd.GeoSeries, *, gid: str, **kwargs) -> PatchCollection | None:
     """Draw the (multi)polygons of a frame as one collection, without redrawing the figure.
 
     Parameters
@@ -156,7 +163,7 @@ def draw_polygons(ax, frame, *, gid: str, **kwargs):
     return coll
 
 
-def draw_lines(ax, frame, *, gid: str, **kwargs):
+def draw_lines(ax: Axes, frame: gpd.GeoDataFrame | gpd.GeoSeries, *, gid: str, **kwargs) -> LineCollection | None:
     """Draw the (multi)linestrings of a frame as one collection, without redrawing the figure.
 
     Parameters
@@ -197,7 +204,7 @@ def draw_lines(ax, frame, *, gid: str, **kwargs):
 
 
 # ================================================================================================ map parts
-def set_map_extent(ax, extent) -> None:
+def set_map_extent(ax: Axes, extent: str | Sequence[float]) -> None:
     """Fix a map's extent and aspect, without ticks, on the water colour.
 
     Parameters
@@ -222,7 +229,7 @@ def set_map_extent(ax, extent) -> None:
     ax.set_facecolor(style.WATER)
 
 
-def add_north_arrow(ax, *, xy: tuple[float, float] = style.NORTH_ARROW_XY["nk"]):
+def add_north_arrow(ax: Axes, *, xy: tuple[float, float] = style.NORTH_ARROW_XY["nk"]) -> Annotation:
     """A north arrow (gid ``"north_arrow"``) pointing to true north at the centre of the map.
 
     In UTM zone 38N grid north and true north differ by the meridian convergence (up to ~3 degrees at Baku);
@@ -264,7 +271,7 @@ def add_north_arrow(ax, *, xy: tuple[float, float] = style.NORTH_ARROW_XY["nk"])
     return ann
 
 
-def add_scale_bar(ax, **kwargs):
+def add_scale_bar(ax: Axes, **kwargs) -> ScaleBar:
     """A scale bar (matplotlib-scalebar, gid ``"scale_bar"``): the maps are in metres, so dx = 1 m.
 
     Parameters
@@ -293,7 +300,8 @@ def add_scale_bar(ax, **kwargs):
     return bar
 
 
-def add_locator_inset(ax, context, extent="region", *, bounds: Sequence[float] | None = None):
+def add_locator_inset(ax: Axes, context: gpd.GeoDataFrame, extent: str | Sequence[float] = "region", *,
+                      bounds: Sequence[float] | None = None) -> Axes:
     """A small map of the wider area (longitude / latitude) with the main map's extent outlined.
 
     Parameters
@@ -352,11 +360,11 @@ def add_locator_inset(ax, context, extent="region", *, bounds: Sequence[float] |
                             **style.LOCATOR_BOX))
     for spine in inset.spines.values():
         spine.set_edgecolor(style.BORDER)
-    citations.remember_sources(ax.figure, context["source_id"])
+    figures.remember_sources(ax.figure, context["source_id"])
     return inset
 
 
-def add_control_areas(ax, front_lines, *, extent="nk",
+def add_control_areas(ax: Axes, front_lines: gpd.GeoDataFrame, *, extent: str | Sequence[float] = "nk",
                       features: Sequence[str] = ("control_area", "corridor", "contact_line")) -> list:
     """Draw control areas (colour and hatch), corridors and lines of contact.
 
@@ -408,5 +416,5 @@ def add_control_areas(ax, front_lines, *, extent="nk",
             patch = Patch(facecolor=face, edgecolor=edge, hatch=st["hatch"], label=row.label)
             patch.set_hatchcolor(style.HATCH_COLOR)
             handles.append(patch)
-        citations.remember_sources(ax.figure, frame.loc[frame["feature"] == ftype, "source_id"])
+        figures.remember_sources(ax.figure, frame.loc[frame["feature"] == ftype, "source_id"])
     return handles

@@ -16,13 +16,19 @@ from __future__ import annotations
 
 import math
 import textwrap
-from typing import Mapping, Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 import pandas as pd
 
 from karabakh import citations, figures, geo, story, style
 from karabakh.map_parts import (add_control_areas, add_locator_inset, add_north_arrow, add_scale_bar, clip_to_extent,
                                 draw_lines, draw_polygons, extent_bounds, set_map_extent, to_map_crs)
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+    from shapely.geometry import Point
 
 __all__ = ["base_map", "region_map", "nk_map", "front_lines_small_multiples", "direction"]
 
@@ -43,7 +49,7 @@ def _draw_places(ax, places, ids: Sequence[str], notes: Mapping[str, str] | None
         ax.annotate(label, (geom.x, geom.y), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
                     fontsize=style.LABEL_SIZE, color=style.TEXT, path_effects=style.halo(), zorder=7,
                     gid=f"place_label:{row.id}", annotation_clip=True)
-    citations.remember_sources(ax.figure, rows["source_id"])
+    figures.remember_sources(ax.figure, rows["source_id"])
 
 
 def _country_labels(ax, key: str) -> None:
@@ -60,7 +66,7 @@ def _country_labels(ax, key: str) -> None:
                 fontstyle="italic", gid=f"sea_label:{name}", zorder=2)
 
 
-def direction(a, b) -> str:
+def direction(a: Point, b: Point) -> str:
     """The compass point (16 winds) from place ``a`` to place ``b``, from the geodesic's initial azimuth (WGS 84).
 
     Parameters
@@ -89,9 +95,11 @@ def direction(a, b) -> str:
 
 
 
-def base_map(boundaries, places, *, ax=None, extent="region", context=None, place_ids: Sequence[str] | None = None,
+def base_map(boundaries: gpd.GeoDataFrame, places: gpd.GeoDataFrame, *, ax: Axes | None = None,
+             extent: str | Sequence[float] = "region", context: gpd.GeoDataFrame | None = None,
+             place_ids: Sequence[str] | None = None,
              place_notes: Mapping[str, str] | None = None, country_labels: bool = True, scale_bar: bool = True,
-             north_arrow: bool = True, wrap_labels: bool = False):
+             north_arrow: bool = True, wrap_labels: bool = False) -> Axes:
     """The base map: countries in greys, the former NKAO dashed, labelled places and the map furniture.
 
     Parameters
@@ -146,7 +154,7 @@ def base_map(boundaries, places, *, ax=None, extent="region", context=None, plac
         set_map_extent(ax, extent)
         if country_labels:
             _country_labels(ax, key)
-        citations.remember_sources(ax.figure, boundaries["source_id"])
+        figures.remember_sources(ax.figure, boundaries["source_id"])
         _draw_places(ax, places, list(style.PLACES.get(key, ()) if place_ids is None else place_ids), place_notes,
                      wrap=wrap_labels)
         if scale_bar:
@@ -193,14 +201,18 @@ def _label_spot(line, obstacles, half_width: float, half_height: float):
             shift = side * (half_height + half_width) * 1.2  # beside the line, clear of it
             x, y = p.x + nx / norm * shift, p.y + ny / norm * shift
             clearance = obstacles.distance(box(x - half_width, y - half_height, x + half_width, y + half_height))
-            score = min(clearance, 4 * half_height) - 0.05 * abs(frac - 0.5) * half_width - 0.1 * abs(side) * half_height
+            # clear of obstacles first (up to a margin), then near the middle of the line, then on it
+            score = (min(clearance, 4 * half_height) - 0.05 * abs(frac - 0.5) * half_width
+                     - 0.1 * abs(side) * half_height)
             if score > best_score:
                 best, best_score = (x, y), score
     return best
 
 
-def region_map(boundaries, places, *, context, sources, manifest, corridors=None, events=None,
-               distances: Sequence[tuple[str, str]] = story.DISTANCES):
+def region_map(boundaries: gpd.GeoDataFrame, places: gpd.GeoDataFrame, *, context: gpd.GeoDataFrame,
+               sources: pd.DataFrame, manifest: pd.DataFrame, corridors: gpd.GeoDataFrame | None = None,
+               events: pd.DataFrame | None = None,
+               distances: Sequence[tuple[str, str]] = story.DISTANCES) -> Figure:
     """The region: countries, the former NKAO, the places of the story, the Lachin corridor and distances.
 
     Places in ``style.PLACE_EVENTS`` are labelled with what happened there and the day (from ``events``); each
@@ -250,7 +262,7 @@ def region_map(boundaries, places, *, context, sources, manifest, corridors=None
     ax = base_map(boundaries, places, extent="region", context=context, place_notes=notes)
     fig = ax.figure
     if events is not None:
-        citations.remember_sources(fig, [by_event.loc[e, "source_id"] for _, e in style.PLACE_EVENTS.values()
+        figures.remember_sources(fig, [by_event.loc[e, "source_id"] for _, e in style.PLACE_EVENTS.values()
                                          if e in by_event.index])
     handles = [_nkao_handle()]
     by_id = places.set_index("id")
@@ -298,7 +310,9 @@ def _areas_text(front_lines) -> str:
     return "; ".join(f"{label} ({km2:,.0f} km2)" for label, km2 in zip(areas["label"], geo.area_km2(areas)))
 
 
-def nk_map(front_lines, boundaries, places, *, context, sources, manifest, as_of: str | None = None):
+def nk_map(front_lines: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, places: gpd.GeoDataFrame, *,
+           context: gpd.GeoDataFrame, sources: pd.DataFrame, manifest: pd.DataFrame,
+           as_of: str | None = None) -> Figure:
     """Nagorno-Karabakh and around (the ``"nk"`` extent) with the front-line features given.
 
     Parameters
@@ -347,8 +361,11 @@ def _in_period(front_lines, start, end):
     return front_lines[keep]
 
 
-def front_lines_small_multiples(front_lines, boundaries, places, *, context, sources, manifest,
-                                periods=story.PERIODS, place_ids: Sequence[str] = ("stepanakert", "lachin", "goris")):
+def front_lines_small_multiples(front_lines: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame,
+                                places: gpd.GeoDataFrame, *, context: gpd.GeoDataFrame, sources: pd.DataFrame,
+                                manifest: pd.DataFrame,
+                                periods: Sequence[tuple[str, str, str | None]] = story.PERIODS,
+                                place_ids: Sequence[str] = ("stepanakert", "lachin", "goris")) -> Figure:
     """One map per period at the ``"nk"`` extent, each with the features valid during it, one legend, one caption.
 
     Parameters

@@ -12,7 +12,11 @@ The story's dates and periods are in :mod:`karabakh.story`.
 from __future__ import annotations
 
 import contextlib
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+    from matplotlib.legend import Legend
 
 # ------------------------------------------------------------------------------------------------ colours
 #: Okabe & Ito (2008), "Color Universal Design": eight colours distinguishable with any common colour-vision deficiency.
@@ -220,7 +224,7 @@ def styled() -> Iterator[None]:
         yield
 
 
-def new_figure(kind: str, *, width: float | None = None, height: float | None = None):
+def new_figure(kind: str, *, width: float | None = None, height: float | None = None) -> Figure:
     """A new figure of the kind's size (``FIGSIZE``), ``TITLE_ROOM`` taller for the title, constrained layout.
 
     Parameters
@@ -268,7 +272,7 @@ def halo(width: float = 2.5) -> list:
     return [pe.withStroke(linewidth=width, foreground="white")]
 
 
-def figure_legend(fig, handles: list, *, ncols: int = 2, fontsize: float = LABEL_SIZE):
+def figure_legend(fig: Figure, handles: list, *, ncols: int = 2, fontsize: float = LABEL_SIZE) -> Legend:
     """A legend for the whole figure, centred under the axes; ``citations.add_caption`` puts it above the caption.
 
     Parameters
@@ -338,7 +342,8 @@ LABEL_SPOTS = ((0, 5, "center", "bottom"), (0, -6, "center", "top"), (6, 0, "lef
                (-6, 0, "right", "center"))
 
 
-def place_labels(fig, labels: list, *, spots=LABEL_SPOTS, pad: float = 1.5) -> list:
+def place_labels(fig: Figure, labels: list, *, spots: Sequence[tuple[float, float, str, str]] = LABEL_SPOTS,
+                 pad: float = 1.5) -> list:
     """Move value labels so none overlaps another or leaves its axes; hide those that fit nowhere.
 
     Labels are annotations anchored on data points (``xytext`` in offset points). They are placed in the order

@@ -7,11 +7,14 @@ row names one (:func:`karabakh.citations.claimant_keys`).
 """
 from __future__ import annotations
 
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import pandas as pd
 
 from karabakh import citations, geo
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 __all__ = ["article_counts_compared", "article_dates_compared", "latest_claims", "latest_counts", "count_times",
            "numbered_events", "control_area_table"]
@@ -264,7 +267,7 @@ def numbered_events(events: pd.DataFrame, start: str, end: str) -> pd.DataFrame:
     })
 
 
-def control_area_table(front_lines, boundaries) -> pd.DataFrame:
+def control_area_table(front_lines: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame) -> pd.DataFrame:
     """Each control area with its size, equal-area, and its size as a share of the former NKAO.
 
     Parameters

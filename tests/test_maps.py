@@ -159,7 +159,8 @@ def test_polygons_keep_their_holes():
         ax.set_xlim(0, 10)
         ax.set_ylim(0, 10)
         ax.axis("off")
-        coll = map_parts.draw_polygons(ax, gpd.GeoSeries([Polygon(shell, holes=[inner])]), gid="demo", facecolor="black")
+        shape = gpd.GeoSeries([Polygon(shell, holes=[inner])])
+        coll = map_parts.draw_polygons(ax, shape, gid="demo", facecolor="black")
         assert len(coll.get_paths()) == 1
         fig.canvas.draw()
         pixels = np.asarray(fig.canvas.buffer_rgba())
