@@ -206,7 +206,7 @@ def casualty_claims_chart(casualties: pd.DataFrame, actors: pd.DataFrame, articl
         handles.append(_article_handle())
         style.figure_legend(fig, handles, ncols=2, fontsize=7)
         figures.remember_sources(fig, data["source_id"])
-        citations.add_caption(fig, sources, is_map=False, compilation_licence=citations.compilation_licence(),
+        citations.add_caption(fig, sources, is_map=False,
                               note="Each point is one claim as published; claims are never summed")
         style.place_labels(fig, [label for _, label in sorted(labels, key=lambda t: t[0])])
     alt = (f"Dot chart of {len(data)} casualty claims about the {incident}, by the date of the report, one colour "
@@ -302,7 +302,7 @@ def arrivals_chart(displacement: pd.DataFrame, actors: pd.DataFrame, *, sources:
         handles.append(_article_handle())
         style.figure_legend(fig, handles, ncols=2, fontsize=7)
         figures.remember_sources(fig, data["source_id"])
-        citations.add_caption(fig, sources, is_map=False, compilation_licence=citations.compilation_licence(),
+        citations.add_caption(fig, sources, is_map=False,
                               note="Counts of different claimants are shown side by side, never added")
         style.place_labels(fig, labels)
     first, last = data.iloc[0], data.iloc[-1]
@@ -379,7 +379,7 @@ def timeline_strip(events: pd.DataFrame, *, sources: pd.DataFrame, start: str = 
                           color=style.EVENT_KIND_COLOR[k], markeredgecolor=style.MARKER_EDGE, label=k) for k in kinds]
         style.figure_legend(fig, [*handles, _article_handle()], ncols=4, fontsize=7)
         figures.remember_sources(fig, ev["source_id"])
-        citations.add_caption(fig, sources, is_map=False, compilation_licence=citations.compilation_licence(),
+        citations.add_caption(fig, sources, is_map=False,
                               note="Events as the sources word them; contested claims are attributed")
     counts = ev["kind"].value_counts()
     alt = (f"Timeline of {len(ev)} numbered events from {citations.day(t0)} to {citations.day(t1)}, markers by kind "

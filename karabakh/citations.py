@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 __all__ = ["day", "iso_date", "qualified", "value_text", "source_text", "caption_text", "add_caption",
-           "source_list", "cited_sources", "layer_licences", "compilation_licence", "claimant_labels", "claimant_keys",
+           "source_list", "cited_sources", "layer_licences", "package_licence", "claimant_labels", "claimant_keys",
            "NOT_AN_ENDORSEMENT"]
 
 #: The statement under every map.
@@ -168,7 +168,7 @@ def layer_licences(manifest: pd.DataFrame) -> dict[str, str]:
     return out
 
 
-def compilation_licence() -> str:
+def package_licence() -> str:
     """The licence of the data compilation, as ``datapackage.json`` states it (its first ``licenses`` entry).
 
     Returns
@@ -178,7 +178,7 @@ def compilation_licence() -> str:
 
     Examples
     --------
-    >>> isinstance(compilation_licence(), str)
+    >>> isinstance(package_licence(), str)
     True
     """
     from karabakh import tables
@@ -235,7 +235,7 @@ def caption_text(ids: Sequence[str], sources: pd.DataFrame, *, licences: Mapping
 
 def add_caption(fig: Figure, sources: pd.DataFrame, ids: Sequence[str] = (), *,
                 licences: Mapping[str, str] | None = None,
-                is_map: bool = True, note: str = "", compilation_licence: str = "") -> Figure:
+                is_map: bool = True, note: str = "", compilation_licence: str | None = None) -> Figure:
     """Write the source caption under the figure (gid ``"caption"``), in a band kept free at the bottom.
 
     Parameters
@@ -246,8 +246,10 @@ def add_caption(fig: Figure, sources: pd.DataFrame, ids: Sequence[str] = (), *,
         The sources table.
     ids : sequence of str
         More source ids.
-    licences, is_map, note, compilation_licence
+    licences, is_map, note
         As for :func:`caption_text`.
+    compilation_licence : str, optional
+        Default: the package's own (:func:`package_licence`).
 
     Returns
     -------
@@ -263,6 +265,8 @@ def add_caption(fig: Figure, sources: pd.DataFrame, ids: Sequence[str] = (), *,
     ['Sources: Pub A (undated).']
     """
     remember_sources(fig, ids)
+    if compilation_licence is None:
+        compilation_licence = package_licence()
     text = caption_text(source_ids(fig), sources, licences=licences, is_map=is_map, note=note,
                         compilation_licence=compilation_licence)
     width_chars = int(fig.get_figwidth() * 72 / (style.CAPTION_SIZE * 0.62))

@@ -181,8 +181,7 @@ def _legend(ax, handles, **kwargs):
 
 
 def _caption(fig, sources, manifest) -> None:
-    citations.add_caption(fig, sources, licences=citations.layer_licences(manifest),
-                          compilation_licence=citations.compilation_licence())
+    citations.add_caption(fig, sources, licences=citations.layer_licences(manifest))
 
 
 # ================================================================================================ distances
