@@ -73,21 +73,17 @@ def _figure_records(path: Path) -> dict[str, dict]:
 
 
 def _source_links(ids: list[str]) -> list:
+    """"Sources: Publisher (date); ..." with each publisher linked to its page (karabakh.citations formats them)."""
     from docutils import nodes
 
-    from karabakh import tables
+    from karabakh import citations, tables
 
-    sources = tables.load_sources().set_index("id")
+    cited = citations.cited_sources(ids, tables.load_sources())
     parts: list = [nodes.Text("Sources: ")]
     for i, sid in enumerate(ids):
-        if i:
-            parts.append(nodes.Text("; "))
-        if sid in sources.index:
-            row = sources.loc[sid]
-            date = "undated" if row["published"] != row["published"] else f"{row['published']:%Y-%m-%d}"
-            parts.append(nodes.reference("", f"{row['publisher']} ({date})", refuri=row["url"]))
-        else:
-            parts.append(nodes.Text(sid))
+        parts += [nodes.Text("; ")] if i else []
+        parts.append(nodes.reference("", cited[sid]["text"], refuri=cited[sid]["url"]) if sid in cited
+                     else nodes.Text(sid))
     return parts
 
 
