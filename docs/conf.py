@@ -48,7 +48,7 @@ html_css_files = ["karabakh.css"]
 html_show_sourcelink = False
 html_copy_source = False
 html_last_updated_fmt = None
-mathjax_path = "no-mathjax.js"  # a page with maths would ask a CDN for MathJax; the offline check names it
+# No maths on the pages: a page with maths would load MathJax from a CDN, and the offline check would name it.
 
 
 # ---- alt text and a caption with sources for every figure -----------------------------------------------------------
