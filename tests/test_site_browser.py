@@ -32,7 +32,7 @@ pytestmark = [
     pytest.mark.skipif(
         not CHROMIUM.exists(),
         reason=f"{CHROMIUM} not found and it could not be installed here (.ci/run installs Debian's `chromium` "
-        "package with apt-get when missing; run `apt-get install -y chromium` to test the report in a browser)",
+        "package with apt-get when missing; run `apt-get install -y chromium` to test the site in a browser)",
     ),
     pytest.mark.enable_socket,  # if pytest-socket is on: playwright talks to its driver and browser over pipes only
 ]
