@@ -234,7 +234,7 @@ def _stage_sources(docs: Path, executed: Sequence[tuple[Path, Any, Path]], data_
     (gen / "api.md").write_text("\n".join(api), encoding="utf-8")
 
 
-def _build_html(src: Path, out: Path, doctrees: Path, docs: Path, *, jobs: int = 2) -> str:
+def _build_html(src: Path, out: Path, doctrees: Path, docs: Path, *, jobs: int = 1) -> str:
     """Build the HTML site with Sphinx (configuration: ``docs/conf.py``); return Sphinx's warnings."""
     from sphinx.application import Sphinx
     from sphinx.util.docutils import docutils_namespace, patch_docutils
@@ -251,7 +251,7 @@ def _build_html(src: Path, out: Path, doctrees: Path, docs: Path, *, jobs: int =
 
 
 def build_site(executed: Sequence[tuple[Path, Any, Path]], out: Path, *, docs: Path, data_folder: Path,
-               work: Path, jobs: int = 2) -> str:
+               work: Path, jobs: int = 1) -> str:
     """Build the documentation site with Sphinx and MyST-NB and check that it is offline.
 
     Parameters
@@ -268,7 +268,7 @@ def build_site(executed: Sequence[tuple[Path, Any, Path]], out: Path, *, docs: P
     work : Path
         A scratch folder for the staged sources and Sphinx's doctrees.
     jobs : int
-        Processes Sphinx may use.
+        Processes Sphinx may use (1: on 2 cores, forking for a dozen pages costs more than it saves).
 
     Returns
     -------
@@ -382,7 +382,7 @@ def run(notebooks_dir: str | os.PathLike = "notebooks", build_dir: str | os.Path
     use_cache
         Take unchanged notebooks from the execution cache (``False``: execute every notebook).
     jobs, timeout
-        Kernels run at a time; seconds a cell may take.
+        Kernels run at a time; seconds a cell may take. (Sphinx builds in one process.)
     out
         Where progress goes (default: standard output).
 
@@ -447,7 +447,7 @@ def run(notebooks_dir: str | os.PathLike = "notebooks", build_dir: str | os.Path
         say(f"report: notebooks ready in {time.perf_counter() - t0:.1f} s")
         figures = export_figures(executed, work / "figures")
         t0 = time.perf_counter()
-        warnings = build_site(executed, work / "site", docs=docs, data_folder=folder, work=work, jobs=jobs)
+        warnings = build_site(executed, work / "site", docs=docs, data_folder=folder, work=work)
         (work / "site" / STAMP).write_text(stamp + "\n", encoding="utf-8")
         say(f"report: site built in {time.perf_counter() - t0:.1f} s"
             + (f" ({warnings.count('WARNING')} Sphinx warning(s); see below)" if warnings.strip() else ""))
