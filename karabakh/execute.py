@@ -24,6 +24,7 @@ __all__ = ["NotebookFailed", "execute_notebook", "execute_all", "inputs_digest"]
 ROOT = Path(__file__).resolve().parent.parent
 _ANSI_RE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
+
 def _hash_files(h, base: Path, paths) -> None:
     for path in sorted(paths):
         if path.is_file() and "__pycache__" not in path.parts:
@@ -159,8 +160,8 @@ def execute_all(sources: Sequence[Path], work: Path, cache_folder: Path | None, 
     Raises
     ------
     NotebookFailed
-        For the first notebook (in order) that failed; no new kernel starts after a failure, and nothing of a
-        failed run is cached.
+        For the first notebook (in order) that failed; no new kernel starts after a failure. The notebooks that
+        ran through are cached all the same.
 
     Examples
     --------
@@ -208,14 +209,16 @@ def execute_all(sources: Sequence[Path], work: Path, cache_folder: Path | None, 
 
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         done = list(pool.map(lambda item: (item, one(*item)), todo))
+    for (src, figure_dir), nb in done:
+        if nb is None:  # failed, or not started after a failure
+            continue
+        results[src] = (nb, figure_dir)
+        if cache is not None:  # a notebook that ran through is cached, even when another one failed
+            artifacts = NbArtifacts(sorted(p for p in figure_dir.rglob("*") if p.is_file()), in_folder=figure_dir)
+            cache.cache_notebook_bundle(CacheBundleIn(nb, str(src), artifacts=artifacts), overwrite=True)
     if failed:
         order = {src.name: i for i, src in enumerate(sources)}
         raise min(failed, key=lambda exc: order[exc.notebook])
-    for (src, figure_dir), nb in done:
-        results[src] = (nb, figure_dir)
-        if cache is not None:
-            artifacts = NbArtifacts(sorted(p for p in figure_dir.rglob("*") if p.is_file()), in_folder=figure_dir)
-            cache.cache_notebook_bundle(CacheBundleIn(nb, str(src), artifacts=artifacts), overwrite=True)
     return [(src, *results[src]) for src in sources]
 
 
