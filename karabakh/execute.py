@@ -8,6 +8,7 @@ file), so a notebook is executed again when its code, the data or the code it ca
 """
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import os
 import re
@@ -123,7 +124,7 @@ def execute_notebook(src: Path, figure_dir: Path, *, timeout: int = 120) -> Any:
                             on_cell_start=lambda cell, cell_index: current.update(index=cell_index))
     figure_dir.mkdir(parents=True, exist_ok=True)
     try:
-        client.execute(env=env)
+        asyncio.run(client.async_execute(env=env))  # its own event loop, closed cleanly (the kernels run in threads)
     except Exception as exc:  # a cell error, a timeout, a dead kernel, a kernel that would not start
         index = current["index"]
         source = nb.cells[index].source if index is not None else ""
