@@ -4,7 +4,7 @@
 - ``summary [DATA_DIR]``: validate, then print a short summary of every table.
 - ``checksums [--write] [DATA_DIR]``: check (or, on valid data only, rewrite) the sha256 manifest data/SHA256SUMS.
 - ``docs [--write README.md]``: the README's generated sections (data dictionary; layer measures vs published).
-- ``sources [--fetch] [--mirror URL] [--cache DIR] [DATA_DIR]``: check the raw extracts against their registry;
+- ``sources [--fetch] [--mirror URL] [--cache DIR] [--only FILE] [DATA_DIR]``: check the raw extracts against their registry;
   with ``--fetch``, download the upstream files (pooch, user cache) and re-derive every extract byte for byte.
 - ``build-layers [--data DIR] [--out DIR]``: derive ``data/layers/`` from the extracts in ``data/raw/`` (offline).
 - ``report [--no-execute] [--build-dir DIR]``: the main job: execute the notebooks, write figures and the HTML report.
@@ -94,7 +94,8 @@ def _sources(args: argparse.Namespace) -> int:
     folder = data_dir(args.data_dir)
     if args.fetch:
         try:
-            lines = sources.fetch(args.data_dir, cache=args.cache, mirror=args.mirror)
+            lines = sources.fetch(args.data_dir, cache=args.cache, mirror=args.mirror,
+                                  only=set(args.only) if args.only else None)
         except DataValidationError as exc:
             _print_problems(exc.problems, folder)
             return 1
@@ -136,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     p_src.add_argument("--fetch", action="store_true", help="download the upstream files and re-derive the extracts")
     p_src.add_argument("--mirror", default=None, help="base URL mirroring the upstream hosts (<mirror>/<host>/<path>)")
     p_src.add_argument("--cache", type=Path, default=None, help="download folder (default: the user cache)")
+    p_src.add_argument("--only", action="append", metavar="FILE", help="re-derive only this extract (repeatable)")
     p_sums = sub.add_parser("checksums", help="check data/SHA256SUMS, or rewrite it with --write")
     p_sums.add_argument("data_dir", nargs="?", type=Path)
     p_sums.add_argument("--write", action="store_true", help="rewrite the manifest after an intended change")
