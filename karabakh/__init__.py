@@ -3,7 +3,8 @@
 Tables (pandas): ``load_sources``, ``load_casualties``, ``load_actors``, ``load_events``,
 ``load_displacement``, ``load_article_figures``; places as points (GeoPandas): ``load_places``.
 Map layers (GeoPandas): ``load_boundaries``, ``load_front_lines(as_of=...)``.
-Geometry: ``area_km2``, ``length_km``, ``distance_km``. Figures: ``show_figure`` and the plotting helpers
+Geometry: ``area_km2``, ``length_km``, ``distance_km`` (place ids, Points or ``lon=``/``lat=``; never a bare tuple),
+``point``, ``as_point``. Figures: ``show_figure`` and the plotting helpers
 (``region_map``, ``front_lines_small_multiples``, ``casualty_claims_chart``, ``arrivals_chart``, ``timeline_strip``,
 ``base_map`` and its parts; see ``karabakh.plot``).
 Every loader takes ``data_dir=None`` (default: the shipped data; ``$KARABAKH_DATA`` overrides) and raises
@@ -27,7 +28,7 @@ _LAZY = {
     "load_displacement": "tables", "load_article_figures": "tables", "load_places": "tables",
     "load_table": "tables", "data_dir": "tables", "validate_tables": "tables",
     "load_boundaries": "layers", "load_front_lines": "layers", "load_manifest": "layers", "validate_layers": "layers",
-    "area_km2": "geo", "length_km": "geo", "distance_km": "geo",
+    "area_km2": "geo", "length_km": "geo", "distance_km": "geo", "point": "geo", "as_point": "geo",
     "show_figure": "report",
     "base_map": "plot", "region_map": "plot", "nk_map": "plot", "front_lines_small_multiples": "plot",
     "control_area_table": "plot", "casualty_claims_chart": "plot", "arrivals_chart": "plot", "timeline_strip": "plot",
