@@ -81,7 +81,7 @@ def load_table(name: str, data_dir: str | os.PathLike[str] | None = None, *, che
 
     path = _table_path(name, data_dir)
     root = _root(path, name)
-    frame, problems = _load_cached(name, str(path), *_stamp(path))
+    frame, problems = _cached(name, path)
     if checksum:
         problems = checksums.file_problems(root, path) + problems
     if problems:
@@ -133,7 +133,7 @@ def validate_tables(data_dir: str | os.PathLike[str] | None = None) -> list[Prob
     problems: list[Problem] = []
     for name in TABLES:
         path = _table_path(name, data_dir)
-        problems += _load_cached(name, str(path), *_stamp(path))[1]
+        problems += _cached(name, path)[1]
     return problems
 
 
@@ -166,9 +166,16 @@ def _stamp(path: Path) -> tuple[int, int]:
     return (st.st_mtime_ns, st.st_size)
 
 
+def _cached(name: str, path: Path) -> tuple[pd.DataFrame, list[Problem]]:
+    """One table read and checked, cached per version of its file and of every file its checks read."""
+    root = _root(path, name)
+    deps = tuple(_stamp(root / _resource(t)["path"]) for t in TABLES) + (_stamp(root / SEED_ARTICLE),)
+    return _load_cached(name, str(path), *_stamp(path), deps)
+
+
 @functools.lru_cache(maxsize=64)
-def _load_cached(name: str, path: str, mtime: int, size: int) -> tuple[pd.DataFrame, list[Problem]]:
-    """Read and check one table; cached per file version (path, mtime, size)."""
+def _load_cached(name: str, path: str, mtime: int, size: int, deps: tuple) -> tuple[pd.DataFrame, list[Problem]]:
+    """Read and check one table; cached per file version (path, mtime, size) and its dependencies' versions."""
     return _read_and_check(name, Path(path))
 
 
@@ -197,6 +204,7 @@ def _read_and_check(name: str, path: Path) -> tuple[pd.DataFrame, list[Problem]]
     problems += _check_rules(name, frame, label)
     if name == "article_figures":
         problems += _check_row_ids(frame, label, _root(path, name))
+        problems += _check_quotes(frame, label, _root(path, name))
     return frame, problems
 
 
@@ -346,7 +354,7 @@ def _convert(col: pd.Series, field: dict[str, Any], label: str) -> tuple[pd.Seri
 def table_ids(data_dir: Path, table: str) -> tuple[set[str] | None, str]:
     """The ids of a referenced table, or None when that table has problems of its own."""
     path = Path(data_dir) / _resource(table)["path"]
-    frame, problems = _load_cached(table, str(path), *_stamp(path))
+    frame, problems = _cached(table, path)
     if problems:
         return None, f"{table}.csv has problems of its own"
     return set(frame["id"].dropna()), ""
@@ -386,6 +394,27 @@ def _check_row_ids(frame: pd.DataFrame, label: str, folder: Path) -> list[Proble
                 problems.append(Problem(label, f"line {line}, column 'row_id'",
                                         f"{row_id!r} is not an id in {table}.csv"))
     return problems
+
+
+SEED_ARTICLE = "seed/article.txt"
+
+
+def _check_quotes(frame: pd.DataFrame, label: str, folder: Path) -> list[Problem]:
+    """Each ``quote`` of article_figures is verbatim in the seed article (``seed/article.txt``)."""
+    seed = f"{folder.name}/{SEED_ARTICLE}"
+    path = folder / SEED_ARTICLE
+    if not path.is_file():
+        return [Problem(seed, "", "file not found (the seed article that article_figures.csv quotes)")]
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return [Problem(seed, f"line {line}", "not valid UTF-8; save it as UTF-8")]
+    if not text.strip():
+        return [Problem(seed, "", "file is empty (expected the article's title and text)")]
+    return [Problem(label, f"line {line}, column 'quote'", f"not found verbatim in {SEED_ARTICLE} (value {quote!r})")
+            for line, quote in frame["quote"].dropna().items() if quote not in text]
 
 
 def _check_rules(name: str, frame: pd.DataFrame, label: str) -> list[Problem]:
