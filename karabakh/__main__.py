@@ -52,7 +52,22 @@ def _print_problems(problems: list[Problem], folder: Path) -> None:
 
 
 def summary(folder: Path | None) -> str:
-    """A short, plain-text summary of every table: rows, and the main counts."""
+    """A short, plain-text summary of every table: rows, and the main counts.
+
+    Parameters
+    ----------
+    folder : Path or None
+        The data folder (None: the shipped data).
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    DataValidationError
+        A table is broken.
+    """
     from karabakh import tables
 
     lines = []
@@ -74,7 +89,13 @@ def summary(folder: Path | None) -> str:
 
 
 def generated_sections() -> dict[str, str]:
-    """The README sections generated from the data: {marker name: Markdown}."""
+    """The README sections generated from the data: {marker name: Markdown}.
+
+    Returns
+    -------
+    dict of str to str
+        ``"data-dictionary"`` and ``"references"`` (layer measures next to published figures).
+    """
     from karabakh import references, tables
 
     refs = references.compare_with_references()

@@ -20,6 +20,27 @@ _BOM = b"\xef\xbb\xbf"
 
 
 def read_text(path: Path, label: str) -> tuple[str | None, list[Problem]]:
+    """The file's text, refused early when it is missing, empty, too big, binary or not UTF-8.
+
+    Parameters
+    ----------
+    path : Path
+        The CSV file.
+    label : str
+        How problems name the file (``"data/events.csv"``).
+
+    Returns
+    -------
+    tuple of (str or None, list of Problem)
+        The text (None when it cannot be used) and the problems (a byte-order mark is reported, then removed).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.csv"; _ = p.write_bytes(b"")
+    >>> read_text(p, "t.csv")[1][0].message
+    'file is empty (expected a header row and data rows)'
+    """
     if not path.exists():
         return None, [Problem(label, "", "file not found")]
     if not path.is_file():
@@ -48,6 +69,27 @@ def read_text(path: Path, label: str) -> tuple[str | None, list[Problem]]:
 
 
 def check_header(text: str, expected: list[str], label: str) -> tuple[list[str], list[Problem]]:
+    """The header row against the schema's column names: missing, unknown, duplicate, out of order, wrong separator.
+
+    Parameters
+    ----------
+    text : str
+        The file's text.
+    expected : list of str
+        The schema's column names, in order.
+    label : str
+        How problems name the file (``"data/events.csv"``).
+
+    Returns
+    -------
+    tuple of (list of str, list of Problem)
+        The header as read, and its problems.
+
+    Examples
+    --------
+    >>> check_header("a;b", ["a", "b"], "t.csv")[1][0].message
+    'header is separated by semicolons; the tables use commas'
+    """
     first = text.split("\n", 1)[0].rstrip("\r")
     try:
         header = next(csv.reader([first]))
@@ -75,7 +117,29 @@ def check_header(text: str, expected: list[str], label: str) -> tuple[list[str],
 
 
 def parse(text: str, header: list[str], label: str) -> tuple[pd.DataFrame | None, list[Problem]]:
-    """Split the text into records with the csv module, keeping each record's physical line number."""
+    """Split the text into records with the csv module, keeping each record's physical line number.
+
+    Parameters
+    ----------
+    text : str
+        The file's text.
+    header : list of str
+        The header as read.
+    label : str
+        How problems name the file (``"data/events.csv"``).
+
+    Returns
+    -------
+    tuple of (pandas.DataFrame or None, list of Problem)
+        The records as strings, indexed by line number (None when the text cannot be parsed), and the problems
+        (empty rows, rows with too few or too many fields, line breaks inside fields).
+
+    Examples
+    --------
+    >>> frame, problems = parse(chr(10).join(["a,b", "1,2", "3", ""]), ["a", "b"], "t.csv")
+    >>> list(frame.index), problems[0].where
+    ([2], 'line 3')
+    """
     problems: list[Problem] = []
     records, lines = [], []
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
@@ -108,7 +172,29 @@ _INT = re.compile(r"[+-]?\d+")
 
 
 def convert(col: pd.Series, field: dict[str, Any], label: str) -> tuple[pd.Series, list[Problem]]:
-    """Check one column's cells against its field definition and return it typed."""
+    """Check one column's cells against its field definition and return it typed.
+
+    Parameters
+    ----------
+    col : pandas.Series
+        The column as strings, indexed by line number.
+    field : dict
+        Its Table Schema field (type, constraints).
+    label : str
+        How problems name the file (``"data/events.csv"``).
+
+    Returns
+    -------
+    tuple of (pandas.Series, list of Problem)
+        The typed column (see :mod:`karabakh.tables`) and one problem per bad cell.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> typed, problems = convert(pd.Series(["3", "x"], index=[2, 3]), {"name": "n", "type": "integer"}, "t.csv")
+    >>> str(problems[0])
+    "t.csv: line 3, column 'n': not a whole number (value 'x')"
+    """
     name, ftype = field["name"], field.get("type", "string")
     cons = field.get("constraints", {})
     problems: list[Problem] = []

@@ -24,18 +24,60 @@ def _geoseries(gdf):
     return geoms
 
 
-def area_km2(gdf):
-    """Area of each geometry in km², in the equal-area projection EQUAL_AREA_CRS (pandas Series, same index).
+def area_km2(gdf: Any) -> Any:
+    """Area of each geometry in km², in the equal-area projection EQUAL_AREA_CRS.
 
-    Lines and points have area 0.
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame or GeoSeries
+        Geometries with a CRS (any; they are reprojected).
+
+    Returns
+    -------
+    pandas.Series
+        km², same index; lines and points have area 0.
+
+    Raises
+    ------
+    TypeError
+        Not a GeoDataFrame or GeoSeries.
+    ValueError
+        No CRS.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> round(float(area_km2(gpd.GeoSeries([shapely.box(46, 39.5, 47, 40.5)], crs=4326)).iloc[0]))
+    9481
     """
     return _geoseries(gdf).to_crs(EQUAL_AREA_CRS).area / 1e6
 
 
-def length_km(gdf):
-    """Geodesic length of each geometry in km on the WGS 84 ellipsoid (pandas Series, same index).
+def length_km(gdf: Any) -> Any:
+    """Geodesic length of each geometry in km on the WGS 84 ellipsoid.
 
-    Polygons give their perimeter (holes included); points give 0.
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame or GeoSeries
+        Geometries with a CRS (any; they are reprojected).
+
+    Returns
+    -------
+    pandas.Series
+        km, same index; polygons give their perimeter (holes included), points 0.
+
+    Raises
+    ------
+    TypeError
+        Not a GeoDataFrame or GeoSeries.
+    ValueError
+        No CRS.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> round(float(length_km(gpd.GeoSeries([shapely.LineString([(46.5, 39.5), (46.5, 40.5)])], crs=4326)).iloc[0]), 2)
+    111.03
     """
     import pandas as pd
     from pyproj import Geod
