@@ -142,6 +142,15 @@ def test_an_edited_layer_fails_loudly(data_copy):
         kb.load_front_lines(data_dir=data_copy)
 
 
+def test_an_edited_layer_manifest_fails_loudly(data_copy):
+    import karabakh as kb
+
+    path = data_copy / "layers" / "manifest.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("GPL-3.0", "public domain"), encoding="utf-8")
+    with pytest.raises(kb.DataValidationError, match="layers/manifest.csv: differs from its checksum"):
+        kb.load_manifest(data_copy)
+
+
 def test_a_folder_without_manifest_loads_as_before(data_copy):
     import karabakh as kb
 
