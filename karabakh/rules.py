@@ -174,4 +174,12 @@ def check_rules(name: str, frame: pd.DataFrame, label: str) -> list[Problem]:
             "a figure needs a value (a count) or a date (a dated claim)")
         bad(frame["value"].notna() & frame["value_qualifier"].isna(), "column 'value_qualifier'",
             "a count needs its qualifier")
+    if name == "raw_registry":
+        bad(frame["member"].isna() != frame["member_sha256"].isna(), "column 'member_sha256'",
+            "member and member_sha256 go together (both empty, or both given)")
+        verbatim = frame["clip"] == "verbatim"
+        bad(~verbatim & frame["bbox"].isna(), "column 'bbox'", "a clip step other than verbatim needs its bbox")
+        bad(verbatim & frame["bbox"].notna(), "column 'bbox'", "a verbatim copy has no bbox")
+        bad(verbatim & frame["member"].isna() & (frame["upstream_sha256"] != frame["extract_sha256"]),
+            "column 'extract_sha256'", "a verbatim copy must have the upstream file's sha256")
     return problems

@@ -156,6 +156,9 @@ TEXT_CASES = [
     ("registry_dangling_source", "raw_registry", set_cell("source_id", "natural_earth_9"), ["raw/registry.csv", "line 2, column 'source_id'", "unknown sources id(s): natural_earth_9"]),
     ("registry_no_licence", "raw_registry", set_cell("licence", ""), ["raw/registry.csv", "line 2, column 'licence'", "required value is missing"]),
     ("registry_duplicate_file", "raw_registry", copy_cell("file", 1, 2), ["raw/registry.csv", "line 3, column 'file'", "must be unique"]),
+    ("registry_member_without_sha", "raw_registry", set_cell("member_sha256", ""), ["raw/registry.csv", "line 2, column 'member_sha256'", "member and member_sha256 go together"]),
+    ("registry_clip_without_bbox", "raw_registry", set_cell("bbox", "", 3), ["raw/registry.csv", "line 4, column 'bbox'", "needs its bbox"]),
+    ("registry_verbatim_not_verbatim", "raw_registry", set_cell("upstream_sha256", "1" * 64, 6), ["raw/registry.csv", "line 7, column 'extract_sha256'", "a verbatim copy must have the upstream file's sha256"]),
     ("registry_missing_extract", "raw_registry", set_cell("file", "naturalearth_rivers.geojson"), ["raw/naturalearth_rivers.geojson", "is missing", "sources --fetch", "raw/naturalearth_countries_region.geojson: not in raw/registry.csv"]),
 ]
 
