@@ -146,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     """
     parser = argparse.ArgumentParser(prog="python -m karabakh", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    p_validate = sub.add_parser("validate", help="check every table and layer; exit 1 on any problem")
+    p_validate = sub.add_parser("validate", help="check every table, layer and raw extract, and SHA256SUMS; exit 1 on any problem")
     p_validate.add_argument("data_dir", nargs="?", type=Path, help="data folder (default: the shipped data)")
     p_summary = sub.add_parser("summary", help="validate, then summarise every table")
     p_summary.add_argument("data_dir", nargs="?", type=Path)
@@ -180,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         if args.command == "summary":
             print(summary(args.data_dir))
-        print(f"OK: every table and layer in {folder} is valid.")
+        print(f"OK: every table, layer and raw extract in {folder} is valid and matches SHA256SUMS.")
         return 0
     if args.command == "checksums":
         from karabakh import checksums
