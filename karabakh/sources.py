@@ -15,6 +15,7 @@ their sha256 and re-derives every extract, byte for byte.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import zipfile
@@ -324,11 +325,11 @@ def fetch(data_dir: str | os.PathLike[str] | None = None, *, cache: str | os.Pat
     for name, data in derived.items():
         if not (target / name).is_file() or (target / name).read_bytes() != data:
             (target / name).write_bytes(data)
-    return [f"{name}  {checksums.hashlib.sha256(data).hexdigest()}" for name, data in derived.items()]
+    return [f"{name}  {hashlib.sha256(data).hexdigest()}" for name, data in derived.items()]
 
 
 def _compare(row, line, data: bytes, derived: dict[str, bytes]) -> list[Problem]:
-    sha = checksums.hashlib.sha256(data).hexdigest()
+    sha = hashlib.sha256(data).hexdigest()
     if sha != row["extract_sha256"]:
         return [Problem(f"{RAW}/{row['file']}", "", f"re-derived extract has sha256 {sha}, not the "
                                                     f"extract_sha256 on line {line} of {RAW}/{REGISTRY}")]
