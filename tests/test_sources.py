@@ -189,20 +189,24 @@ def test_fetch_refuses_a_tampered_download_and_writes_nothing(tmp_path, data_cop
 
 
 def test_fetch_refuses_an_extract_that_does_not_rederive(tmp_path, data_copy, capsys):
-    """A registry whose extract_sha256 disagrees with what the clip step makes: named, and nothing written."""
-    path = data_copy / "raw" / "registry.csv"
-    text = path.read_text(encoding="utf-8")
-    registry = sources.load_registry()
-    row = registry[registry["file"] == "crisisgroup_all_casualties.csv"].iloc[0]
+    """A registered extract that its clip step does not give: named with the registry line, nothing written."""
+    upstream = ('{"type":"FeatureCollection","features":['
+                '{"type":"Feature","properties":{"n":"in"},"geometry":{"type":"Point","coordinates":[46.1,40.2]}},'
+                '{"type":"Feature","properties":{"n":"out"},"geometry":{"type":"Point","coordinates":[10.0,50.0]}}'
+                ']}').encode()
+    sha = _sha(upstream)
+    (data_copy / "raw" / "test_points.geojson").write_bytes(upstream)  # registered as is: not what the clip makes
+    with open(data_copy / "raw" / "registry.csv", "a", encoding="utf-8", newline="") as fh:
+        fh.write(f"test_points.geojson,crisisgroup_nk_data,https://example.org/pinned/0123/points.geojson,{sha},,,"
+                 f"select_features,\"43.0,37.0,51.0,43.0\",{sha},GPL-3.0,test\n")
     (data_copy / "SHA256SUMS").unlink()
-    path.write_text(text.replace(f"verbatim,,{row['extract_sha256']}", "verbatim,," + "0" * 64), encoding="utf-8")
+    assert sources.verify(data_copy) == []
     before = snapshot(data_copy)
-    served = {row["upstream_url"].rsplit("/", 1)[-1]: (DATA / "raw" / row["file"]).read_bytes()}
-    with _Server(served) as server:
+    with _Server({"points.geojson": upstream}) as server:
         code = main(["sources", str(data_copy), "--fetch", "--mirror", server.url, "--cache", str(tmp_path / "c"),
-                     "--only", row["file"]])
+                     "--only", "test_points.geojson"])
     assert code == 1
     err = capsys.readouterr().err
-    assert "raw/crisisgroup_all_casualties.csv" in err and "re-derived extract has sha256" in err
-    assert "not the extract_sha256 on line 9 of raw/registry.csv" in err
+    assert "raw/test_points.geojson: re-derived extract has sha256" in err
+    assert "not the extract_sha256 on line 12 of raw/registry.csv" in err
     assert snapshot(data_copy) == before
