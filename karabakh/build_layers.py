@@ -312,6 +312,10 @@ def print_report(report: dict) -> None:
     ----------
     report : dict
         What :func:`build` returned.
+
+    Examples
+    --------
+    >>> print_report(build(out_dir=tempfile.mkdtemp()))  # doctest: +SKIP
     """
     print(json.dumps({k: v for k, v in report.items() if k != "layers"}, indent=1))
     for row in report["layers"]:

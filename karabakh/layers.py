@@ -141,10 +141,8 @@ def _read_features(path: Path) -> tuple[list[dict] | None, list[Problem]]:
 
 
 def _parse_date(text: str) -> _dt.date | None:
-    if not _DATE.match(text):
-        return None
     try:
-        return _dt.date.fromisoformat(text)
+        return _dt.date.fromisoformat(text) if _DATE.match(text) else None
     except ValueError:
         return None
 
@@ -401,8 +399,7 @@ def load_manifest(data_dir: str | os.PathLike[str] | None = None):
     import pandas as pd
 
     path = layers_dir(data_dir) / MANIFEST
-    problems = checksums.file_problems(tables.data_dir(data_dir), path)
-    if problems:
+    if problems := checksums.file_problems(tables.data_dir(data_dir), path):
         raise DataValidationError(problems)
     try:
         return pd.read_csv(path, dtype=str, keep_default_na=False)
@@ -468,6 +465,11 @@ def compare_with_references(data_dir: str | os.PathLike[str] | None = None):
     -------
     pandas.DataFrame
         One row per published figure.
+
+    Examples
+    --------
+    >>> len(compare_with_references()) > 0
+    True
     """
     from karabakh import references
 

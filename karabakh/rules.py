@@ -18,6 +18,15 @@ import pandas as pd
 from karabakh.errors import Problem
 
 LIST_SEPARATOR = ";"
+# What check_rules enforces, in words, for the data dictionary (keep the two in step).
+ROW_RULES = {
+    "casualties": ("`value` is empty exactly when `value_qualifier` is `unspecified`",
+                   "`period_start` ≤ `period_end`", "`reported_on` ≥ `period_start`"),
+    "article_figures": ("a figure has a `value` or a `date` (or both)", "a `value` has a `value_qualifier`"),
+    "raw_registry": ("`member` and `member_sha256` are both given or both empty",
+                     "every clip step but `verbatim` has a `bbox`, and `verbatim` has none",
+                     "a verbatim copy's `extract_sha256` is its `upstream_sha256`"),
+}
 Ids = Callable[[str], "tuple[set[str] | None, str]"]
 
 
@@ -87,6 +96,13 @@ def check_row_ids(frame: pd.DataFrame, label: str, ids: Ids) -> list[Problem]:
     -------
     list of Problem
         One per broken reference or rule, with file, line and column.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"table": ["casualties"], "row_id": ["cas999"]}, index=[2])
+    >>> [p.message for p in check_row_ids(frame, "af.csv", lambda t: ({"cas001"}, ""))]
+    ["'cas999' is not an id in casualties.csv"]
     """
     problems: list[Problem] = []
     for table in frame["table"].dropna().unique():
@@ -120,6 +136,13 @@ def check_quotes(frame: pd.DataFrame, label: str, folder: Path) -> list[Problem]
     -------
     list of Problem
         One per broken reference or rule, with file, line and column.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from karabakh.tables import shipped_data_dir
+    >>> check_quotes(pd.DataFrame({"quote": ["no such words"]}, index=[2]), "af.csv", shipped_data_dir())[0].where
+    "line 2, column 'quote'"
     """
     seed = f"{folder.name}/{SEED_ARTICLE}"
     path = folder / SEED_ARTICLE
@@ -153,6 +176,13 @@ def check_rules(name: str, frame: pd.DataFrame, label: str) -> list[Problem]:
     -------
     list of Problem
         One per broken reference or rule, with file, line and column.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"value": [None], "date": [None], "value_qualifier": [None]}, index=[2])
+    >>> check_rules("article_figures", frame, "af.csv")[0].message
+    'a figure needs a value (a count) or a date (a dated claim)'
     """
     problems: list[Problem] = []
 

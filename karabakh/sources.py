@@ -158,6 +158,13 @@ def verbatim(upstream: Path, bbox: str) -> bytes:
     -------
     bytes
         The file's content.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.csv"; _ = p.write_bytes(b"x,y")
+    >>> verbatim(p, "")
+    b'x,y'
     """
     return Path(upstream).read_bytes()
 
@@ -177,6 +184,12 @@ def select_features(upstream: Path, bbox: str) -> bytes:
     bytes
         A FeatureCollection, one feature per line; coordinates written with Python's shortest round-trip
         repr, so every number reads back as the same double.
+
+    Examples
+    --------
+    >>> extract = raw_dir() / "naturalearth_disputed_areas.geojson"
+    >>> select_features(extract, "43.0,37.0,51.0,43.0") == extract.read_bytes()  # selecting again keeps all
+    True
     """
     import shapely
     from shapely.geometry import shape
@@ -201,6 +214,13 @@ def clip_geometries(upstream: Path, bbox: str) -> bytes:
     -------
     bytes
         A FeatureCollection, one feature per line, properties as strings (None kept as null).
+
+    Examples
+    --------
+    >>> import json
+    >>> out = clip_geometries(raw_dir() / "geoboundaries_aze_adm2.geojson", "46.5,39.5,47.0,40.0")
+    >>> "Khankendi City" in {f["properties"]["shapeName"] for f in json.loads(out)["features"]}
+    True
     """
     import pyogrio
     import shapely
@@ -247,6 +267,12 @@ def derive(row, upstream: Path) -> bytes:
     ------
     ValueError
         Unknown clip step.
+
+    Examples
+    --------
+    >>> row = load_registry().set_index("file").loc["crisisgroup_casualties.csv"]
+    >>> derive(row, raw_dir() / "crisisgroup_casualties.csv") == (raw_dir() / "crisisgroup_casualties.csv").read_bytes()
+    True
     """
     if row["clip"] not in CLIP_STEPS:
         raise ValueError(f"unknown clip step {row['clip']!r} (expected one of {', '.join(CLIP_STEPS)})")
@@ -292,6 +318,12 @@ def fetch(data_dir: str | os.PathLike[str] | None = None, *, cache: str | os.Pat
     ------
     DataValidationError
         A download or a derived extract does not match the registry (nothing written).
+
+    Examples
+    --------
+    >>> for line in fetch():  # doctest: +SKIP
+    ...     print(line)
+    naturalearth_countries_region.geojson  73509c42...
     """
     import pooch
 

@@ -500,16 +500,9 @@ def data_dictionary() -> str:
             extra.append(f"→ {refs[0]}.id" if refs else "")
             kind = "; ".join([kind] + [e for e in extra if e])
             out.append(f"| `{field['name']}` | {kind} | {'yes' if cons.get('required') else ''} | {field['description']} |")
-        rules = _ROW_RULES.get(resource["name"], ())
-        if rules:
-            out.append("\nRules across columns (checked on loading): " + "; ".join(rules) + ".")
+        in_words = rules.ROW_RULES.get(resource["name"], ())
+        if in_words:
+            out.append("\nRules across columns (checked on loading): " + "; ".join(in_words) + ".")
         out.append("")
     return "\n".join(out)
 
-
-# What _check_rules enforces, in words, for the data dictionary (keep the two in step).
-_ROW_RULES = {
-    "casualties": ("`value` is empty exactly when `value_qualifier` is `unspecified`",
-                   "`period_start` ≤ `period_end`", "`reported_on` ≥ `period_start`"),
-    "article_figures": ("a figure has a `value` or a `date` (or both)", "a `value` has a `value_qualifier`"),
-}

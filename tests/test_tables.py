@@ -113,7 +113,7 @@ def test_edits_are_seen_by_the_next_load(data_copy):
     assert len(kb.load_events(data_copy)) == before - 1
 
 
-@pytest.mark.parametrize("module", ["tables", "csvfile", "rules", "checksums", "geo", "layers", "sources",
+@pytest.mark.parametrize("module", ["tables", "csvfile", "rules", "checksums", "geo", "layers", "sources", "__main__",
                                     "references"])
 def test_docstring_examples_are_true(module):
     """The Examples sections of the data modules' docstrings run and give what they show."""
