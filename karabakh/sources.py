@@ -329,7 +329,9 @@ def fetch(data_dir: str | os.PathLike[str] | None = None, *, cache: str | os.Pat
 
     registry = load_registry(data_dir)
     cache_dir = Path(cache) if cache is not None else Path(pooch.os_cache("karabakh"))
-    derived, problems = {}, []
+    derived: dict[str, bytes] = {}
+    problems = [Problem(f"{RAW}/{name}", "", f"not in {RAW}/{REGISTRY}; nothing to fetch")
+                for name in sorted(set(only or ()) - set(registry["file"]))]
     for line, row in registry.iterrows():
         if only is not None and row["file"] not in only:
             continue
@@ -342,7 +344,11 @@ def fetch(data_dir: str | os.PathLike[str] | None = None, *, cache: str | os.Pat
             problems.append(Problem(f"{RAW}/{REGISTRY}", where, f"cannot fetch {row['upstream_url']}: {exc}"))
             continue
         if isinstance(row["member"], str) and row["member"]:
-            data = zipfile.ZipFile(path).read(row["member"])
+            try:
+                data = zipfile.ZipFile(path).read(row["member"])
+            except (KeyError, zipfile.BadZipFile) as exc:
+                problems.append(Problem(f"{RAW}/{REGISTRY}", where, f"member {row['member']} not in the download: {exc}"))
+                continue
             path = cache_dir / f"{row['member_sha256'][:12]}-{Path(row['member']).name}"
             path.write_bytes(data)
             if checksums.digest(path) != row["member_sha256"]:

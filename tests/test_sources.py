@@ -174,6 +174,18 @@ def test_fetch_rederives_extracts_from_upstream_files(tmp_path, data_copy):
         assert _sha(sources.derive(row._asdict(), path)) == row.extract_sha256, row.file
 
 
+def test_fetch_names_an_unknown_extract_and_a_missing_download(tmp_path, data_copy, capsys):
+    before = snapshot(data_copy)
+    with _Server({}) as server:  # serves nothing: every download is a 404
+        code = main(["sources", str(data_copy), "--fetch", "--mirror", server.url, "--cache", str(tmp_path / "c"),
+                     "--only", "osm_roads.geojson", "--only", "crisisgroup_nk_timeline.csv"])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "raw/osm_roads.geojson: not in raw/registry.csv; nothing to fetch" in err
+    assert "cannot fetch https://raw.githubusercontent.com/CrisisGroup/nk-data-repo/" in err and "404" in err
+    assert snapshot(data_copy) == before
+
+
 def test_fetch_refuses_a_tampered_download_and_writes_nothing(tmp_path, data_copy):
     registry = sources.load_registry()
     row = registry[registry["file"] == "crisisgroup_casualties.csv"].iloc[0]
