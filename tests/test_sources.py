@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import http.server
+import json
 import threading
 import zipfile
 from pathlib import Path
@@ -81,6 +82,20 @@ def test_verbatim_extracts_are_the_upstream_files_and_pinned():
         assert row.upstream_sha256 == row.extract_sha256, f"{row.file} is verbatim, so upstream == extract"
     for row in registry.itertuples():  # a pinned version: a commit hash or a versioned wheel in the address
         assert any(len(part) == 40 for part in row.upstream_url.split("/")) or row.upstream_url.endswith(".whl")
+
+
+def test_places_from_geonames_have_the_geonames_coordinates():
+    """places.csv rows marked 'GeoNames <id>' carry that record's coordinates, as published (the raw extract)."""
+    import karabakh as kb
+
+    records = json.loads((DATA / "raw" / "geonames_cities500.json").read_bytes())
+    places = kb.load_places()
+    marked = places[places["coordinate_source"].str.startswith("GeoNames")]
+    assert len(marked) >= 20
+    for row in marked.itertuples():
+        record = records[str(row.geonameid)]
+        assert f"GeoNames {row.geonameid} " in row.coordinate_source
+        assert (row.lat, row.lon) == (record["latitude"], record["longitude"]), row.id
 
 
 def test_data_folder_stays_small():
@@ -164,14 +179,17 @@ def test_fetch_rederives_extracts_from_upstream_files(tmp_path, data_copy):
         sources.fetch(data_copy, cache=tmp_path / "cache", mirror=server.url, only={r.file for r in rows})
     for row in rows:
         assert (data_copy / "raw" / row.file).read_bytes() == (DATA / "raw" / row.file).read_bytes(), row.file
-    # the wheel is not in ../shared, but the zip it holds is: the member's sha256 and the clip step are checked
+    # the wheels are not in ../shared, but the countries zip one holds is: its sha256 and the clip step are checked
     local = _upstream_files()
     members = registry[registry["member"].notna()]
-    assert len(members) == 2
-    for row in members.itertuples():
+    assert len(members) == 3
+    for row in members[members["member"].str.endswith(".zip")].itertuples():
         path = local[Path(row.member).name]
         assert zipfile.is_zipfile(path) and _sha(path.read_bytes()) == row.member_sha256
         assert _sha(sources.derive(row._asdict(), path)) == row.extract_sha256, row.file
+    # GeoNames: ../shared holds the same bbox selection, written another way; the records must be the same
+    ours = json.loads((DATA / "raw" / "geonames_cities500.json").read_bytes())
+    assert ours == json.loads(local["cities500_CLIPPED_lon43-51_lat37-43.json"].read_bytes())
 
 
 def test_fetch_names_an_unknown_extract_and_a_missing_download(tmp_path, data_copy, capsys):
@@ -220,5 +238,5 @@ def test_fetch_refuses_an_extract_that_does_not_rederive(tmp_path, data_copy, ca
     assert code == 1
     err = capsys.readouterr().err
     assert "raw/test_points.geojson: re-derived extract has sha256" in err
-    assert "not the extract_sha256 on line 12 of raw/registry.csv" in err
+    assert "not the extract_sha256 on line 13 of raw/registry.csv" in err
     assert snapshot(data_copy) == before
