@@ -220,3 +220,20 @@ def test_every_reference_between_files_resolves():
     for r in rows("events.csv"):
         assert not r["place_id"] or r["place_id"] in ids["places"]
         assert all(a in ids["actors"] for a in r["actor_ids"].split(";") if a)
+
+
+def test_every_data_file_ships_in_the_wheel():
+    """pyproject's package-data patterns cover every file under data/ (else an installed package fails its own
+    checksum manifest)."""
+    import fnmatch
+    import tomllib
+
+    setup = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    folders = {Path(folder): package for package, folder in setup["package-dir"].items()}
+    missing = []
+    for path in checksums.files(DATA) + [DATA / checksums.MANIFEST]:
+        package = folders.get(path.parent.relative_to(ROOT))
+        patterns = setup["package-data"].get(package, [])
+        if not any(fnmatch.fnmatch(path.name, pattern) for pattern in patterns):
+            missing.append(path.relative_to(ROOT).as_posix())
+    assert missing == []
