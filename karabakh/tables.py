@@ -467,6 +467,8 @@ def table_ids(data_dir: Path, table: str) -> tuple[set[str] | None, str]:
 def data_dictionary() -> str:
     """The README's data dictionary (Markdown), generated from ``datapackage.json``: one table per file.
 
+    Map layers are listed with their feature properties (``karabakh:properties``) like the tables' columns.
+
     Returns
     -------
     str
@@ -479,11 +481,12 @@ def data_dictionary() -> str:
     """
     out = []
     for resource in schema()["resources"]:
-        if "schema" not in resource:
+        spec = resource.get("schema") or resource.get("karabakh:properties")
+        if spec is None:
             continue
-        spec = resource["schema"]
         out.append(f"### `{resource['path']}` — {resource['title']}\n\n{resource['description']}\n")
-        out.append("| column | type | required | description |\n|---|---|---|---|")
+        what = "column" if "schema" in resource else "property"
+        out.append(f"| {what} | type | required | description |\n|---|---|---|---|")
         for field in spec["fields"]:
             cons = field.get("constraints", {})
             kind = field["type"]
