@@ -236,9 +236,8 @@ def test_the_site_has_the_data_dictionary_api_provenance_changes_and_citation(co
 
     text = {p.stem: html_lib.unescape(re.sub(r"<[^>]+>", "", p.read_text(encoding="utf-8")))
             for p in committed_site.glob("*.html")}
-    for table in json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))["resources"]:
-        if table["path"].endswith(".csv"):  # every table (the layers are described on their own page)
-            assert table["path"] in text["data"], table["path"]
+    for resource in json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))["resources"]:
+        assert resource["path"] in text["data"], resource["path"]  # every table and layer
     assert "Every source cited by the other tables" in text["data"]
     assert tables.load_casualties.__doc__.splitlines()[0].strip() in text["api"]
     assert "karabakh.tables.load_casualties" in (committed_site / "api.html").read_text(encoding="utf-8")
