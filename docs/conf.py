@@ -59,6 +59,7 @@ html_last_updated_fmt = None
 
 
 def _figure_records(path: Path) -> dict[str, dict]:
+    """{sha256 of the PNG: {"alt": ..., "name": ..., "title": ..., "source_ids": [...]}} for a notebook's figures."""
     import nbformat
 
     records = {}
@@ -88,6 +89,7 @@ def _source_links(ids: list[str]) -> list:
 
 
 def add_alt_text_and_captions(app, doctree) -> None:
+    """Sphinx ``doctree-read`` handler: alt text, an anchor ``fig-<name>`` and a sourced caption on every figure."""
     from docutils import nodes
 
     path = Path(app.env.doc2path(app.env.docname))
