@@ -72,3 +72,14 @@ def test_a_fresh_run_gives_the_committed_outputs_images_and_metadata_included(pa
             f"{path.name}: code cell {index}: the figure differs from the committed one "
             "(re-run the notebook and commit it if the change is intended)")
         assert new == kept, f"{path.name}: code cell {index}: the outputs differ from the committed ones"
+
+
+def test_the_comparison_sees_a_changed_picture_or_alt_text_and_ignores_what_the_sanitiser_allows():
+    def figure(png: str, alt: str, text: str) -> list[list]:
+        return [[{"output_type": "display_data", "data": {"image/png": png, "text/plain": text},
+                  "metadata": {"image/png": {"alt": alt}, "karabakh": {"name": "n", "title": "t"}}}]]
+
+    same = _outputs(figure("iVBORw0KGgo=\n", "a map", "<object at 0x7f00aa>"))
+    assert same == _outputs(figure("iVBORw0KGgo=", "a map", "<object at 0x1234>"))  # line breaks, addresses
+    assert same != _outputs(figure("iVBORw0KGgp=", "a map", "<object at 0x7f00aa>"))  # one byte of the PNG
+    assert same != _outputs(figure("iVBORw0KGgo=", "a chart", "<object at 0x7f00aa>"))  # the alt text
