@@ -96,8 +96,10 @@ def pytest_unconfigure(config):
 
 
 def pytest_collection_modifyitems(config, items):
-    # The determinism tests read nbval's outputs: collected last, they run after the nbval files.
-    items.sort(key=lambda item: Path(str(item.fspath)).name == "test_determinism.py")
+    # nbval's notebooks first (the longest units of work start first), the determinism tests that read their
+    # outputs last.
+    items.sort(key=lambda item: 0 if _is_nbval(item) else 2 if Path(str(item.fspath)).name == "test_determinism.py"
+               else 1)
 
 
 def _execute(path: Path) -> list[list]:
