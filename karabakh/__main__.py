@@ -188,8 +188,9 @@ def main(argv: list[str] | None = None) -> int:
     p_docs.add_argument("--write", type=Path, metavar="README", help="replace the generated sections of this file")
     p_report = sub.add_parser("report", aliases=["site"],
                               help="validate, execute the notebooks; write build/figures and the site build/site")
-    p_report.add_argument("--build-dir", type=Path, default=Path("build"))
-    p_report.add_argument("--notebooks", type=Path, default=Path("notebooks"))
+    p_report.add_argument("--build-dir", type=Path, default=Path("build"),
+                          help="where site/, figures/ and the execution cache .cache/ go (default: build)")
+    p_report.add_argument("--notebooks", type=Path, default=Path("notebooks"), help="default: notebooks")
     p_report.add_argument("--no-cache", action="store_true", help="execute every notebook, even unchanged ones")
     args = parser.parse_args(argv)
 
