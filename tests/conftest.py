@@ -1,9 +1,10 @@
 """Shared fixtures: a private copy of the shipped data that a test may break; the outputs of each notebook's one
-fresh run (nbval's), shared with the determinism check; the site built from the committed notebooks.
+fresh run (nbval's), shared with the determinism check and the site tests.
 
 Each notebook is executed once per test run: nbval executes it cell by cell and compares the text outputs with the
-committed ones; ``_KeepNbvalOutputs`` keeps what nbval's kernel produced, and ``fresh_outputs`` hands it to
-``test_determinism.py`` (which compares images and figure metadata too).
+committed ones; ``_KeepNbvalOutputs`` keeps what nbval's kernel produced, ``fresh_outputs`` hands it to
+``test_determinism.py`` (which compares images and figure metadata too), and ``notebook_site`` builds the site the
+site tests open from it.
 """
 from __future__ import annotations
 
@@ -113,22 +114,30 @@ def _execute(path: Path) -> list[list]:
     return [cell.get("outputs", []) for cell in nb.cells if cell.cell_type == "code"]
 
 
+def _nbval_outputs(session, path: Path, wait: float = 600.0) -> list[list] | None:
+    """Outputs per code cell of nbval's run of the notebook in this test run (waiting for it if another worker is
+    at it), or None when nbval does not run it to its last cell here."""
+    if not any(_is_nbval(i) and Path(str(i.fspath)) == path
+               and i.cell_num == sum(c.cell_type == "code" for c in i.parent.nb.cells) - 1 for i in session.items):
+        return None
+    published = Path(os.environ[FRESH_ENV]) / f"{path.name}.json"
+    deadline = time.monotonic() + wait
+    while not published.exists():
+        assert time.monotonic() < deadline, f"nbval's run of {path.name} did not finish in {wait:.0f} s"
+        time.sleep(0.2)
+    return [cell or [] for cell in json.loads(published.read_text(encoding="utf-8"))]
+
+
 @pytest.fixture(scope="session")
 def fresh_outputs(request):
     """``fresh_outputs(path)``: outputs per code cell of the notebook's fresh run in this test run: nbval's when
-    nbval runs it here (waiting for it if another worker is at it), else one execution of our own."""
+    nbval runs it here, else one execution of our own."""
     executed: dict[str, list[list]] = {}
 
-    def get(path: Path, wait: float = 600.0) -> list[list]:
-        last = [i for i in request.session.items if _is_nbval(i) and Path(str(i.fspath)) == path
-                and i.cell_num == sum(c.cell_type == "code" for c in i.parent.nb.cells) - 1]
-        if last:  # nbval runs this notebook to its last cell in this test run
-            published = Path(os.environ[FRESH_ENV]) / f"{path.name}.json"
-            deadline = time.monotonic() + wait
-            while not published.exists():
-                assert time.monotonic() < deadline, f"nbval's run of {path.name} did not finish in {wait:.0f} s"
-                time.sleep(0.2)
-            return [cell or [] for cell in json.loads(published.read_text(encoding="utf-8"))]
+    def get(path: Path) -> list[list]:
+        outputs = _nbval_outputs(request.session, path)
+        if outputs is not None:
+            return outputs
         if path.name not in executed:
             executed[path.name] = _execute(path)
         return executed[path.name]
@@ -136,22 +145,33 @@ def fresh_outputs(request):
     return get
 
 
-# ---- the site of the committed notebooks ------------------------------------------------------------------------------
+# ---- the site of this run's notebooks -------------------------------------------------------------------------------
+
+
+def _this_runs_notebook(session, path: Path):
+    """The notebook with the outputs of nbval's run in this test run; as committed when nbval does not run it."""
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    outputs = _nbval_outputs(session, path)
+    if outputs is not None:
+        code = [cell for cell in nb.cells if cell.cell_type == "code"]
+        for cell, fresh in zip(code, outputs, strict=True):
+            cell.outputs = [nbformat.from_dict(out) for out in fresh]
+    return nb
 
 
 @pytest.fixture(scope="session")
-def committed_site() -> Path:
-    """The documentation site built (Sphinx + MyST-NB, ``docs/``) from the committed notebooks' outputs; built
-    once per test run, by the first worker that needs it, in the folder every worker sees. Sphinx's warnings are
-    in ``committed-site.warnings`` beside it."""
-    import nbformat
-
+def notebook_site(request) -> Path:
+    """The documentation site (Sphinx + MyST-NB, ``docs/``) of the notebooks as nbval ran them in this test run
+    (as committed where nbval does not run them). Built once per test run, by the first worker that needs it, in
+    the folder every worker sees; Sphinx's warnings are in ``notebook-site.warnings`` beside it."""
     from karabakh import site, tables
 
     shared = Path(os.environ[FRESH_ENV])
-    built, failed = shared / "committed-site", shared / "committed-site.failed"
+    built, failed = shared / "notebook-site", shared / "notebook-site.failed"
     try:
-        (shared / "committed-site.lock").mkdir()
+        (shared / "notebook-site.lock").mkdir()
     except FileExistsError:  # another worker builds it: wait
         deadline = time.monotonic() + 600
         while not built.exists():
@@ -161,11 +181,11 @@ def committed_site() -> Path:
         return built
     work = Path(tempfile.mkdtemp(prefix="site-", dir=shared))
     try:
-        executed = [(p, nbformat.read(p, as_version=4), work / "no-figures")
+        executed = [(p, _this_runs_notebook(request.session, p), work / "no-figures")
                     for p in sorted(NOTEBOOKS.glob("*.ipynb"))]
         warnings = site.build_site(executed, work / "site", docs=ROOT / "docs", data_folder=tables.data_dir(),
                                    work=work)
-        (shared / "committed-site.warnings").write_text(warnings, encoding="utf-8")
+        (shared / "notebook-site.warnings").write_text(warnings, encoding="utf-8")
     except BaseException as exc:
         failed.write_text(repr(exc), encoding="utf-8")
         raise

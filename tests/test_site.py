@@ -1,4 +1,4 @@
-"""The main job (karabakh.site) on small notebooks made here, and the site built from the committed notebooks.
+"""The main job (karabakh.site) on small notebooks made here, and the site of the project's notebooks.
 
 The job's tests execute tiny notebooks in real kernels with a one-page ``docs/`` (the project's ``conf.py``), so
 that they test the order of things (validate first, execute, export, build, swap in) in seconds.
@@ -215,32 +215,32 @@ def test_the_digest_changes_with_the_data_and_only_with_it(data_copy):
     assert execute.inputs_digest(data_copy) != first
 
 
-# ---- the site of the committed notebooks ---------------------------------------------------------------------------
+# ---- the site of the project's notebooks, as nbval ran them in this test run ----------------------------------------
 
 
-def test_every_notebook_is_a_page_with_alt_text_captions_and_full_size_links(committed_site):
+def test_every_notebook_is_a_page_with_alt_text_captions_and_full_size_links(notebook_site):
     for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
-        page = (committed_site / "notebooks" / f"{path.stem}.html").read_text(encoding="utf-8")
+        page = (notebook_site / "notebooks" / f"{path.stem}.html").read_text(encoding="utf-8")
         nb = json.loads(path.read_text(encoding="utf-8"))
         expected = [out["metadata"]["image/png"]["alt"] for cell in nb["cells"] for out in cell.get("outputs", [])
                     if "image/png" in out.get("data", {})]
         found = re.findall(r'<a class="reference internal image-reference" href="([^"]+)"><img alt="([^"]*)"', page)
         assert [html_lib.unescape(alt) for _, alt in found] == expected, path.name
         for href, _ in found:
-            assert (committed_site / "notebooks" / href).resolve().is_file()
+            assert (notebook_site / "notebooks" / href).resolve().is_file()
         assert page.count('class="kb-sources"') == len(expected)
 
 
-def test_the_site_has_the_data_dictionary_api_provenance_changes_and_citation(committed_site):
+def test_the_site_has_the_data_dictionary_api_provenance_changes_and_citation(notebook_site):
     from karabakh import tables
 
     text = {p.stem: html_lib.unescape(re.sub(r"<[^>]+>", "", p.read_text(encoding="utf-8")))
-            for p in committed_site.glob("*.html")}
+            for p in notebook_site.glob("*.html")}
     for resource in json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))["resources"]:
         assert resource["path"] in text["data"], resource["path"]  # every table and layer
     assert "Every source cited by the other tables" in text["data"]
     assert tables.load_casualties.__doc__.splitlines()[0].strip() in text["api"]
-    assert "karabakh.tables.load_casualties" in (committed_site / "api.html").read_text(encoding="utf-8")
+    assert "karabakh.tables.load_casualties" in (notebook_site / "api.html").read_text(encoding="utf-8")
     changes = (DATA / "CHANGES.md").read_text(encoding="utf-8")
     first_heading = next(line for line in changes.splitlines() if line.startswith("## "))[3:].strip()
     assert re.sub(r"[`*]", "", first_heading) in text["changes"]
@@ -248,12 +248,12 @@ def test_the_site_has_the_data_dictionary_api_provenance_changes_and_citation(co
     assert "cff-version: 1.2.0" in text["cite"]
 
 
-def test_the_site_builds_without_a_sphinx_warning(committed_site):
-    warnings = (committed_site.parent / "committed-site.warnings").read_text(encoding="utf-8")
+def test_the_site_builds_without_a_sphinx_warning(notebook_site):
+    warnings = (notebook_site.parent / "notebook-site.warnings").read_text(encoding="utf-8")
     assert warnings == "", warnings
 
 
-def test_the_site_asks_no_other_host_for_anything(committed_site):
-    site.check_offline(committed_site)  # raises with the list of pages and URLs
-    assert (committed_site / "searchindex.js").is_file()
-    assert "stepanakert" in (committed_site / "searchindex.js").read_text(encoding="utf-8").lower()
+def test_the_site_asks_no_other_host_for_anything(notebook_site):
+    site.check_offline(notebook_site)  # raises with the list of pages and URLs
+    assert (notebook_site / "searchindex.js").is_file()
+    assert "stepanakert" in (notebook_site / "searchindex.js").read_text(encoding="utf-8").lower()

@@ -2,7 +2,7 @@
 nothing is requested from any host, search finds pages, code cells are not clipped, figures open at full size.
 
 Uses Debian's Chromium (/usr/bin/chromium; `.ci/run` installs it with apt-get when missing) through playwright's
-sync API, on the site built from the committed notebooks (the ``committed_site`` fixture in conftest.py).
+sync API, on the site of the notebooks as nbval ran them in this test run (``notebook_site`` in conftest.py).
 Saves build/site-screenshot.png.
 """
 from __future__ import annotations
@@ -94,8 +94,8 @@ def check_pages(browser, pages: list[Path], screenshot: Path | None = None) -> l
     return problems
 
 
-def test_every_page_loads_offline_with_every_image_rendered(committed_site, browser):
-    site = committed_site
+def test_every_page_loads_offline_with_every_image_rendered(notebook_site, browser):
+    site = notebook_site
     pages = [site / "index.html", *sorted(p for p in site.rglob("*.html")
                                           if p.name != "index.html" and "_static" not in p.parts)]
     assert pages[0].exists() and len(pages) >= 2
@@ -103,14 +103,14 @@ def test_every_page_loads_offline_with_every_image_rendered(committed_site, brow
     assert SCREENSHOT.stat().st_size > 0
 
 
-def test_the_check_sees_remote_requests_broken_images_and_missing_alt(committed_site, browser, tmp_path):
+def test_the_check_sees_remote_requests_broken_images_and_missing_alt(notebook_site, browser, tmp_path):
     """A negative control: the same check on a page that breaks every rule reports each break."""
     bad = tmp_path / "bad.html"
     bad.write_text(
         "<!DOCTYPE html><html><head><title>bad</title>"
         '<script src="https://cdn.example.org/lib.js"></script></head><body>'
-        f'<img src="{(committed_site / "_images").as_uri()}/missing.png" alt="gone">'
-        f'<img src="{next((committed_site / "_images").glob("*.png")).as_uri()}">'
+        f'<img src="{(notebook_site / "_images").as_uri()}/missing.png" alt="gone">'
+        f'<img src="{next((notebook_site / "_images").glob("*.png")).as_uri()}">'
         '<a href="nowhere.html">x</a></body></html>',
         encoding="utf-8",
     )
@@ -127,10 +127,10 @@ def _page(browser):
     return context, context.new_page()
 
 
-def test_search_works_from_the_file_system(committed_site, browser):
+def test_search_works_from_the_file_system(notebook_site, browser):
     context, page = _page(browser)
     try:
-        page.goto((committed_site / "search.html").as_uri() + "?q=Stepanakert", wait_until="load")
+        page.goto((notebook_site / "search.html").as_uri() + "?q=Stepanakert", wait_until="load")
         page.wait_for_selector("#search-results ul.search li", timeout=15000)
         hits = page.eval_on_selector_all("#search-results ul.search li a", "els => els.map(e => e.href)")
     finally:
@@ -138,10 +138,10 @@ def test_search_works_from_the_file_system(committed_site, browser):
     assert any("notebooks/01_where_it_happened.html" in h for h in hits), hits
 
 
-def test_code_cells_are_not_clipped_and_figures_open_at_full_size(committed_site, browser):
+def test_code_cells_are_not_clipped_and_figures_open_at_full_size(notebook_site, browser):
     context, page = _page(browser)
     try:
-        for path in sorted((committed_site / "notebooks").glob("*.html")):
+        for path in sorted((notebook_site / "notebooks").glob("*.html")):
             page.goto(path.as_uri(), wait_until="load")
             clipped = page.evaluate("""() => Array.from(document.querySelectorAll(
                     'div.cell_input pre, div.cell_output pre')).filter(pre => pre.scrollWidth > pre.clientWidth + 1)
