@@ -1,11 +1,11 @@
 """Benchmark: each notebook against the floor, executed as the main job executes it.
 
 The floor is the least a notebook of this project can cost: a fresh kernel that imports geopandas and matplotlib,
-draws one line and saves it as the main job saves a figure, PNG and SVG. Each notebook and the floor run in a fresh kernel with nbclient (kernel start,
-every cell, immediate shutdown) with ``$KARABAKH_FIGURE_DIR`` set, so that each figure is written as PNG and SVG as
-in the main job; the median of ``--repeat`` runs; the target is at most 2x the floor. "Before" is
-what issue 12 measured on this machine (6-10 s a notebook, polite kernel shutdown). The committed notebooks are
-not modified (nbclient works on a copy in memory).
+draws one line and saves it as the main job saves a figure, PNG and SVG. Each notebook and the floor run in a fresh
+kernel with nbclient (kernel start, every cell, immediate shutdown) with ``$KARABAKH_FIGURE_DIR`` set, so that each
+figure is written as PNG and SVG as in the main job; the median of ``--repeat`` runs; the target is at most 2x the
+floor. "Before" is what issue 12 measured on this machine (6-10 s a notebook, polite kernel shutdown). The committed
+notebooks are not modified (nbclient works on a copy in memory).
 Run: .venv/bin/python benchmarks/bench_notebooks.py [--repeat N]
 """
 from __future__ import annotations
@@ -57,7 +57,8 @@ def main() -> int:
     args = parser.parse_args()
     print("load:", os.getloadavg(), "(1, 5, 15 min; 2 cores)")
     floor = statistics.median(execute(nbformat.from_dict(FLOOR)) for _ in range(args.repeat))
-    print(f"median of {args.repeat} fresh runs each; before: issue 12 (6-10 s a notebook); target: at most 2x the floor")
+    print(f"median of {args.repeat} fresh runs each; before: issue 12 (6-10 s a notebook);"
+          " target: at most 2x the floor")
     print(f"  {'floor (geopandas + matplotlib, one figure)':<40} {floor:6.2f} s")
     over = []
     for path in NOTEBOOKS:

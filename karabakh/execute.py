@@ -73,7 +73,8 @@ class NotebookFailed(RuntimeError):
         self.notebook, self.cell, self.source, self.error = notebook, cell, source, error
         lines = [f"FAILED: {notebook}, cell {cell} (0-based index in the notebook):"]
         src = source.splitlines() or [""]
-        lines += [f"    | {line}" for line in src[:8]] + ([f"    | ... ({len(src) - 8} more lines)"] if len(src) > 8 else [])
+        lines += [f"    | {line}" for line in src[:8]]
+        lines += [f"    | ... ({len(src) - 8} more lines)"] if len(src) > 8 else []
         lines.append(f"  error: {error}")
         super().__init__("\n".join(lines))
 

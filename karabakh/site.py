@@ -41,10 +41,9 @@ __all__ = ["run", "build_site", "export_figures", "collect_figures", "check_offl
 INDEX_COLUMNS = ("name", "notebook", "title", "alt", "source_ids", "png", "svg")
 #: The README shows this figure; the main job copies it to ``docs/``.
 DOCS_FIGURE = "region_map"
-#: The outputs the job replaces, inside the build folder; nothing else there is ever deleted.
-OUTPUTS = ("site", "figures")
-MARKER = ".karabakh-build"
-#: In build/site: the digest of everything the site was built from (see :func:`site_digest`).
+#: The outputs the job replaces inside the build folder (which holds its MARKER); nothing else there is deleted.
+OUTPUTS, MARKER = ("site", "figures"), ".karabakh-build"
+#: In build/site: the digest of everything the site was built from (see :func:`_site_digest`).
 STAMP = ".karabakh-inputs"
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -230,7 +229,8 @@ def _stage_sources(docs: Path, executed: Sequence[tuple[Path, Any, Path]], data_
     modules = sorted(p.stem for p in (ROOT / "karabakh").glob("*.py") if not p.stem.startswith("_"))
     api = ["# API reference", "", "Generated from the docstrings (numpydoc style) of every module of `karabakh`.", ""]
     for mod in modules:
-        api += [f"## `karabakh.{mod}`", "", "```{eval-rst}", f".. automodule:: karabakh.{mod}", "   :members:", "```", ""]
+        api += [f"## `karabakh.{mod}`", "", "```{eval-rst}", f".. automodule:: karabakh.{mod}", "   :members:",
+                "```", ""]
     (gen / "api.md").write_text("\n".join(api), encoding="utf-8")
 
 
@@ -282,7 +282,8 @@ def build_site(executed: Sequence[tuple[Path, Any, Path]], out: Path, *, docs: P
 
     Examples
     --------
-    >>> build_site(runs, Path("/tmp/site"), docs=Path("docs"), data_folder=Path("data"), work=Path("/tmp/w"))  # doctest: +SKIP
+    >>> build_site(runs, Path("/tmp/site"), docs=Path("docs"), data_folder=Path("data"),
+    ...            work=Path("/tmp/w"))  # doctest: +SKIP
     ''
     """
     _stage_sources(docs, executed, data_folder, work / "src")
@@ -320,8 +321,8 @@ def check_offline(site: Path) -> None:
 
 
 def _site_digest(data_folder: Path, notebooks: Path, docs: Path) -> str:
-    """What the whole output depends on: :func:`karabakh.execute.inputs_digest` plus the notebooks, ``docs/`` (but the region map
-    the job itself copies there) and ``CITATION.cff``. Equal digests: nothing to do."""
+    """What the whole output depends on: :func:`karabakh.execute.inputs_digest` plus the notebooks, ``docs/``
+    (but the region map the job itself copies there) and ``CITATION.cff``. Equal digests: nothing to do."""
     paths = [*sorted(notebooks.glob("*.ipynb")), ROOT / "CITATION.cff",
              *(p for p in sorted(docs.rglob("*")) if p.name != f"{DOCS_FIGURE}.png" and "_build" not in p.parts)]
     return execute.inputs_digest(data_folder, *paths)

@@ -16,7 +16,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_import_is_cheap():
     code = ("import sys, karabakh, karabakh.site; heavy = [m for m in ('pandas', 'geopandas', 'matplotlib', 'shapely',"
-            " 'pyproj', 'nbformat', 'nbclient', 'sphinx', 'jupyter_cache') if m in sys.modules]; print(','.join(heavy))")
+            " 'pyproj', 'nbformat', 'nbclient', 'sphinx', 'jupyter_cache') if m in sys.modules];"
+            " print(','.join(heavy))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "", f"import karabakh (or its main job, karabakh.site) pulled in: {out}"
 
