@@ -45,6 +45,8 @@ def main() -> int:
     args = parser.parse_args()
     print("load before:", os.getloadavg(), "(1, 5, 15 min; 2 cores)")
     after: dict[str, float | None] = {}
+    readme_figure = ROOT / "docs" / "region_map.png"  # the job refreshes it; the benchmark leaves it as it was
+    kept = readme_figure.read_bytes() if readme_figure.exists() else None
     with tempfile.TemporaryDirectory(prefix="bench_site_") as tmp:
         build, notebooks = Path(tmp) / "build", Path(tmp) / "notebooks"
         shutil.copytree(ROOT / "notebooks", notebooks)
@@ -59,6 +61,8 @@ def main() -> int:
         code[-1].source += "\n# changed"
         nbformat.write(nb, last)
         after["main job, one notebook changed"] = timed(job)
+    if kept is not None:
+        readme_figure.write_bytes(kept)
     after["make test"] = timed(["make", "test"]) if args.test else None
     print("load after:", os.getloadavg())
     print()
