@@ -2,6 +2,8 @@
 
 Tables (pandas): ``load_sources``, ``load_casualties``, ``load_actors``, ``load_events``,
 ``load_displacement``, ``load_article_figures``; places as points (GeoPandas): ``load_places``.
+Crisis Group's incidents 2020-2023, sectors (GeoPandas) and timeline 2015-2023: ``load_incidents``,
+``load_sectors``, ``load_timeline``.
 Map layers (GeoPandas): ``load_boundaries``, ``load_front_lines(as_of=...)``.
 Geometry: ``area_km2``, ``length_km``, ``distance_km``. Figures: ``show_figure`` and the plotting helpers
 (``region_map``, ``front_lines_small_multiples``, ``casualty_claims_chart``, ``arrivals_chart``, ``timeline_strip``,
@@ -33,6 +35,7 @@ _LAZY = {
     "control_area_table": "plot", "casualty_claims_chart": "plot", "arrivals_chart": "plot", "timeline_strip": "plot",
     "add_caption": "plot", "add_north_arrow": "plot", "add_scale_bar": "plot", "add_locator_inset": "plot",
     "source_ids": "plot",
+    "load_incidents": "incidents", "load_sectors": "incidents", "load_timeline": "incidents",
 }
 
 __all__ = ["DataValidationError", "Problem", "__version__", *_LAZY]

@@ -27,7 +27,7 @@ import pandas as pd
 
 from karabakh.errors import DataValidationError, Problem
 
-TABLES = ("sources", "casualties", "actors", "events", "displacement", "places", "article_figures")
+TABLES = ("sources", "casualties", "actors", "events", "displacement", "places", "article_figures", "incidents", "sectors", "timeline")
 MAX_TABLE_BYTES = 10 * 1024 * 1024  # our tables are a few kB; anything this big is not one of them
 LIST_SEPARATOR = ";"
 _BOM = b"\xef\xbb\xbf"
@@ -378,6 +378,9 @@ def _check_rules(name: str, frame: pd.DataFrame, label: str) -> list[Problem]:
             "a figure needs a value (a count) or a date (a dated claim)")
         bad(frame["value"].notna() & frame["value_qualifier"].isna(), "column 'value_qualifier'",
             "a count needs its qualifier")
+    if name in ("incidents", "sectors", "timeline"):
+        from karabakh import incidents
+        problems += incidents.check_rules(name, frame, label)
     return problems
 
 
