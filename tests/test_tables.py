@@ -11,6 +11,7 @@ LOADERS = {
     "sources": kb.load_sources, "casualties": kb.load_casualties, "actors": kb.load_actors,
     "events": kb.load_events, "displacement": kb.load_displacement, "places": kb.load_places,
     "article_figures": kb.load_article_figures,
+    "incidents": kb.load_incidents, "sectors": kb.load_sectors, "timeline": kb.load_timeline,
 }
 
 
