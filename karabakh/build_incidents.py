@@ -172,12 +172,13 @@ def incident_rows(records: list[tuple[int, dict[str, str]]]) -> tuple[list[dict]
         if kind is None:
             bad("Incident Type", f"not one of {', '.join(INCIDENT_TYPES)}")
         people = rec.get("Casualties", "")
-        if not people.isdigit() or int(people) < 1:
+        counted = people.isdigit() and int(people) >= 1
+        if not counted:
             bad("Casualties", "not a whole number of people, 1 or more")
         sector = SECTORS.get(rec.get("Place of Origin", ""))
         if sector is None:
             bad("Place of Origin", "a sector not in build_incidents.SECTORS; add it there with its places")
-        if day is None or kind is None or sector is None or not people.isdigit():
+        if day is None or kind is None or sector is None or not counted:
             continue
         rows.append({"id": f"cgi{number:03d}", "date": day.isoformat(), "status": kind[0], "outcome": kind[1],
                      "people": people, "incident_type": rec["Incident Type"], "sector": rec["Place of Origin"],
