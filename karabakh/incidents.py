@@ -195,3 +195,89 @@ def check_rules(name: str, frame: pd.DataFrame, label: str) -> list[Problem]:
     elif name == "timeline":
         bad(frame["end_date"] < frame["date"], "column 'end_date'", "ends before it starts")
     return problems
+
+
+def summary_sentences(incidents: pd.DataFrame, per_sector, *, closure_start: str = "2022-12-12") -> list[str]:
+    """The notebook's summary of Crisis Group's counts, each sentence computed from the data and attributed.
+
+    Parameters
+    ----------
+    incidents : pandas.DataFrame
+        As returned by :func:`load_incidents`.
+    per_sector : pandas.DataFrame
+        :func:`people_by_sector`.
+    closure_start : str
+        First day of the Lachin corridor's closure.
+
+    Returns
+    -------
+    list of str
+        Sentences: the totals, the deadliest month, the totals during the closure, the sector with most people
+        killed and wounded.
+    """
+    def totals(frame: pd.DataFrame) -> dict[tuple[str, str], int]:
+        sums = frame.groupby(["outcome", "status"], observed=False)["people"].sum()
+        return {k: int(v) for k, v in sums.items()}
+
+    first, last = incidents["date"].min(), incidents["date"].max()
+    t = totals(incidents)
+    killed = t[("killed", "combatant")] + t[("killed", "non_combatant")]
+    wounded = t[("wounded", "combatant")] + t[("wounded", "non_combatant")]
+    out = [f"Crisis Group counted {killed:,} people killed ({t[('killed', 'combatant')]:,} combatants, "
+           f"{t[('killed', 'non_combatant')]:,} non-combatants) and {wounded:,} wounded "
+           f"({t[('wounded', 'combatant')]:,} combatants, {t[('wounded', 'non_combatant')]:,} non-combatants) in "
+           f"{len(incidents)} incidents between {_day(first)} and {_day(last)}, where its data stop."]
+    month = incidents.groupby(incidents["date"].dt.to_period("M"))["people"].sum()
+    peak = month.idxmax()
+    in_peak = incidents[incidents["date"].dt.to_period("M") == peak]
+    top = in_peak.groupby("sector")["people"].sum().sort_values(ascending=False)
+    out.append(f"Its worst month was {peak.strftime('%B %Y')}: {int(month.max()):,} people killed or wounded, "
+               f"{int(top.iloc[0]):,} of them in the sector '{top.index[0]}'.")
+    during = incidents[incidents["date"] >= pd.Timestamp(closure_start)]
+    d = totals(during)
+    out.append(f"From the Lachin corridor's closure ({_day(closure_start)}) to {_day(last)}, Crisis Group counted "
+               f"{d[('killed', 'combatant')] + d[('killed', 'non_combatant')]:,} people killed and "
+               f"{d[('wounded', 'combatant')] + d[('wounded', 'non_combatant')]:,} wounded in "
+               f"{len(during)} incidents.")
+    located = per_sector[per_sector["lat"].notna()].sort_values(["people", "id"], ascending=[False, True])
+    best = located.iloc[0]
+    out.append(f"Of the sectors on the map, '{best['sector']}' ({best['label']}) had the most people killed and "
+               f"wounded: {best['killed']:,} killed, {best['wounded']:,} wounded in {best['incidents']} incidents.")
+    return out
+
+
+def _day(value) -> str:
+    ts = pd.Timestamp(value)
+    return f"{ts.day} {ts.strftime('%b').replace('Sep', 'Sept')} {ts.year}"
+
+
+_SIDE_WORDS = {"ethnic_armenian": "the ethnic Armenian side", "azerbaijani": "the Azerbaijani side (military)"}
+_QUALIFIER_WORDS = {"at_least": "at least ", "more_than": "more than ", "approx": "about "}
+
+
+def latest_claim_sentences(claims: pd.DataFrame, category: str = "killed") -> list[str]:
+    """For each side, every claim of the latest report date about the offensive, each with its claimant.
+
+    Parameters
+    ----------
+    claims : pandas.DataFrame
+        :func:`karabakh.incident_plots.offensive_claims` (columns side, category, reported_on, value,
+        value_qualifier, who).
+    category : str
+        "killed" or "wounded".
+
+    Returns
+    -------
+    list of str
+        One sentence per claim (a claim recorded from two outlets once); claims are never combined.
+    """
+    out = []
+    rows = claims[claims["category"].astype(str) == category]
+    for side, group in rows.groupby(rows["side"].astype(str), sort=True):
+        latest = group[group["reported_on"] == group["reported_on"].max()].sort_values("id")
+        latest = latest.drop_duplicates(["who", "value", "value_qualifier"])  # one claim relayed twice is one claim
+        for r in latest.itertuples():
+            number = f"{_QUALIFIER_WORDS.get(str(r.value_qualifier), '')}{int(r.value):,}"
+            out.append(f"Latest claim of people {category} in the offensive on {_SIDE_WORDS.get(side, side)}: "
+                       f"{number}, claimed by {r.who} on {_day(r.reported_on)}.")
+    return out
