@@ -204,3 +204,92 @@ def test_unplaced_sectors_load_without_a_point_and_say_why():
     unplaced = sectors[sectors.geometry.isna()]
     assert set(unplaced["id"]) == {"am_az_nakhchivan_1", "am_az_nakhchivan_2", "am_az_border_sept_2022"}
     assert unplaced["notes"].str.contains("no point").all()
+
+
+# ------------------------------------------------------------------------------------------- figures, summary
+
+@pytest.fixture(scope="module")
+def frames():
+    from karabakh import incident_plots
+
+    inc = kb.load_incidents()
+    return {"inc": inc, "sources": kb.load_sources(), "per_sector": incidents.people_by_sector(inc, kb.load_sectors()),
+            "claims": incident_plots.offensive_claims(kb.load_casualties(), kb.load_actors())}
+
+
+def _caption(fig) -> str:
+    return next(t.get_text() for t in fig.texts if t.get_gid() == "caption")
+
+
+def test_monthly_chart_bars_add_up_to_the_raw_totals_and_claims_stay_apart(frames):
+    from karabakh import incident_plots
+
+    fig = incident_plots.monthly_chart(incidents.monthly_people(frames["inc"]), frames["claims"],
+                                       sources=frames["sources"])
+    heights: Counter = Counter()
+    for ax in fig.axes:
+        for bar in ax.patches:
+            if (bar.get_gid() or "").startswith("bars:"):
+                _, outcome, status = bar.get_gid().split(":")
+                heights[(status, outcome)] += bar.get_height()
+    assert {k: round(v) for k, v in heights.items()} == dict(_raw_totals())
+    claim_axes = [ax for ax in fig.axes if any((line.get_gid() or "").startswith("claim:") for line in ax.lines)]
+    assert len(claim_axes) == 1 and not claim_axes[0].containers  # claims drawn in their own panel, no bars
+    assert len([ln for ln in claim_axes[0].lines if (ln.get_gid() or "").startswith("claim:")]) == len(frames["claims"])
+    assert "10 Sept 2023" in _caption(fig) and "Crisis Group" in _caption(fig)
+    for gid in ("closure", "offensive", "data_end"):
+        assert all(any(a.get_gid() == gid for a in ax.patches + ax.lines) for ax in fig.axes), gid
+
+
+def test_sector_map_draws_every_located_sector_and_lists_the_others(frames):
+    from karabakh import incident_plots
+
+    per_sector = frames["per_sector"]
+    fig = incident_plots.sector_map(per_sector, boundaries=kb.load_boundaries(), front_lines=kb.load_front_lines(),
+                                    sources=frames["sources"])
+    ax = fig.axes[0]
+    circles = {c.get_gid(): c for c in ax.collections if (c.get_gid() or "").startswith("sector:")}
+    located = per_sector[per_sector["lat"].notna()]
+    assert set(circles) == {f"sector:{i}" for i in located["id"]}
+    sizes = {gid.split(":")[1]: float(c.get_sizes()[0]) for gid, c in circles.items()}
+    people = located.set_index("id")["people"]
+    ratios = {i: sizes[i] / people[i] for i in sizes}
+    assert max(ratios.values()) == pytest.approx(min(ratios.values()))  # area proportional to people
+    box = next(t.get_text() for t in ax.texts if t.get_gid() == "unplaced_sectors")
+    for row in per_sector[per_sector["lat"].isna()].itertuples():
+        assert f"{row.sector}: {row.killed} killed, {row.wounded} wounded" in box
+    assert "not an endorsement" in _caption(fig) and "10 Sept 2023" in _caption(fig)
+
+
+def test_key_events_chart_labels_the_events_asked_for(frames):
+    from karabakh import incident_plots
+
+    tl = kb.load_timeline()
+    wanted = tl[tl["headline"].str.contains("Four days of fighting|Deadliest escalation")]["id"].tolist()
+    fig = incident_plots.key_events_chart(tl, wanted, sources=frames["sources"])
+    labels = {t.get_gid() for ax in fig.axes for t in ax.texts if (t.get_gid() or "").startswith("key_label:")}
+    assert labels == {f"key_label:{i}" for i in wanted} and len(wanted) == 2
+
+
+def test_summary_numbers_come_from_the_raw_file(frames):
+    text = " ".join(incidents.summary_sentences(frames["inc"], frames["per_sector"]))
+    totals = _raw_totals()
+    killed = totals[("combatant", "killed")] + totals[("non_combatant", "killed")]
+    wounded = totals[("combatant", "wounded")] + totals[("non_combatant", "wounded")]
+    assert f"{killed:,} people killed ({totals[('combatant', 'killed')]:,} combatants" in text
+    assert f"and {wounded:,} wounded" in text
+    since = [r for r in _raw("crisisgroup_casualties.csv")
+             if datetime.strptime(r["Date"], "%m/%d/%Y") >= datetime(2022, 12, 12)]
+    closure_killed = sum(int(r["Casualties"]) for r in since if r["Incident Type"].endswith("Killed"))
+    assert f"counted {closure_killed:,} people killed" in text and f"in {len(since)} incidents" in text
+
+
+def test_latest_claims_keep_each_claimant_and_drop_only_relays(frames):
+    sentences = incidents.latest_claim_sentences(frames["claims"], "killed")
+    assert len(sentences) == len(set(sentences))
+    claims = frames["claims"]
+    for side in claims["side"].astype(str).unique():
+        rows = claims[(claims["side"].astype(str) == side) & (claims["category"].astype(str) == "killed")]
+        last = rows[rows["reported_on"] == rows["reported_on"].max()]
+        for who in last["who"].unique():
+            assert any(who in sentence for sentence in sentences), who
