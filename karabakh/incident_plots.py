@@ -204,7 +204,8 @@ def sector_map(per_sector, *, boundaries, front_lines, sources: pd.DataFrame,
             ax.scatter([row.geometry.x], [row.geometry.y], s=row.people * scale, color=style.OKABE_ITO["blue"],
                        alpha=0.55, edgecolor=style.MARKER_EDGE, linewidth=0.6, zorder=5, gid=f"sector:{row.id}")
             radius_pt = math.sqrt(row.people * scale / math.pi)
-            text = f"{row.label}\n{row.killed} killed, {row.wounded} wounded ({row.incidents} incidents)"
+            count = f"{row.incidents} incident{'s' if row.incidents != 1 else ''}"
+            text = f"{row.label}\n{row.killed} killed, {row.wounded} wounded ({count})"
             side = SECTOR_LABEL_SIDE.get(row.id, "right")
             gap = radius_pt + 3
             dx, dy, ha, va = {"right": (gap, 0, "left", "center"), "left": (-gap, 0, "right", "center"),
@@ -242,7 +243,8 @@ def sector_map(per_sector, *, boundaries, front_lines, sources: pd.DataFrame,
     return fig
 
 
-def key_events_chart(timeline: pd.DataFrame, key_ids: Sequence[str], *, sources: pd.DataFrame):
+def key_events_chart(timeline: pd.DataFrame, key_ids: Sequence[str], *, sources: pd.DataFrame,
+                     periods: Sequence[tuple[str, str, str]] = ()):
     """Crisis Group's timeline 2015-2023: every event as a tick, the key events (``key_ids``) labelled.
 
     Parameters
@@ -253,6 +255,9 @@ def key_events_chart(timeline: pd.DataFrame, key_ids: Sequence[str], *, sources:
         timeline ids to label, e.g. the April 2016 fighting, the 2020 war, the 2022 border clashes.
     sources : pandas.DataFrame
         ``kb.load_sources()``, for the caption.
+    periods : sequence of (str, str, str)
+        (first timeline id, last timeline id, label): shaded from the first event's date to the second's, e.g. the
+        2020 war from the first day of fighting to the cease-fire.
 
     Returns
     -------
@@ -273,6 +278,12 @@ def key_events_chart(timeline: pd.DataFrame, key_ids: Sequence[str], *, sources:
                       fontsize=style.FONT_SIZE)
         ax.plot(timeline["date"], [0] * len(timeline), linestyle="none", marker="|", markersize=8,
                 color=style.MUTED_TEXT, gid="all_events")
+        dates = timeline.set_index("id")["date"]
+        for first, last, label in periods:
+            ax.axvspan(dates[first], dates[last], color=style.OKABE_ITO["vermillion"], alpha=0.15, zorder=0,
+                       gid=f"period:{first}:{last}")
+            ax.text(dates[first], 3.75, label, ha="right", va="center", fontsize=7, color=style.TEXT,
+                    gid=f"period_label:{first}:{last}")
         levels = [1.0, 2.0, 3.0]
         for k, row in enumerate(keys.itertuples()):
             level = levels[k % len(levels)]
@@ -280,8 +291,13 @@ def key_events_chart(timeline: pd.DataFrame, key_ids: Sequence[str], *, sources:
             ax.plot([row.date, end], [0, 0], color=style.OKABE_ITO["vermillion"], linewidth=6, solid_capstyle="butt",
                     gid=f"key_span:{row.id}")
             ax.plot([row.date, row.date], [0, level], color=style.OKABE_ITO["vermillion"], linewidth=0.8)
-            ax.annotate(f"{row.display_date}\n{plot._wrap(row.headline, 34)}", (row.date, level), xytext=(3, 0),
-                        textcoords="offset points", ha="left", va="center", fontsize=7, color=style.TEXT,
+            following = keys["date"].iloc[k + 1] if k + 1 < len(keys) else None
+            # a label goes left of its stem near the right edge, or when the next key event's stem is close after it
+            late = row.date > pd.Timestamp("2022-01-01") or (following is not None
+                                                             and following - row.date < pd.Timedelta(days=400))
+            ax.annotate(f"{row.display_date}\n{plot._wrap(row.headline, 26)}", (row.date, level),
+                        xytext=(-3 if late else 3, 0), textcoords="offset points", ha="right" if late else "left",
+                        va="center", fontsize=7, color=style.TEXT,
                         path_effects=plot._halo(2), gid=f"key_label:{row.id}")
         ax.set_ylim(-0.5, max(levels) + 0.9)
         ax.set_yticks([])

@@ -100,8 +100,8 @@ def load_timeline(data_dir: str | os.PathLike[str] | None = None) -> pd.DataFram
     Examples
     --------
     >>> tl = load_timeline()
-    >>> tl["date"].dt.year.min()
-    2015
+    >>> int(tl["date"].dt.year.min()), int(tl["date"].dt.year.max())
+    (2015, 2023)
     """
     return tables.load_table("timeline", data_dir)
 
