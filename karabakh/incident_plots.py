@@ -78,7 +78,7 @@ def monthly_chart(monthly: pd.DataFrame, claims: pd.DataFrame, *, sources: pd.Da
     matplotlib.figure.Figure
         Three panels sharing the date axis: killed, wounded (stacked bars by status) and the claims (one point per
         claim, colour by claimant, shape by side and category). The corridor's closure is shaded, the offensive
-        and the end of Crisis Group's data are marked.
+        and the end of Crisis Group's data are marked; the closure is shaded up to the offensive.
     """
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
@@ -119,7 +119,8 @@ def monthly_chart(monthly: pd.DataFrame, claims: pd.DataFrame, *, sources: pd.Da
         ax.set_title("The offensive of 19-20 Sept 2023: tolls as claimed (each point one claim; never added)",
                      loc="left", fontsize=style.FONT_SIZE)
         for ax in axes:
-            ax.axvspan(CLOSURE_START, end, color=style.OKABE_ITO["sky_blue"], alpha=0.15, zorder=0, gid="closure")
+            ax.axvspan(CLOSURE_START, OFFENSIVE_START, color=style.OKABE_ITO["sky_blue"], alpha=0.15, zorder=0,
+                       gid="closure")
             ax.axvline(OFFENSIVE_START, zorder=1, gid="offensive", **style.ARTICLE_MARK)
             ax.axvline(pd.Timestamp("2023-09-10"), color=style.MUTED_TEXT, linewidth=0.8, linestyle="--",
                        zorder=1, gid="data_end")
@@ -143,7 +144,8 @@ def monthly_chart(monthly: pd.DataFrame, claims: pd.DataFrame, *, sources: pd.Da
         handles.append(Line2D([], [], label="offensive begins, 19 Sept 2023", **style.ARTICLE_MARK))
         handles.append(Line2D([], [], color=style.MUTED_TEXT, linewidth=0.8, linestyle="--",
                               label="Crisis Group's data end, 10 Sept 2023"))
-        handles.append(Patch(color=style.OKABE_ITO["sky_blue"], alpha=0.15, label="Lachin corridor closed"))
+        handles.append(Patch(color=style.OKABE_ITO["sky_blue"], alpha=0.15,
+                             label="Lachin corridor closed, 12 Dec 2022 to the offensive"))
         plot._figure_legend(fig, handles, ncols=3, fontsize=7)
         plot._remember_sources(fig, [incident_source])
         plot._remember_sources(fig, claims["source_id"])
