@@ -1,7 +1,8 @@
 """Build ``incidents.csv``, ``sectors.csv`` and ``timeline.csv`` from Crisis Group's raw files.
 
 Inputs (verbatim copies of files of CrisisGroup/nk-data-repo at commit 3d79388, GPL-3.0, attribution to the
-Europe and Central Asia program of the International Crisis Group), checked against their sha256 first:
+Europe and Central Asia program of the International Crisis Group), checked first against the sha256 that
+``data/raw/registry.csv`` records for them:
 
 - ``data/raw/crisisgroup_casualties.csv`` -> ``data/incidents.csv``: one row per raw row, in the raw order;
   ``M/D/YYYY`` dates become ISO dates, "Combatant/Killed" is split into ``status`` and ``outcome``, the
@@ -39,10 +40,6 @@ from karabakh.errors import DataValidationError, Problem
 
 RAW_CASUALTIES = "raw/crisisgroup_casualties.csv"
 RAW_TIMELINE = "raw/crisisgroup_nk_timeline.csv"
-RAW_SHA256 = {
-    RAW_CASUALTIES: "5883244c67fff66223044e593154756ec39e7afefdbb7ed9b90e2fe16249bfd6",
-    RAW_TIMELINE: "944c0f4c12761190281bcc3840847560829e31ae092d447be24540f68697825f",
-}
 CASUALTIES_SOURCE = "crisisgroup_nk_casualties"
 TIMELINE_SOURCE = "crisisgroup_nk_timeline"
 LINE_OF_CONTACT = "line_2020_2023"
@@ -103,7 +100,7 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def read_raw(data: Path, name: str) -> tuple[list[tuple[int, dict[str, str]]], list[Problem]]:
+def read_raw(data: Path, name: str, expected_sha256: str) -> tuple[list[tuple[int, dict[str, str]]], list[Problem]]:
     """Read one raw file after checking its sha256; return ``[(line, record), ...]`` and the problems.
 
     Parameters
@@ -112,6 +109,8 @@ def read_raw(data: Path, name: str) -> tuple[list[tuple[int, dict[str, str]]], l
         The data folder (holding ``raw/``).
     name : str
         ``RAW_CASUALTIES`` or ``RAW_TIMELINE``.
+    expected_sha256 : str
+        The file's sha256 as registered (``raw/registry.csv``, column ``extract_sha256``).
 
     Returns
     -------
@@ -123,9 +122,9 @@ def read_raw(data: Path, name: str) -> tuple[list[tuple[int, dict[str, str]]], l
     if not path.is_file():
         return [], [Problem(label, "", "file not found (a verbatim copy of Crisis Group's file is expected)")]
     found = sha256(path)
-    if found != RAW_SHA256[name]:
-        return [], [Problem(label, "", f"sha256 is {found}, expected {RAW_SHA256[name]}: not the registered copy "
-                                       "of Crisis Group's file")]
+    if found != expected_sha256:
+        return [], [Problem(label, "", f"sha256 is {found}, expected {expected_sha256} (raw/registry.csv): not the "
+                                       "registered copy of Crisis Group's file")]
     text = path.read_bytes().decode("utf-8-sig")
     reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader)
@@ -296,19 +295,28 @@ def build(data: str | os.PathLike[str] | None = None) -> dict[str, Path]:
     Raises
     ------
     DataValidationError
-        A raw file is missing, is not the registered copy (sha256), or has a row that cannot be converted; the
-        message lists every problem. Nothing is written then.
+        A raw file is missing, unregistered or not the registered copy (sha256 in ``raw/registry.csv``), or has a
+        row that cannot be converted; the message lists every problem. Nothing is written then.
 
     Examples
     --------
     >>> build()  # doctest: +SKIP
     """
-    from karabakh import layers, tables
+    from karabakh import layers, sources, tables
 
     folder = tables.data_dir(data)
-    cas, problems = read_raw(folder, RAW_CASUALTIES)
-    tl, found = read_raw(folder, RAW_TIMELINE)
-    problems += found
+    registered = sources.load_registry(folder).set_index("file")["extract_sha256"]
+    problems: list[Problem] = []
+    records = {}
+    for name in (RAW_CASUALTIES, RAW_TIMELINE):
+        file = Path(name).name
+        if file not in registered.index:
+            problems.append(Problem("data/raw/registry.csv", "column 'file'", f"{file} is not registered"))
+            records[name] = []
+            continue
+        records[name], found = read_raw(folder, name, registered[file])
+        problems += found
+    cas, tl = records[RAW_CASUALTIES], records[RAW_TIMELINE]
     incidents, found = incident_rows(cas)
     problems += found
     events = tables.load_table("events", folder)

@@ -148,6 +148,19 @@ def test_build_refuses_a_missing_raw_file(data_copy: Path, capsys):
     assert snapshot(data_copy) == before
 
 
+def test_build_refuses_a_raw_file_missing_from_the_registry(data_copy: Path):
+    registry = data_copy / "raw" / "registry.csv"
+    lines = registry.read_text(encoding="utf-8").splitlines(keepends=True)
+    registry.write_text("".join(ln for ln in lines if not ln.startswith("crisisgroup_nk_timeline.csv,")),
+                        encoding="utf-8")
+    (data_copy / "SHA256SUMS").unlink()  # a user's own folder: the registry, not the manifest, must catch it
+    before = snapshot(data_copy)
+    with pytest.raises(DataValidationError, match=r"raw/registry\.csv: column 'file': crisisgroup_nk_timeline\.csv "
+                                                  r"is not registered"):
+        build_incidents.build(data_copy)
+    assert snapshot(data_copy) == before
+
+
 @pytest.mark.parametrize("column, value, message", [
     ("Date", "13/45/2021", "not a valid date in the form M/D/YYYY"),
     ("Incident Type", "Civilian/Killed", "not one of Combatant/Killed"),
