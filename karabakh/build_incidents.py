@@ -8,8 +8,8 @@ Europe and Central Asia program of the International Crisis Group), checked firs
   ``M/D/YYYY`` dates become ISO dates, "Combatant/Killed" is split into ``status`` and ``outcome``, the
   number of people is kept as is, the raw sector text is kept beside a ``sector_id``.
 - ``SECTORS`` below -> ``data/sectors.csv``: the places that name each sector (``places.csv``) and a point
-  that stands for it, labelled by its places, "Armenian usage / Azerbaijani usage" where the names differ
-  (e.g. "Martakert / Aghdara - Terter / Tartar"). **Rule**: take the mean of the sector's places in UTM zone 38N (EPSG:32638); the point
+  that stands for it, labelled by its places' labels (``places.label``: "Armenian usage / Azerbaijani usage" where
+  the names differ, e.g. "Martakert / Aghdara - Tartar"). **Rule**: take the mean of the sector's places in UTM zone 38N (EPSG:32638); the point
   is the point of the reference line nearest to that mean (same projection), back in WGS84, rounded to
   5 decimals (about 1 m). The reference line is the 2020-2023 line of contact (layer ``line_2020_2023``) for
   Crisis Group's "NK:" sectors, the Armenia-Azerbaijan border (where the Natural Earth polygons of the two
@@ -221,7 +221,7 @@ def sector_rows(places, front_lines, boundaries) -> tuple[list[dict], list[Probl
             mean = shapely.Point(sum(metric[p].x for p in ids) / len(ids), sum(metric[p].y for p in ids) / len(ids))
             point = nearest_points(lines[reference], mean)[0]
             lon, lat = (f"{v:.5f}" for v in _to_wgs84(point))
-        label = " – ".join(_both_names(by_id.loc[p]) for p in ids) if ids else "Armenia-Azerbaijan border (several sections)"
+        label = " – ".join(by_id.loc[p, "label"] for p in ids) if ids else "Armenia-Azerbaijan border (several sections)"
         rows.append({"id": sector_id, "sector": sector, "label": label, "place_ids": ";".join(ids),
                      "reference_line": reference, "lat": lat, "lon": lon, "source_id": CASUALTIES_SOURCE,
                      "notes": UNPLACED_NOTE.get(sector_id, "")})
@@ -376,12 +376,6 @@ def _day_from_display(rec: dict[str, str]) -> date | None:
         return None
     found = _ymd(m.group(3), rec["Month"], m.group(1))
     return found if found and found.strftime("%B") == m.group(2) else None
-
-
-def _both_names(place) -> str:
-    """'Armenian usage / Azerbaijani usage' where the two differ (e.g. 'Martakert / Aghdara'), else the one name."""
-    arm, aze = place["name_armenian"], place["name_azerbaijani"]
-    return arm if arm == aze else f"{arm} / {aze}"
 
 
 def _spaces(text: str) -> str:
