@@ -2,7 +2,8 @@
 per sector on a map, and Crisis Group's key events of 2015-2023.
 
 Every function takes the frames it draws (nothing is loaded here) and returns a matplotlib Figure with its source
-caption; :func:`karabakh.plot.source_ids` gives the ids for ``kb.show_figure``. Crisis Group's counts and other
+caption; each figure carries its title, alt text (built from the numbers drawn) and source ids, so that
+``kb.show_figure(fig, name)`` shows it. Crisis Group's counts and other
 claimants' counts are drawn in separate panels and never added together.
 """
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Sequence
 
 import pandas as pd
 
-from karabakh import plot, style
+from karabakh import citations, figures, map_parts, style
 
 DATA_END_NOTE = "Crisis Group's data stop on 10 Sept 2023 (no incidents after that day, none of the offensive)"
 CLOSURE_START = pd.Timestamp("2022-12-12")  # the Lachin corridor's closure (events.csv ev003)
@@ -47,14 +48,14 @@ def offensive_claims(casualties: pd.DataFrame, actors: pd.DataFrame) -> pd.DataF
     Returns
     -------
     pandas.DataFrame
-        The claims, sorted by report date, with a column ``who``: the claimant actor's name, else the claimant text.
+        The claims, sorted by report date, with a column ``who``: the claimant as the other charts name it
+        (:func:`karabakh.citations.claimant_labels`: the actor and role, else the claimant text).
     """
     keep = ((casualties["incident"].astype(str) == "offensive") & casualties["value"].notna()
             & casualties["category"].astype(str).isin(["killed", "wounded"])
             & casualties["subgroup"].astype(str).isin(["unspecified", "military"]))
     claims = casualties[keep].copy()
-    names = claims["claimant_actor_id"].map(actors.set_index("id")["name"])
-    claims["who"] = names.fillna(claims["claimant"]).astype(str)
+    claims["who"] = citations.claimant_labels(claims, actors).astype(str)
     return claims.sort_values(["reported_on", "side", "category", "id"]).reset_index(drop=True)
 
 
@@ -87,10 +88,9 @@ def monthly_chart(monthly: pd.DataFrame, claims: pd.DataFrame, *, sources: pd.Da
     width = pd.Timedelta(days=24)
     centres = starts + pd.Timedelta(days=14)
     end = max(claims["reported_on"].max() + pd.Timedelta(days=45), OFFENSIVE_START + pd.Timedelta(days=60))
-    colours = plot._colours(claims["who"])
-    with plot._styled():
-        fig = plot._new_figure("chart")
-        fig.set_size_inches(10.0, 8.6 + style.TITLE_ROOM)
+    colours = _colours(claims["who"])
+    with style.styled():
+        fig = style.new_figure("chart", width=10.0, height=8.6)
         axes = fig.subplots(3, 1, sharex=True, height_ratios=[1, 1, 1.15])
         for ax, outcome in zip(axes[:2], ("killed", "wounded")):
             bottom = pd.Series(0, index=monthly.index)
@@ -136,7 +136,7 @@ def monthly_chart(monthly: pd.DataFrame, claims: pd.DataFrame, *, sources: pd.Da
                      fontsize=style.LABEL_SIZE, color=style.TEXT, gid="offensive_label")
         handles = [Patch(facecolor=c, hatch=h, edgecolor="white", label=f"{lab} (Crisis Group)")
                    for lab, c, h in STATUS_STYLE.values()]
-        handles += [Line2D([], [], color=colours[w], marker="o", linestyle="none", label=plot._wrap(w, 48))
+        handles += [Line2D([], [], color=colours[w], marker="o", linestyle="none", label=_wrap(w, 48))
                     for w in colours]
         handles += [Line2D([], [], color=style.MUTED_TEXT, marker=m, linestyle="none", label=SIDE_CATEGORY_LABEL[k])
                     for k, m in SIDE_CATEGORY_MARKER.items() if k in set(zip(claims["side"].astype(str),
@@ -146,17 +146,29 @@ def monthly_chart(monthly: pd.DataFrame, claims: pd.DataFrame, *, sources: pd.Da
                               label="Crisis Group's data end, 10 Sept 2023"))
         handles.append(Patch(color=style.OKABE_ITO["sky_blue"], alpha=0.15,
                              label="Lachin corridor closed, 12 Dec 2022 to the offensive"))
-        plot._figure_legend(fig, handles, ncols=3, fontsize=7)
-        plot._remember_sources(fig, [incident_source])
-        plot._remember_sources(fig, claims["source_id"])
+        style.figure_legend(fig, handles, ncols=3, fontsize=7)
+        figures.remember_sources(fig, [incident_source])
+        figures.remember_sources(fig, claims["source_id"])
         _caption(fig, sources=sources,
                  note=f"{DATA_END_NOTE}. Claims from other sources are drawn apart and never added to "
-                              "Crisis Group's counts")
+                      "Crisis Group's counts")
+        peaks = {o: monthly[o].sum(axis=1) for o in ("killed", "wounded")}
+        figures.describe(
+            fig, title="People killed and wounded per month (Crisis Group, to 10 Sept 2023) and the offensive's "
+                       "claimed tolls",
+            alt=f"Three panels on one time axis from {starts[0]:%B %Y} to {end:%B %Y}. The first two show Crisis "
+                f"Group's monthly counts of people killed (at most {int(peaks['killed'].max())}, in "
+                f"{peaks['killed'].idxmax():%B %Y}) and wounded (at most {int(peaks['wounded'].max())}, in "
+                f"{peaks['wounded'].idxmax():%B %Y}), combatants and non-combatants; the Lachin corridor's closure "
+                "is shaded from 12 December 2022 to the offensive of 19 September 2023, and a dashed line marks the "
+                f"end of Crisis Group's data on 10 September 2023. The third shows {len(claims)} claims of the "
+                f"offensive's toll by {claims['who'].nunique()} claimants, reported from "
+                f"{claims['reported_on'].min():%d %B %Y} to {claims['reported_on'].max():%d %B %Y}, between "
+                f"{int(claims['value'].min())} and {int(claims['value'].max())} people.")
     return fig
 
 
-def sector_map(per_sector, *, boundaries, front_lines, sources: pd.DataFrame,
-               licences: dict[str, str] | None = None):
+def sector_map(per_sector, *, boundaries, front_lines, sources: pd.DataFrame, manifest: pd.DataFrame | None = None):
     """Incidents per Crisis Group sector on the 2020-2023 line of contact and the Armenia-Azerbaijan border.
 
     Parameters
@@ -167,8 +179,8 @@ def sector_map(per_sector, *, boundaries, front_lines, sources: pd.DataFrame,
         ``kb.load_boundaries()`` and ``kb.load_front_lines()``.
     sources : pandas.DataFrame
         ``kb.load_sources()``, for the caption.
-    licences : dict, optional
-        source_id -> licence text added to the caption (e.g. from ``kb.load_manifest()``).
+    manifest : pandas.DataFrame, optional
+        ``kb.load_manifest()``: the layers' licences, written in the caption.
 
     Returns
     -------
@@ -183,25 +195,19 @@ def sector_map(per_sector, *, boundaries, front_lines, sources: pd.DataFrame,
     placed = per_sector[per_sector.geometry.notna()].copy()
     unplaced = per_sector[per_sector.geometry.isna()]
     scale = 900.0 / max(1, int(placed["people"].max()))  # marker area (points^2) per person
-    with plot._styled():
-        fig = plot._new_figure("nk_map")
-        fig.set_size_inches(8.0, 7.9 + style.TITLE_ROOM)
+    with style.styled():
+        fig = style.new_figure("nk_map", width=8.0, height=7.9)
         ax = fig.subplots()
-        plot._set_extent(ax, SECTOR_EXTENT)
-        countries = plot._clip(boundaries[boundaries["kind"] == "country"], SECTOR_EXTENT)
-        plot._polys(ax, countries, "countries", color=[style.COUNTRY_FILL.get(i, style.LAND) for i in
-                                                       countries["iso3"]], edgecolor=style.BORDER,
-                    linewidth=style.BORDER_WIDTH)
-        area = plot._clip(front_lines[front_lines["key"] == "area_2020_2023"], SECTOR_EXTENT)
-        plot._polys(ax, area, "control_area:area_2020_2023", facecolor=style.CONTROL_AREA["area_2020_2023"]["facecolor"],
-                    alpha=0.25, edgecolor="none")
-        line = plot._clip(front_lines[front_lines["key"] == "line_2020_2023"], SECTOR_EXTENT)
-        n = len(ax.collections)
-        line.plot(ax=ax, **style.CONTACT_LINE)
-        plot._tag_last_collection(ax, n, "contact_line:line_2020_2023")
-        ax.set_xlabel("")
-        ax.set_ylabel("")
-        points = plot.to_map_crs(placed)
+        map_parts.set_map_extent(ax, SECTOR_EXTENT)
+        countries = map_parts.clip_to_extent(boundaries[boundaries["kind"] == "country"], SECTOR_EXTENT)
+        map_parts.draw_polygons(ax, countries, gid="countries", edgecolor=style.BORDER, linewidth=style.BORDER_WIDTH,
+                                facecolor=[style.COUNTRY_FILL.get(i, style.LAND) for i in countries["iso3"]])
+        area = map_parts.clip_to_extent(front_lines[front_lines["key"] == "area_2020_2023"], SECTOR_EXTENT)
+        map_parts.draw_polygons(ax, area, gid="control_area:area_2020_2023", edgecolor="none", alpha=0.25,
+                                facecolor=style.CONTROL_AREA["area_2020_2023"]["facecolor"])
+        line = map_parts.clip_to_extent(front_lines[front_lines["key"] == "line_2020_2023"], SECTOR_EXTENT)
+        map_parts.draw_lines(ax, line, gid="contact_line:line_2020_2023", zorder=3, **style.CONTACT_LINE)
+        points = map_parts.to_map_crs(placed)
         for row in points.sort_values("people", ascending=False).itertuples():
             ax.scatter([row.geometry.x], [row.geometry.y], s=row.people * scale, color=style.OKABE_ITO["blue"],
                        alpha=0.55, edgecolor=style.MARKER_EDGE, linewidth=0.6, zorder=5, gid=f"sector:{row.id}")
@@ -214,34 +220,39 @@ def sector_map(per_sector, *, boundaries, front_lines, sources: pd.DataFrame,
                               "above": (0, gap, "center", "bottom"), "above_right": (gap * 0.7, gap * 0.7, "left", "bottom"),
                               "below_right": (gap * 0.7, -gap * 0.7, "left", "top")}[side]
             ax.annotate(text, (row.geometry.x, row.geometry.y), xytext=(dx, dy), textcoords="offset points", ha=ha,
-                        va=va, fontsize=6.5, color=style.TEXT, path_effects=plot._halo(2), zorder=6,
+                        va=va, fontsize=6.5, color=style.TEXT, path_effects=style.halo(2), zorder=6,
                         gid=f"sector_label:{row.id}")
         for name, (lon, lat) in {"ARMENIA": (45.2, 40.3), "AZERBAIJAN": (47.2, 40.85)}.items():
-            x, y = plot.to_map_crs(_point_frame(lon, lat)).geometry.iloc[0].coords[0]
+            x, y = map_parts.to_map_crs(_point_frame(lon, lat)).geometry.iloc[0].coords[0]
             ax.text(x, y, name, fontsize=style.LABEL_SIZE, color=style.MUTED_TEXT, ha="center", gid=f"country:{name}")
-        plot.add_north_arrow(ax)
-        plot.add_scale_bar(ax)
+        map_parts.add_north_arrow(ax, xy=style.NORTH_ARROW_XY["nk"])
+        map_parts.add_scale_bar(ax)
         sizes = [v for v in (10, 50, 200) if v <= placed["people"].max() * 1.5]
         handles = [Line2D([], [], linestyle="none", marker="o", markersize=math.sqrt(v * scale), alpha=0.55,
                           color=style.OKABE_ITO["blue"], markeredgecolor=style.MARKER_EDGE, label=f"{v} people")
                    for v in sizes]
         handles.append(Line2D([], [], label="line of contact, 10 Nov 2020 - 19 Sept 2023", **style.CONTACT_LINE))
-        plot._legend(ax, handles, loc="lower left", labelspacing=1.6, handletextpad=1.4, borderpad=1.0,
-                     fontsize=7)
+        ax.legend(handles=handles, loc="lower left", labelspacing=1.6, handletextpad=1.4, borderpad=1.0,
+                  fontsize=7, framealpha=0.9).set_gid("legend")
         missing = "\n".join(f"{r.sector}: {r.killed} killed, {r.wounded} wounded" for r in unplaced.itertuples())
         if missing:
             ax.text(0.99, 0.74, "Not on the map (Crisis Group does not locate them):\n" + missing,
                     transform=ax.transAxes, ha="right", va="top", fontsize=6.5, color=style.TEXT, zorder=7,
                     bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": style.BORDER, "linewidth": 0.5},
                     gid="unplaced_sectors")
-        plot._remember_sources(fig, list(per_sector["source_id"]) + list(front_lines["source_id"])
+        figures.remember_sources(fig, list(per_sector["source_id"]) + list(front_lines["source_id"])
                                + list(boundaries["source_id"]))
-        licence_text = "; ".join(f"{k}: {v}" for k, v in (licences or {}).items())
         note = (f"{DATA_END_NOTE}. A circle stands for a sector: the point of the line (or the border) nearest "
                 "to the places that name it, not where an incident happened")
-        if licence_text:
-            note += f". Licences: {licence_text}"
-        _caption(fig, sources=sources, note=note + ". " + style.NOT_AN_ENDORSEMENT)
+        _caption(fig, sources=sources, note=note, is_map=True,
+                 licences=citations.layer_licences(manifest) if manifest is not None else None)
+        top = placed.sort_values(["people", "id"], ascending=[False, True]).iloc[0]
+        figures.describe(fig, title="People killed and wounded per sector, 10 Nov 2020 - 10 Sept 2023 (Crisis Group)",
+                         alt=f"Map of Armenia and Azerbaijan around Nagorno-Karabakh with the 2020-2023 line of "
+                             f"contact and {len(placed)} circles, one per sector of Crisis Group's data, sized by the "
+                             f"people killed and wounded there; the largest is {top['label']}, with {top['killed']} "
+                             f"killed and {top['wounded']} wounded. A box lists the {len(unplaced)} sectors Crisis "
+                             f"Group does not locate.")
     return fig
 
 
@@ -267,9 +278,8 @@ def key_events_chart(timeline: pd.DataFrame, key_ids: Sequence[str], *, sources:
         Top: events per year; bottom: the key events on a date axis, spans where they have an end date.
     """
     keys = timeline.set_index("id").loc[list(key_ids)].reset_index().sort_values("date")
-    with plot._styled():
-        fig = plot._new_figure("timeline")
-        fig.set_size_inches(10.0, 6.2 + style.TITLE_ROOM)
+    with style.styled():
+        fig = style.new_figure("timeline", width=10.0, height=6.2)
         top, ax = fig.subplots(2, 1, height_ratios=[1, 2.4])
         per_year = timeline.groupby(timeline["date"].dt.year).size()
         top.bar(per_year.index, per_year.values, color=style.OKABE_ITO["sky_blue"], edgecolor=style.MARKER_EDGE,
@@ -297,10 +307,10 @@ def key_events_chart(timeline: pd.DataFrame, key_ids: Sequence[str], *, sources:
             # a label goes left of its stem near the right edge, or when the next key event's stem is close after it
             late = row.date > pd.Timestamp("2022-01-01") or (following is not None
                                                              and following - row.date < pd.Timedelta(days=400))
-            ax.annotate(f"{row.display_date}\n{plot._wrap(row.headline, 26)}", (row.date, level),
+            ax.annotate(f"{row.display_date}\n{_wrap(row.headline, 26)}", (row.date, level),
                         xytext=(-3 if late else 3, 0), textcoords="offset points", ha="right" if late else "left",
                         va="center", fontsize=7, color=style.TEXT,
-                        path_effects=plot._halo(2), gid=f"key_label:{row.id}")
+                        path_effects=style.halo(2), gid=f"key_label:{row.id}")
         ax.set_ylim(-0.5, max(levels) + 0.9)
         ax.set_yticks([])
         ax.set_xlim(pd.Timestamp("2015-01-01"), pd.Timestamp("2024-07-01"))
@@ -308,30 +318,34 @@ def key_events_chart(timeline: pd.DataFrame, key_ids: Sequence[str], *, sources:
         for a in (top, ax):
             for spine in ("top", "right", "left") if a is ax else ("top", "right"):
                 a.spines[spine].set_visible(False)
-        plot._remember_sources(fig, timeline["source_id"])
+        figures.remember_sources(fig, timeline["source_id"])
+        figures.describe(
+            fig, title="Key events 2015-2023 in Crisis Group's timeline",
+            alt=f"Top: the number of events in Crisis Group's timeline per year, from {per_year.min()} to "
+                f"{per_year.max()} a year between {per_year.index.min()} and {per_year.index.max()}. Bottom: all "
+                f"{len(timeline)} events as ticks on a time axis, {len(keys)} of them labelled with their dates and "
+                "headlines: " + "; ".join(f"{r.display_date}, {r.headline.strip()}" for r in keys.itertuples())
+                + "." + ("".join(f" Shaded: {label.strip()}." for _, _, label in periods)))
         _caption(fig, sources=sources,
                  note="Crisis Group's timeline ends on 9 Sept 2023 (its data on 10 Sept 2023); it is kept "
                               "apart from this project's own events table")
     return fig
 
 
-def _caption(fig, *, sources: pd.DataFrame, note: str) -> None:
-    """The source caption (:func:`karabakh.plot.add_caption`), re-wrapped a little narrower so that no line is cut
-    at the figure's right edge (its width estimate is tight for digits and capitals)."""
+def _caption(fig, *, sources: pd.DataFrame, note: str, licences: dict[str, str] | None = None,
+             is_map: bool = False) -> None:
+    citations.add_caption(fig, sources, is_map=is_map, note=note, licences=licences)
+
+
+def _colours(keys) -> dict[str, str]:
+    ordered = list(dict.fromkeys(keys))
+    return {k: style.CYCLE[i % len(style.CYCLE)] for i, k in enumerate(ordered)}
+
+
+def _wrap(text: str, width: int) -> str:
     import textwrap
 
-    plot.add_caption(fig, is_map=False, sources=sources, note=note)
-    (caption,) = [t for t in fig.texts if t.get_gid() == "caption"]
-    width = int(fig.get_figwidth() * 72 / (style.CAPTION_SIZE * 0.62))
-    paragraphs = plot.caption_text(plot.source_ids(fig), is_map=False, sources=sources, note=note).splitlines()
-    before = caption.get_text().count("\n")
-    caption.set_text("\n".join(textwrap.fill(p, width=width) for p in paragraphs))
-    extra = caption.get_text().count("\n") - before
-    engine = fig.get_layout_engine()
-    if extra > 0 and engine is not None and "rect" in engine.get():
-        x0, y0, w, h = engine.get()["rect"]
-        pad = 1.25 * style.CAPTION_SIZE / 72 / fig.get_figheight()
-        engine.set(rect=(x0, y0 + pad, w, h - pad))
+    return textwrap.fill(text, width=width)
 
 
 def _point_frame(lon: float, lat: float):
