@@ -306,3 +306,30 @@ def test_latest_claims_keep_each_claimant_and_drop_only_relays(frames):
         last = rows[rows["reported_on"] == rows["reported_on"].max()]
         for who in last["who"].unique():
             assert any(who in sentence for sentence in sentences), who
+
+
+def test_each_sector_point_is_the_point_of_its_line_nearest_to_its_places():
+    """Checked another way than the builder: in an azimuthal equidistant projection centred on the places' centre,
+    no vertex of the reference line lies closer to that centre than the sector's point (allowing 1 km for the
+    different projection and for the line between vertices)."""
+    import numpy as np
+    import shapely
+    from pyproj import Transformer
+
+    sectors = kb.load_sectors()
+    places = kb.load_places().set_index("id")
+    front = kb.load_front_lines()
+    loc = front[front["key"] == "line_2020_2023"].geometry.iloc[0]
+    countries = kb.load_boundaries().set_index("iso3").geometry
+    border = countries["ARM"].boundary.intersection(countries["AZE"].buffer(0.005))
+    lines = {"line_2020_2023": loc, "armenia_azerbaijan_border": border}
+    for row in sectors[sectors.geometry.notna()].itertuples():
+        ids = row.place_ids.split(";")
+        lon0, lat0 = float(places.loc[ids, "lon"].mean()), float(places.loc[ids, "lat"].mean())
+        to_local = Transformer.from_crs("EPSG:4326", f"+proj=aeqd +lon_0={lon0} +lat_0={lat0} +units=m",
+                                        always_xy=True)
+        xy = np.array([c[:2] for part in shapely.get_parts(lines[row.reference_line]) for c in part.coords])
+        vx, vy = to_local.transform(xy[:, 0], xy[:, 1])
+        nearest_vertex = float(np.hypot(vx, vy).min())
+        px, py = to_local.transform(row.geometry.x, row.geometry.y)
+        assert float(np.hypot(px, py)) <= nearest_vertex + 1_000, row.id
