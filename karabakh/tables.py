@@ -27,7 +27,7 @@ import pandas as pd
 
 from karabakh.errors import DataValidationError, Problem
 
-TABLES = ("sources", "casualties", "actors", "events", "displacement", "places", "article_figures")
+TABLES = ("sources", "casualties", "actors", "events", "displacement", "places", "article_figures", "control")
 MAX_TABLE_BYTES = 10 * 1024 * 1024  # our tables are a few kB; anything this big is not one of them
 LIST_SEPARATOR = ";"
 _BOM = b"\xef\xbb\xbf"
