@@ -3,6 +3,8 @@
 Tables (pandas): ``load_sources``, ``load_casualties``, ``load_actors``, ``load_events``,
 ``load_displacement``, ``load_article_figures``; places as points (GeoPandas): ``load_places``.
 Map layers (GeoPandas): ``load_boundaries``, ``load_front_lines(as_of=...)``.
+Control history: ``load_control``, ``control_on(date)`` (who held each place that day), ``control_history(place_id)``,
+``control_spans`` (see ``karabakh.control`` for the rule that resolves differing claims).
 Geometry: ``area_km2``, ``length_km``, ``distance_km``. Figures: ``show_figure`` and the plotting helpers
 (``region_map``, ``front_lines_small_multiples``, ``casualty_claims_chart``, ``arrivals_chart``, ``timeline_strip``,
 ``base_map`` and its parts; see ``karabakh.plot``).
@@ -33,6 +35,7 @@ _LAZY = {
     "control_area_table": "plot", "casualty_claims_chart": "plot", "arrivals_chart": "plot", "timeline_strip": "plot",
     "add_caption": "plot", "add_north_arrow": "plot", "add_scale_bar": "plot", "add_locator_inset": "plot",
     "source_ids": "plot",
+    "load_control": "control", "control_on": "control", "control_history": "control", "control_spans": "control",
 }
 
 __all__ = ["DataValidationError", "Problem", "__version__", *_LAZY]
