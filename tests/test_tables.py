@@ -10,7 +10,7 @@ from karabakh import tables
 LOADERS = {
     "sources": kb.load_sources, "casualties": kb.load_casualties, "actors": kb.load_actors,
     "events": kb.load_events, "displacement": kb.load_displacement, "places": kb.load_places,
-    "article_figures": kb.load_article_figures,
+    "article_figures": kb.load_article_figures, "control": kb.load_control,
 }
 
 
