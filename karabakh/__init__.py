@@ -19,7 +19,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from karabakh.errors import DataValidationError, Problem
+from karabakh.errors import CoverageWarning, DataValidationError, Problem
 
 __version__ = "0.1.0"
 
@@ -38,7 +38,7 @@ _LAZY = {
     "load_control": "control", "control_on": "control", "control_history": "control", "control_spans": "control",
 }
 
-__all__ = ["DataValidationError", "Problem", "__version__", *_LAZY]
+__all__ = ["CoverageWarning", "DataValidationError", "Problem", "__version__", *_LAZY]
 
 
 def __getattr__(name: str) -> Any:
