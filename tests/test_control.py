@@ -195,3 +195,31 @@ def test_one_claim_one_row(data_copy):
     path.write_text("\n".join(lines) + "\n" + out.getvalue(), encoding="utf-8")
     with pytest.raises(kb.DataValidationError, match="one claim, one row"):
         kb.load_control(data_copy)
+
+
+# ---------------------------------------------------------------------------------------- figures
+def test_timeline_hatches_where_claims_differ_and_colours_by_holder():
+    from matplotlib.colors import to_hex
+
+    from karabakh import control_plots
+
+    fig = control_plots.control_timeline(kb.control_spans(["jabrayil", "goris"]), kb.load_places(),
+                                         kb.load_sources())
+    patches = {p.get_gid(): p for ax in fig.axes for p in ax.patches if p.get_gid()}
+    war = patches["span:jabrayil:2020-10-04"]
+    assert "////" in (war.get_hatch() or "") and "xx" in war.get_hatch()
+    assert to_hex(war.get_facecolor()) == control_plots.HOLDER_COLOR["contested"].lower()
+    calm = patches["span:goris:1994-05-12"]
+    assert calm.get_hatch() is None
+    assert to_hex(calm.get_facecolor()) == control_plots.HOLDER_COLOR["armenia"].lower()
+    assert any(line.get_gid() == "change_tick" for ax in fig.axes for line in ax.lines)
+
+
+def test_held_list_labels_and_groups_places():
+    from karabakh import control_plots
+
+    places = kb.load_places()
+    table = control_plots.held_list(kb.control_on("2020-11-22", ["agdam", "stepanakert", "goris"]), places)
+    label = places.set_index("id")["label"]
+    assert list(table["place"]) == [label["stepanakert"], label["agdam"], label["goris"]]  # held by: EAF, AZE, ARM
+    assert list(table["since"]) == ["1994-05-12", "2020-11-20", "1994-05-12"]
