@@ -18,11 +18,11 @@ lab: $(READY)            ## open JupyterLab on the notebooks with the project's 
 	  --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate \
 	  --LabApp.extension_manager=readonly
 
-validate: $(READY)       ## check every table and layer
+validate: $(READY)       ## check every table, layer and raw extract, and data/SHA256SUMS
 	$(BIN)/python -m karabakh validate
 
-layers: $(READY)         ## rebuild data/layers/ from ../shared/sources
-	$(BIN)/python -m karabakh build-layers --sources ../shared/sources
+layers: $(READY)         ## rebuild data/layers/ from the extracts in data/raw/ (offline, byte-identical)
+	$(BIN)/python -m karabakh build-layers
 
 bench: $(READY)          ## benchmark scripts (print their figures)
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

@@ -30,7 +30,7 @@ _LAZY = {
     "load_table": "tables", "data_dir": "tables", "validate_tables": "tables",
     "load_boundaries": "layers", "load_front_lines": "layers", "load_manifest": "layers", "validate_layers": "layers",
     "area_km2": "geo", "length_km": "geo", "distance_km": "geo",
-    "show_figure": "report",
+    "show_figure": "figures",
     "base_map": "plot", "region_map": "plot", "nk_map": "plot", "front_lines_small_multiples": "plot",
     "control_area_table": "plot", "casualty_claims_chart": "plot", "arrivals_chart": "plot", "timeline_strip": "plot",
     "add_caption": "plot", "add_north_arrow": "plot", "add_scale_bar": "plot", "add_locator_inset": "plot",

@@ -1,10 +1,12 @@
-"""Command line: ``python -m karabakh validate|summary|checksums|docs|build-layers|report``.
+"""Command line: ``python -m karabakh validate|summary|checksums|docs|sources|build-layers|report``.
 
-- ``validate [DATA_DIR]``: check every table and layer; print every problem found; exit 1 if there are any.
+- ``validate [DATA_DIR]``: check every table, layer and raw extract; print every problem found; exit 1 if any.
 - ``summary [DATA_DIR]``: validate, then print a short summary of every table.
-- ``checksums [--write] [DATA_DIR]``: check (or rewrite) the sha256 manifest data/SHA256SUMS.
+- ``checksums [--write] [DATA_DIR]``: check (or, on valid data only, rewrite) the sha256 manifest data/SHA256SUMS.
 - ``docs [--write README.md]``: the README's generated sections (data dictionary; layer measures vs published).
-- ``build-layers [--sources DIR]``: derive ``data/layers/`` from the raw public sources (see data/layers/README.md).
+- ``sources [--fetch] [--mirror URL] [--cache DIR] [DATA_DIR]``: check the raw extracts against their registry;
+  with ``--fetch``, download the upstream files (pooch, user cache) and re-derive every extract byte for byte.
+- ``build-layers [--data DIR] [--out DIR]``: derive ``data/layers/`` from the extracts in ``data/raw/`` (offline).
 - ``report [--no-execute] [--build-dir DIR]``: the main job: execute the notebooks, write figures and the HTML report.
 """
 from __future__ import annotations
@@ -17,11 +19,30 @@ from karabakh.errors import Problem
 
 
 def validate(folder: Path | None) -> list[Problem]:
-    """Every problem in the tables and layers of a data folder (default: the shipped data)."""
-    from karabakh import checksums, layers, tables
+    """Every problem in the tables, layers and raw extracts of a data folder, and its checksum manifest.
 
-    return (tables.validate_tables(folder) + layers.validate_layers(folder)
-            + checksums.verify(tables.data_dir(folder)))
+    Parameters
+    ----------
+    folder : Path or None
+        The data folder (None: the shipped data).
+
+    Returns
+    -------
+    list of Problem
+        Empty when the folder is sound.
+    """
+    from karabakh import checksums, tables
+
+    return _content_problems(folder) + checksums.verify(tables.data_dir(folder))
+
+
+def _content_problems(folder: Path | None) -> list[Problem]:
+    """Every problem in the tables, layers and raw extracts (without the checksum manifest)."""
+    from karabakh import layers, sources, tables
+
+    found = tables.validate_tables(folder) + layers.validate_layers(folder) + sources.verify(folder)
+    unique: dict[Problem, None] = dict.fromkeys(found)  # the registry's own problems come from two checks
+    return list(unique)
 
 
 def _print_problems(problems: list[Problem], folder: Path) -> None:
@@ -54,9 +75,9 @@ def summary(folder: Path | None) -> str:
 
 def generated_sections() -> dict[str, str]:
     """The README sections generated from the data: {marker name: Markdown}."""
-    from karabakh import layers, tables
+    from karabakh import references, tables
 
-    refs = layers.compare_with_references()
+    refs = references.compare_with_references()
     rows = ["| layer | measure | ours | published | difference | published by |", "|---|---|---|---|---|---|"]
     for r in refs.itertuples():
         unit = {"area_km2": "km²", "length_km": "km", "width_km": "km"}.get(r.measure, "")
@@ -65,16 +86,56 @@ def generated_sections() -> dict[str, str]:
     return {"data-dictionary": tables.data_dictionary(), "references": "\n".join(rows)}
 
 
+def _sources(args: argparse.Namespace) -> int:
+    from karabakh import sources
+    from karabakh.errors import DataValidationError
+    from karabakh.tables import data_dir
+
+    folder = data_dir(args.data_dir)
+    if args.fetch:
+        try:
+            lines = sources.fetch(args.data_dir, cache=args.cache, mirror=args.mirror)
+        except DataValidationError as exc:
+            _print_problems(exc.problems, folder)
+            return 1
+        print("\n".join(lines))
+        print(f"OK: {len(lines)} extracts re-derived from upstream, byte-identical to {folder / sources.RAW}.")
+        return 0
+    problems = sources.verify(args.data_dir)
+    if problems:
+        _print_problems(problems, folder)
+        return 1
+    print(f"OK: every extract in {folder / sources.RAW} matches {sources.RAW}/{sources.REGISTRY}.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; returns the exit code (0 = fine, 1 = problems found).
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        Exit code.
+    """
     parser = argparse.ArgumentParser(prog="python -m karabakh", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     p_validate = sub.add_parser("validate", help="check every table and layer; exit 1 on any problem")
     p_validate.add_argument("data_dir", nargs="?", type=Path, help="data folder (default: the shipped data)")
     p_summary = sub.add_parser("summary", help="validate, then summarise every table")
     p_summary.add_argument("data_dir", nargs="?", type=Path)
-    p_build = sub.add_parser("build-layers", help="derive data/layers/ from the raw public sources")
-    p_build.add_argument("--sources", type=Path, default=Path("../shared/sources"))
+    p_build = sub.add_parser("build-layers", help="derive data/layers/ from the extracts in data/raw/ (offline)")
+    p_build.add_argument("--data", type=Path, default=None, help="data folder (default: the shipped data)")
     p_build.add_argument("--out", type=Path, default=None, help="output folder (default: the data/layers folder)")
+    p_src = sub.add_parser("sources", help="check data/raw/ against its registry; --fetch re-derives it from upstream")
+    p_src.add_argument("data_dir", nargs="?", type=Path)
+    p_src.add_argument("--fetch", action="store_true", help="download the upstream files and re-derive the extracts")
+    p_src.add_argument("--mirror", default=None, help="base URL mirroring the upstream hosts (<mirror>/<host>/<path>)")
+    p_src.add_argument("--cache", type=Path, default=None, help="download folder (default: the user cache)")
     p_sums = sub.add_parser("checksums", help="check data/SHA256SUMS, or rewrite it with --write")
     p_sums.add_argument("data_dir", nargs="?", type=Path)
     p_sums.add_argument("--write", action="store_true", help="rewrite the manifest after an intended change")
@@ -104,7 +165,13 @@ def main(argv: list[str] | None = None) -> int:
 
         folder = data_dir(args.data_dir)
         if args.write:
-            print(f"wrote {checksums.write(folder)} ({len(checksums.files(folder))} files)")
+            problems = _content_problems(args.data_dir)
+            if problems:
+                _print_problems(problems, folder)
+                print(f"refused: {checksums.MANIFEST} not written; fix the data in {folder} first", file=sys.stderr)
+                return 1
+            path = checksums.write(folder)
+            print(f"wrote {path} ({len(checksums.files(folder))} files in {folder.resolve()})")
             return 0
         problems = checksums.verify(folder)
         if problems:
@@ -125,9 +192,17 @@ def main(argv: list[str] | None = None) -> int:
         args.write.write_text(readme, encoding="utf-8")
         return 0
     if args.command == "build-layers":
-        from karabakh import layers
+        from karabakh import build_layers
+        from karabakh.errors import DataValidationError
 
-        return layers.main(["build", "--sources", str(args.sources)] + (["--out", str(args.out)] if args.out else []))
+        try:
+            build_layers.print_report(build_layers.build(args.data, args.out))
+        except DataValidationError as exc:
+            print(exc, file=sys.stderr)
+            return 1
+        return 0
+    if args.command == "sources":
+        return _sources(args)
     if args.command == "report":
         from karabakh import report
 

@@ -1,13 +1,9 @@
 """Figures out of the notebooks, and the main job that turns the notebooks into an offline HTML report.
 
-Two halves:
+The figures come from :func:`karabakh.figures.show_figure` (the one way a notebook shows a figure): each is a
+``display_data`` output with the alt text in ``metadata["image/png"]["alt"]`` and the record in
+``metadata["karabakh"]``; here they are collected.
 
-* :func:`show_figure` is the one way a notebook shows a figure. It draws the title at the top of the matplotlib
-  figure (its suptitle), renders it to a deterministic PNG and displays it as a single ``display_data`` output
-  whose metadata carries the alt text (where IPython's own ``Image(alt=...)`` puts it,
-  ``metadata["image/png"]["alt"]``) and the figure's record (``metadata["karabakh"]``: name, title, drawn_title,
-  source_ids). When ``KARABAKH_FIGURE_DIR`` is set (the main job sets it), it also writes ``<name>.png`` and
-  ``<name>.svg`` there.
 * :func:`run` is the main job: execute every ``notebooks/*.ipynb`` fresh into ``build/notebooks/`` with nbclient,
   collect the figures into ``build/figures/`` (+ ``index.csv``), and render ``build/report/`` with nbconvert's
   ``HTMLExporter`` through a small template that extends the JupyterLab one: alt text on every image, no script,
@@ -17,149 +13,26 @@ from __future__ import annotations
 
 import base64
 import csv
-import io
 import os
 import re
 import shutil
-import struct
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-__all__ = ["show_figure", "run", "FIGURE_DIR_ENV", "FIGURE_DPI", "INDEX_COLUMNS", "ReportError"]
+from karabakh.figures import FIGURE_DIR_ENV, META_KEY as _META_KEY
 
-FIGURE_DIR_ENV = "KARABAKH_FIGURE_DIR"
-FIGURE_DPI = 150
-#: Figures are displayed at 100 dpi (the PNG is drawn at FIGURE_DPI, so it stays sharp on dense screens).
-DISPLAY_DPI = 100
-SVG_HASHSALT = "karabakh"
+__all__ = ["run", "INDEX_COLUMNS", "ReportError"]
+
 INDEX_COLUMNS = ("name", "notebook", "title", "alt", "source_ids", "png", "svg")
 #: The README shows this figure; the main job copies it to ``docs/``.
 DOCS_FIGURE = "region_map"
 
-_NAME_RE = re.compile(r"^[a-z0-9]+(?:[_-][a-z0-9]+)*$")
-_META_KEY = "karabakh"
-
 
 class ReportError(RuntimeError):
     """The main job cannot go on: a notebook failed, a figure is broken or named twice, the HTML is not offline."""
-
-
-# --------------------------------------------------------------------------------------------------------------------
-# show_figure: the one way a notebook shows a figure
-# --------------------------------------------------------------------------------------------------------------------
-
-
-def _check_figure_args(name: Any, title: Any, alt: Any, source_ids: Any) -> list[str]:
-    if not isinstance(name, str) or not _NAME_RE.match(name) or len(name) > 64:
-        raise ValueError(
-            f"figure name {name!r} must be lower-case letters and digits joined by '_' or '-' (at most 64 characters);"
-            " it becomes the file name build/figures/<name>.png"
-        )
-    for label, value in (("title", title), ("alt", alt)):
-        if not isinstance(value, str) or not value.strip():
-            raise ValueError(f"figure {name!r}: {label} must be a non-empty string")
-    if isinstance(source_ids, str):
-        source_ids = [source_ids]
-    ids = list(source_ids) if source_ids is not None else []
-    if not ids or not all(isinstance(s, str) and s.strip() for s in ids):
-        raise ValueError(f"figure {name!r}: source_ids must list at least one source id (non-empty strings)")
-    if any(";" in s for s in ids):
-        raise ValueError(f"figure {name!r}: source ids cannot contain ';'")
-    return [s.strip() for s in ids]
-
-
-def _png_bytes(fig) -> bytes:
-    """The figure as PNG, byte-identical for identical figures (no timestamp, no software version)."""
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=FIGURE_DPI, bbox_inches="tight", facecolor="white", metadata={"Software": None})
-    return buf.getvalue()
-
-
-def _svg_bytes(fig) -> bytes:
-    """The figure as SVG, byte-identical for identical figures (fixed id salt, no date)."""
-    import matplotlib
-
-    buf = io.BytesIO()
-    with matplotlib.rc_context({"svg.hashsalt": SVG_HASHSALT}):
-        fig.savefig(buf, format="svg", dpi=FIGURE_DPI, bbox_inches="tight", facecolor="white", metadata={"Date": None})
-    return buf.getvalue()
-
-
-def _png_size(png: bytes) -> tuple[int, int]:
-    if png[:8] != b"\x89PNG\r\n\x1a\n" or png[12:16] != b"IHDR":
-        raise ValueError("not a PNG")
-    return struct.unpack(">II", png[16:24])
-
-
-def draw_title(fig, title: str) -> None:
-    """Draw ``title`` as the figure's suptitle (top left, bold), so the PNG, the SVG, the report and the README
-    show it; the layout engine makes room for it above the axes. A figure that already has this suptitle is left
-    as it is; one with a different suptitle is an error (the picture and the record must say the same)."""
-    from karabakh import style
-
-    current = fig.get_suptitle()
-    if current and current != title:
-        raise ValueError(f"the figure already has the title {current!r}; show_figure was given {title!r}")
-    fig.suptitle(title, x=0.01, ha="left", fontsize=style.TITLE_SIZE, fontweight="bold", color=style.TEXT)
-
-
-def figure_output(fig, name: str, *, title: str, alt: str, source_ids: Sequence[str] | str) -> tuple[dict, dict, bytes]:
-    """The display bundle ``(data, metadata, png)`` that :func:`show_figure` publishes (also used by the tests).
-
-    ``title`` is drawn on the figure (:func:`draw_title`); the record's ``drawn_title`` is the suptitle as read
-    back from the figure."""
-    ids = _check_figure_args(name, title, alt, source_ids)
-    draw_title(fig, title.strip())
-    png = _png_bytes(fig)
-    width, height = _png_size(png)
-    data = {
-        "image/png": base64.b64encode(png).decode("ascii"),
-        # nbval compares text/plain: keep it a stable, readable stand-in for the picture.
-        "text/plain": f"[figure {name}] {title.strip()}",
-    }
-    metadata = {
-        "image/png": {
-            "alt": alt.strip(),
-            "width": round(width * DISPLAY_DPI / FIGURE_DPI),
-            "height": round(height * DISPLAY_DPI / FIGURE_DPI),
-        },
-        _META_KEY: {"name": name, "title": title.strip(), "drawn_title": fig.get_suptitle(), "source_ids": ids},
-    }
-    return data, metadata, png
-
-
-def show_figure(fig, name: str, *, title: str, alt: str, source_ids: Sequence[str] | str) -> None:
-    """Show a matplotlib figure in the notebook as one PNG output with alt text, and close it.
-
-    ``name`` is the figure's stable file name (unique across the notebooks), ``title`` a one-line title drawn
-    at the top of the figure (and kept in the output's metadata),
-    ``alt`` the text a screen reader reads instead of the picture, ``source_ids`` the ids of the sources the
-    figure draws on. Nothing else is output (no ``<Figure ...>`` repr). When ``KARABAKH_FIGURE_DIR`` is set,
-    ``<name>.png`` and ``<name>.svg`` are written there too. Create and show a figure in the same cell: the
-    inline backend would otherwise display it once more at the end of the cell that created it.
-    """
-    import matplotlib.pyplot as plt
-
-    try:
-        data, metadata, png = figure_output(fig, name, title=title, alt=alt, source_ids=source_ids)
-        out_dir = os.environ.get(FIGURE_DIR_ENV)
-        if out_dir:
-            out = Path(out_dir)
-            out.mkdir(parents=True, exist_ok=True)
-            (out / f"{name}.png").write_bytes(png)
-            (out / f"{name}.svg").write_bytes(_svg_bytes(fig))
-    finally:
-        plt.close(fig)
-    try:
-        from IPython import get_ipython
-        from IPython.display import display
-    except ImportError:  # pragma: no cover - IPython ships with ipykernel
-        return
-    if get_ipython() is not None:
-        display(data, raw=True, metadata=metadata)
 
 
 # --------------------------------------------------------------------------------------------------------------------

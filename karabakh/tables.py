@@ -27,7 +27,8 @@ import pandas as pd
 
 from karabakh.errors import DataValidationError, Problem
 
-TABLES = ("sources", "casualties", "actors", "events", "displacement", "places", "article_figures", "control")
+TABLES = ("sources", "casualties", "actors", "events", "displacement", "places", "article_figures",
+          "raw_registry", "layer_references", "control")
 MAX_TABLE_BYTES = 10 * 1024 * 1024  # our tables are a few kB; anything this big is not one of them
 LIST_SEPARATOR = ";"
 _BOM = b"\xef\xbb\xbf"
@@ -64,23 +65,25 @@ def schema() -> dict[str, Any]:
 
 def table_schema(name: str) -> dict[str, Any]:
     """The Table Schema of one table (``fields``, ``primaryKey``, ``foreignKeys``)."""
-    for resource in schema()["resources"]:
-        if resource["name"] == name:
-            return resource["schema"]
-    raise KeyError(f"no table named {name!r}; tables are {', '.join(TABLES)}")
+    return _resource(name)["schema"]
 
 
 # ---------------------------------------------------------------------------------------------- loaders
 
-def load_table(name: str, data_dir: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+def load_table(name: str, data_dir: str | os.PathLike[str] | None = None, *, checksum: bool = True) -> pd.DataFrame:
     """Load one table by name, validated and typed (see the module docstring).
 
     Raises:
         DataValidationError: the file is missing, unreadable or breaks the schema; the message lists every
             problem with file, line and column.
     """
+    from karabakh import checksums
+
     path = _table_path(name, data_dir)
+    root = _root(path, name)
     frame, problems = _load_cached(name, str(path), *_stamp(path))
+    if checksum:
+        problems = checksums.file_problems(root, path) + problems
     if problems:
         raise DataValidationError(problems)
     return frame.copy()
@@ -139,7 +142,19 @@ def validate_tables(data_dir: str | os.PathLike[str] | None = None) -> list[Prob
 def _table_path(name: str, folder: str | os.PathLike[str] | None) -> Path:
     if name not in TABLES:
         raise KeyError(f"no table named {name!r}; tables are {', '.join(TABLES)}")
-    return data_dir(folder) / f"{name}.csv"
+    return data_dir(folder) / _resource(name)["path"]
+
+
+def _resource(name: str) -> dict[str, Any]:
+    for resource in schema()["resources"]:
+        if resource["name"] == name:
+            return resource
+    raise KeyError(f"no table named {name!r}; tables are {', '.join(TABLES)}")
+
+
+def _root(path: Path, name: str) -> Path:
+    """The data folder a table's file sits in (``raw/registry.csv`` sits one level down)."""
+    return path.parents[len(Path(_resource(name)["path"]).parts) - 1]
 
 
 def _stamp(path: Path) -> tuple[int, int]:
@@ -160,7 +175,7 @@ def _load_cached(name: str, path: str, mtime: int, size: int) -> tuple[pd.DataFr
 def _read_and_check(name: str, path: Path) -> tuple[pd.DataFrame, list[Problem]]:
     spec = table_schema(name)
     fields = spec["fields"]
-    label = f"{path.parent.name}/{path.name}" if path.parent.name else path.name
+    label = _root(path, name).name + "/" + _resource(name)["path"]
     empty = pd.DataFrame({f["name"]: pd.Series(dtype="object") for f in fields})
 
     text, problems = _read_text(path, label)
@@ -178,8 +193,10 @@ def _read_and_check(name: str, path: Path) -> tuple[pd.DataFrame, list[Problem]]
     for field in fields:
         frame[field["name"]], found = _convert(raw[field["name"]], field, label)
         problems += found
-    problems += _check_keys(name, frame, spec, label, path.parent)
+    problems += _check_keys(name, frame, spec, label, _root(path, name))
     problems += _check_rules(name, frame, label)
+    if name == "article_figures":
+        problems += _check_row_ids(frame, label, _root(path, name))
     return frame, problems
 
 
@@ -328,7 +345,7 @@ def _convert(col: pd.Series, field: dict[str, Any], label: str) -> tuple[pd.Seri
 
 def table_ids(data_dir: Path, table: str) -> tuple[set[str] | None, str]:
     """The ids of a referenced table, or None when that table has problems of its own."""
-    path = data_dir / f"{table}.csv"
+    path = Path(data_dir) / _resource(table)["path"]
     frame, problems = _load_cached(table, str(path), *_stamp(path))
     if problems:
         return None, f"{table}.csv has problems of its own"
@@ -353,6 +370,21 @@ def _check_keys(name: str, frame: pd.DataFrame, spec: dict[str, Any], label: str
             if missing:
                 problems.append(Problem(label, f"line {line}, column '{column}'",
                                         f"unknown {target} id(s): {', '.join(missing)} (not in {target}.csv)"))
+    return problems
+
+
+def _check_row_ids(frame: pd.DataFrame, label: str, folder: Path) -> list[Problem]:
+    """Each ``row_id`` of article_figures names a row of the table in its ``table`` column."""
+    problems: list[Problem] = []
+    for table in frame["table"].dropna().unique():
+        known, why = table_ids(folder, str(table))
+        rows = frame[(frame["table"] == table) & frame["row_id"].notna()]
+        for line, row_id in rows["row_id"].items():
+            if known is None:
+                problems.append(Problem(label, f"line {line}, column 'row_id'", f"cannot check it: {why}"))
+            elif row_id not in known:
+                problems.append(Problem(label, f"line {line}, column 'row_id'",
+                                        f"{row_id!r} is not an id in {table}.csv"))
     return problems
 
 

@@ -269,12 +269,12 @@ FIGURES = {
 def test_every_figure_shows_its_title_above_the_axes(data, build):
     """kb.show_figure draws the title as the suptitle; every plot function leaves it room at the top."""
     import matplotlib.pyplot as plt
-    from karabakh import report
+    from karabakh import figures
 
     fig = build(data)
     assert not fig.get_suptitle()  # the title is show_figure's to draw, from the one string given to it
     title = "A long title for the figure, as a notebook gives it, with its unit (people)"
-    report.figure_output(fig, "test", title=title, alt="a", source_ids="s")  # renders: the layout is done
+    figures.figure_output(fig, "test", title=title, alt="a", source_ids="s")  # renders: the layout is done
     assert fig.get_suptitle() == title and fig._suptitle.get_visible()
     renderer = fig.canvas.get_renderer()
     top = fig._suptitle.get_window_extent(renderer)
@@ -336,9 +336,9 @@ def test_figures_keep_no_global_state(data):
 # ------------------------------------------------------------------------------------------------ pixels
 def titled(fig):
     """The figure with a title drawn as kb.show_figure draws it (the picture a reader sees)."""
-    from karabakh import report
+    from karabakh import figures
 
-    report.draw_title(fig, "Figure title, as kb.show_figure draws it (people)")
+    figures.draw_title(fig, "Figure title, as kb.show_figure draws it (people)")
     return fig
 
 

@@ -1,11 +1,10 @@
-"""The figure helper and the main job (karabakh.report), on small fixture notebooks made here (not the real ones)."""
+"""The main job (karabakh.report), on small fixture notebooks made here (not the real ones)."""
 from __future__ import annotations
 
 import base64
 import csv
 import html as html_lib
 import io
-import json
 import re
 from pathlib import Path
 
@@ -17,7 +16,7 @@ import nbformat  # noqa: E402
 import pytest  # noqa: E402
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output  # noqa: E402
 
-from karabakh import report  # noqa: E402
+from karabakh import figures, report  # noqa: E402
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
 # The kernel talks to the test over local sockets; let it if pytest-socket is switched on.
@@ -25,7 +24,7 @@ kernel = pytest.mark.enable_socket
 
 FIGURE_CELL = """\
 import matplotlib.pyplot as plt
-from karabakh.report import show_figure
+from karabakh.figures import show_figure
 fig, ax = plt.subplots(figsize=(4, 3))
 ax.plot([1, 2, 3], [1, 4, 9], label="cumulative")
 ax.set_title("Rising")
@@ -60,92 +59,12 @@ def figure_notebook(path: Path, name: str, title: str = "Rising line", alt: str 
 def executed_figure_notebook(path: Path, name: str, **kw) -> Path:
     """A notebook whose figure output is already there (as if executed), built in-process: no kernel needed."""
     fig = line_figure()
-    data, metadata, _ = report.figure_output(fig, name, title=kw.get("title", "Rising line"),
-                                             alt=kw.get("alt", "A line rising from 1 to 9"), source_ids=["src-a"])
+    data, metadata, _ = figures.figure_output(fig, name, title=kw.get("title", "Rising line"),
+                                              alt=kw.get("alt", "A line rising from 1 to 9"), source_ids=["src-a"])
     plt.close(fig)
     cell = new_code_cell("show_figure(fig, ...)", execution_count=1,
                          outputs=[new_output("display_data", data=data, metadata=metadata)])
     return write_notebook(path, [new_markdown_cell(f"# Notebook {path.stem}"), cell])
-
-
-# --- show_figure ------------------------------------------------------------------------------------------------------
-
-
-def test_figure_output_carries_alt_text_where_nbconvert_and_ipython_read_it():
-    fig = line_figure()
-    data, metadata, png = report.figure_output(fig, "rising", title="Rising line", alt="A line rising from 1 to 9",
-                                               source_ids=["src-a", "src-b"])
-    plt.close(fig)
-    assert set(data) == {"image/png", "text/plain"}
-    assert base64.b64decode(data["image/png"]) == png
-    assert data["text/plain"] == "[figure rising] Rising line"
-    assert metadata["image/png"]["alt"] == "A line rising from 1 to 9"
-    assert metadata["karabakh"] == {"name": "rising", "title": "Rising line", "drawn_title": "Rising line",
-                                    "source_ids": ["src-a", "src-b"]}
-    width, height = report._png_size(png)
-    assert metadata["image/png"]["width"] == round(width * report.DISPLAY_DPI / report.FIGURE_DPI)
-    assert metadata["image/png"]["height"] == round(height * report.DISPLAY_DPI / report.FIGURE_DPI)
-    json.dumps(metadata)  # goes into the notebook JSON as is
-
-
-def test_figure_output_draws_the_title_on_the_figure():
-    fig = line_figure()
-    report.figure_output(fig, "rising", title=" Rising line ", alt="a", source_ids="s")
-    assert fig.get_suptitle() == "Rising line" and fig._suptitle.get_visible()
-    report.figure_output(fig, "rising", title="Rising line", alt="a", source_ids="s")  # same title: kept
-    with pytest.raises(ValueError, match="already has the title 'Rising line'"):
-        report.figure_output(fig, "rising", title="Another title", alt="a", source_ids="s")
-    plt.close(fig)
-
-
-def test_figure_output_is_identical_across_calls():
-    outs = []
-    for _ in range(2):
-        fig = line_figure()
-        outs.append(report.figure_output(fig, "rising", title="t", alt="a", source_ids="src-a"))
-        svg = report._svg_bytes(fig)
-        outs.append(svg)
-        plt.close(fig)
-    assert outs[0] == outs[2]
-    assert outs[1] == outs[3]
-    assert b"<dc:date>" not in outs[1] and b"Software" not in outs[0][2][:200]
-
-
-def test_show_figure_writes_png_and_svg_when_asked_and_closes_the_figure(tmp_path, monkeypatch, capsys):
-    monkeypatch.setenv(report.FIGURE_DIR_ENV, str(tmp_path / "figs"))
-    fig = line_figure()
-    expected = report.figure_output(fig, "rising", title="t", alt="a", source_ids=["s"])[2]
-    report.show_figure(fig, "rising", title="t", alt="a", source_ids=["s"])
-    assert not plt.fignum_exists(fig.number)
-    assert (tmp_path / "figs" / "rising.png").read_bytes() == expected
-    assert (tmp_path / "figs" / "rising.svg").read_bytes().startswith(b"<?xml")
-    assert capsys.readouterr() == ("", "")  # outside a kernel, nothing is printed
-
-
-def test_show_figure_writes_nothing_without_the_environment_variable(tmp_path, monkeypatch):
-    monkeypatch.delenv(report.FIGURE_DIR_ENV, raising=False)
-    monkeypatch.chdir(tmp_path)
-    report.show_figure(line_figure(), "rising", title="t", alt="a", source_ids=["s"])
-    assert list(tmp_path.iterdir()) == []
-
-
-@pytest.mark.parametrize(
-    "kwargs, message",
-    [
-        ({"name": "Region Map"}, "lower-case"),
-        ({"name": "a/b"}, "lower-case"),
-        ({"alt": " "}, "alt must be"),
-        ({"title": ""}, "title must be"),
-        ({"source_ids": []}, "at least one source"),
-        ({"source_ids": ["a;b"]}, "';'"),
-    ],
-)
-def test_show_figure_rejects_bad_arguments_and_still_closes(kwargs, message):
-    args = {"name": "ok", "title": "t", "alt": "a", "source_ids": ["s"], **kwargs}
-    fig = line_figure()
-    with pytest.raises(ValueError, match=message):
-        report.show_figure(fig, args.pop("name"), **args)
-    assert not plt.fignum_exists(fig.number)
 
 
 # --- the main job, executing (kernel) ----------------------------------------------------------------------------------
@@ -277,7 +196,7 @@ def test_an_image_not_shown_through_show_figure_fails_the_job(tmp_path, capsys):
     nbs = tmp_path / "notebooks"
     nbs.mkdir()
     fig = line_figure()
-    _, _, png = report.figure_output(fig, "x", title="t", alt="a", source_ids="s")
+    _, _, png = figures.figure_output(fig, "x", title="t", alt="a", source_ids="s")
     plt.close(fig)
     raw = new_output("display_data", data={"image/png": base64.b64encode(png).decode(), "text/plain": "<Figure>"})
     write_notebook(nbs / "01_a.ipynb", [new_code_cell("plt.show()", execution_count=1, outputs=[raw])])

@@ -10,7 +10,10 @@ from karabakh import tables
 LOADERS = {
     "sources": kb.load_sources, "casualties": kb.load_casualties, "actors": kb.load_actors,
     "events": kb.load_events, "displacement": kb.load_displacement, "places": kb.load_places,
-    "article_figures": kb.load_article_figures, "control": kb.load_control,
+    "article_figures": kb.load_article_figures,
+    "raw_registry": lambda: tables.load_table("raw_registry"),
+    "layer_references": lambda: tables.load_table("layer_references"),
+    "control": kb.load_control,
 }
 
 
@@ -23,7 +26,9 @@ def test_columns_and_types_follow_the_schema(name):
     frame = LOADERS[name]()
     fields = tables.table_schema(name)["fields"]
     assert list(frame.columns[: len(fields)]) == [f["name"] for f in fields]
-    assert frame["id"].is_unique and frame["id"].notna().all()
+    key = tables.table_schema(name)["primaryKey"]
+    key = key if isinstance(key, str) else key[0]
+    assert frame[key].is_unique and frame[key].notna().all()
     for field in fields:
         col = frame[field["name"]]
         if "enum" in field.get("constraints", {}):
@@ -100,7 +105,8 @@ def test_data_dir_argument_and_environment_variable(data_copy, monkeypatch):
 
 
 def test_edits_are_seen_by_the_next_load(data_copy):
-    """The loader caches per file version: an edited file is read again."""
+    """The loader caches per file version: an edited file is read again (a user's folder: no SHA256SUMS)."""
+    (data_copy / "SHA256SUMS").unlink()
     before = len(kb.load_events(data_copy))
     path = data_copy / "events.csv"
     lines = path.read_text(encoding="utf-8").rstrip("\n").split("\n")

@@ -1,0 +1,336 @@
+"""The raw third-party inputs: region-clipped extracts in ``data/raw/`` and their registry.
+
+``data/raw/registry.csv`` (a table of ``datapackage.json``, validated like the others) gives for each extract the
+publisher's download address, the sha256 of the upstream file (and of the member used when the download is an
+archive, e.g. a PyPI wheel), the sha256 of the extract, its licence and attribution, and the clip step that made
+it. The clip steps are the functions of :data:`CLIP_STEPS`:
+
+- ``verbatim``: the upstream file as it is (already region-specific);
+- ``select_features``: the GeoJSON features whose geometry meets the bbox, geometry and properties unchanged;
+- ``clip_geometries``: every feature cut at the bbox (shapely intersection), 2-D, properties kept.
+
+``python -m karabakh sources`` checks the extracts against the registry (offline);
+``python -m karabakh sources --fetch`` downloads the upstream files with pooch into the user cache, verifies
+their sha256 and re-derives every extract, byte for byte.
+"""
+from __future__ import annotations
+
+import json
+import os
+import zipfile
+from pathlib import Path
+from typing import Callable
+
+from karabakh import checksums, tables
+from karabakh.errors import DataValidationError, Problem
+
+RAW = "raw"
+REGISTRY = "registry.csv"
+NOT_EXTRACTS = {REGISTRY, "README.md"}  # files of data/raw/ that are not extracts
+
+
+# ---------------------------------------------------------------------------------------------- registry
+def raw_dir(data_dir: str | os.PathLike[str] | None = None) -> Path:
+    """The folder of the raw extracts.
+
+    Parameters
+    ----------
+    data_dir : path-like, optional
+        The data folder (default: the shipped data, or ``$KARABAKH_DATA``).
+
+    Returns
+    -------
+    Path
+        ``<data>/raw``.
+
+    Examples
+    --------
+    >>> raw_dir().name
+    'raw'
+    """
+    return tables.data_dir(data_dir) / RAW
+
+
+def load_registry(data_dir: str | os.PathLike[str] | None = None, *, checksum: bool = True):
+    """The registry of raw extracts, validated like every table (one row per extract).
+
+    Parameters
+    ----------
+    data_dir : path-like, optional
+        The data folder.
+    checksum : bool, default True
+        Also check the registry against the folder's ``SHA256SUMS`` (when it has one).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns: file, source_id, upstream_url, upstream_sha256, member, member_sha256, clip, bbox,
+        extract_sha256, licence, attribution.
+
+    Raises
+    ------
+    DataValidationError
+        The registry is missing or breaks its schema.
+
+    Examples
+    --------
+    >>> "crisisgroup_nk_borders.geojson" in set(load_registry()["file"])
+    True
+    """
+    return tables.load_table("raw_registry", data_dir, checksum=checksum)
+
+
+def verify(data_dir: str | os.PathLike[str] | None = None) -> list[Problem]:
+    """Every extract against the registry: present, same sha256; and no unregistered file in ``raw/``.
+
+    Parameters
+    ----------
+    data_dir : path-like, optional
+        The data folder.
+
+    Returns
+    -------
+    list of Problem
+        Empty when every extract matches its registry row.
+
+    Examples
+    --------
+    >>> verify()
+    []
+    """
+    folder = raw_dir(data_dir)
+    path = tables.data_dir(data_dir) / RAW / REGISTRY
+    if not path.is_file():
+        return [Problem(f"{RAW}/{REGISTRY}", "", "file not found (the registry of the raw extracts)")]
+    try:
+        registry = load_registry(data_dir, checksum=False)
+    except DataValidationError as exc:
+        return [p for p in exc.problems if p.file.endswith(f"{RAW}/{REGISTRY}")]
+    problems = []
+    for line, row in registry.iterrows():
+        label = f"{RAW}/{row['file']}"
+        extract = folder / row["file"]
+        if not extract.is_file():
+            problems.append(Problem(label, "", f"extract listed on line {line} of {RAW}/{REGISTRY} is missing; "
+                                               "run `python -m karabakh sources --fetch` to re-derive it"))
+        elif checksums.digest(extract) != row["extract_sha256"]:
+            problems.append(Problem(label, "", f"differs from extract_sha256 on line {line} of {RAW}/{REGISTRY}; "
+                                               "re-derive it with `python -m karabakh sources --fetch`"))
+    listed = set(registry["file"])
+    for extra in sorted(p.name for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []:
+        if extra not in listed and extra not in NOT_EXTRACTS:
+            problems.append(Problem(f"{RAW}/{extra}", "", f"not in {RAW}/{REGISTRY}: every raw input needs its "
+                                                          "upstream address, sha256, licence and clip step"))
+    return problems
+
+
+# -------------------------------------------------------------------------------------------- clip steps
+def _bbox(text: str) -> tuple[float, float, float, float]:
+    values = tuple(float(v) for v in text.split(","))
+    if len(values) != 4:
+        raise ValueError(f"bbox {text!r} must be lon_min,lat_min,lon_max,lat_max")
+    return values  # type: ignore[return-value]
+
+
+def _feature_line(props: dict, geometry: dict | None) -> str:
+    feature = {"type": "Feature", "properties": props, "geometry": geometry}
+    return json.dumps(feature, ensure_ascii=False, separators=(",", ":"))
+
+
+def _collection(lines: list[str]) -> bytes:
+    """A FeatureCollection, one feature per line (diff-friendly, byte-stable)."""
+    head = '{"type":"FeatureCollection","features":[\n'
+    return (head + ",\n".join(lines) + "\n]}\n").encode("utf-8")
+
+
+def verbatim(upstream: Path, bbox: str) -> bytes:
+    """The upstream file's bytes unchanged (for files that are already region-specific).
+
+    Parameters
+    ----------
+    upstream : Path
+        The upstream file.
+    bbox : str
+        Ignored (must be empty in the registry).
+
+    Returns
+    -------
+    bytes
+        The file's content.
+    """
+    return Path(upstream).read_bytes()
+
+
+def select_features(upstream: Path, bbox: str) -> bytes:
+    """The GeoJSON features whose geometry meets the bbox, geometry and properties unchanged.
+
+    Parameters
+    ----------
+    upstream : Path
+        A GeoJSON FeatureCollection.
+    bbox : str
+        ``"lon_min,lat_min,lon_max,lat_max"``.
+
+    Returns
+    -------
+    bytes
+        A FeatureCollection, one feature per line; coordinates written with Python's shortest round-trip
+        repr, so every number reads back as the same double.
+    """
+    import shapely
+    from shapely.geometry import shape
+
+    doc = json.loads(Path(upstream).read_bytes())
+    box = shapely.box(*_bbox(bbox))
+    return _collection([_feature_line(f["properties"], f["geometry"]) for f in doc["features"]
+                        if f.get("geometry") and shape(f["geometry"]).intersects(box)])
+
+
+def clip_geometries(upstream: Path, bbox: str) -> bytes:
+    """Every feature that meets the bbox, cut at it (2-D shapely intersection), in the upstream order.
+
+    Parameters
+    ----------
+    upstream : Path
+        A GeoJSON file, or a zip holding one shapefile (read with pyogrio).
+    bbox : str
+        ``"lon_min,lat_min,lon_max,lat_max"``.
+
+    Returns
+    -------
+    bytes
+        A FeatureCollection, one feature per line, properties as strings (None kept as null).
+    """
+    import pyogrio
+    import shapely
+    from shapely.geometry import mapping
+
+    box = _bbox(bbox)
+    path = Path(upstream)
+    if zipfile.is_zipfile(path):
+        (shp,) = [n for n in zipfile.ZipFile(path).namelist() if n.endswith(".shp")]
+        path = f"/vsizip/{path}/{shp}"  # type: ignore[assignment]
+    frame = pyogrio.read_dataframe(path, bbox=box)
+    geoms = shapely.intersection(shapely.force_2d(frame.geometry.values), shapely.box(*box))
+    columns = [c for c in frame.columns if c != "geometry"]
+    lines = []
+    for values, geom in zip(frame[columns].itertuples(index=False), geoms):
+        if geom.is_empty:
+            continue
+        props = {c: (None if v is None or v != v else str(v)) for c, v in zip(columns, values)}
+        lines.append(_feature_line(props, mapping(geom)))
+    return _collection(lines)
+
+
+CLIP_STEPS: dict[str, Callable[[Path, str], bytes]] = {
+    "verbatim": verbatim, "select_features": select_features, "clip_geometries": clip_geometries,
+}
+
+
+def derive(row, upstream: Path) -> bytes:
+    """Make one extract from its upstream file (or archive member), as its registry row says.
+
+    Parameters
+    ----------
+    row : Mapping
+        A registry row (``clip``, ``bbox``).
+    upstream : Path
+        The upstream data file (the member, when the download is an archive).
+
+    Returns
+    -------
+    bytes
+        The extract's content.
+
+    Raises
+    ------
+    ValueError
+        Unknown clip step.
+    """
+    if row["clip"] not in CLIP_STEPS:
+        raise ValueError(f"unknown clip step {row['clip']!r} (expected one of {', '.join(CLIP_STEPS)})")
+    bbox = row["bbox"] if isinstance(row["bbox"], str) else ""
+    return CLIP_STEPS[row["clip"]](Path(upstream), bbox)
+
+
+# -------------------------------------------------------------------------------------------------- fetch
+def _mirrored(url: str, mirror: str | None) -> str:
+    """``https://host/path`` -> ``<mirror>/host/path`` (a local copy of the upstream hosts)."""
+    return url if not mirror else f"{mirror.rstrip('/')}/{url.split('://', 1)[1]}"
+
+
+def fetch(data_dir: str | os.PathLike[str] | None = None, *, cache: str | os.PathLike[str] | None = None,
+          mirror: str | None = None, out: str | os.PathLike[str] | None = None,
+          only: set[str] | None = None) -> list[str]:
+    """Download every upstream file, verify it and re-derive every extract byte-identically.
+
+    Downloads go through pooch into ``cache`` (default: the user cache, ``pooch.os_cache("karabakh")``) and are
+    checked against ``upstream_sha256`` (and ``member_sha256`` for a member of an archive). A derived extract
+    must have the registry's ``extract_sha256``; it is then written to ``out`` (default: the data folder's
+    ``raw/``, where it restores a missing or damaged file). Nothing is written when anything disagrees.
+
+    Parameters
+    ----------
+    data_dir : path-like, optional
+        The data folder whose registry to follow.
+    cache : path-like, optional
+        Download folder.
+    mirror : str, optional
+        Base URL that mirrors the upstream hosts (``<mirror>/<host>/<path>``), e.g. a local test server.
+    out : path-like, optional
+        Where to write the re-derived extracts.
+    only : set of str, optional
+        Re-derive only these extracts (file names in the registry).
+
+    Returns
+    -------
+    list of str
+        One line per extract: its name and sha256.
+
+    Raises
+    ------
+    DataValidationError
+        A download or a derived extract does not match the registry (nothing written).
+    """
+    import pooch
+
+    registry = load_registry(data_dir)
+    cache_dir = Path(cache) if cache is not None else Path(pooch.os_cache("karabakh"))
+    derived, problems = {}, []
+    for line, row in registry.iterrows():
+        if only is not None and row["file"] not in only:
+            continue
+        where = f"line {line}"
+        try:
+            path = Path(pooch.retrieve(_mirrored(row["upstream_url"], mirror), f"sha256:{row['upstream_sha256']}",
+                                       fname=f"{row['upstream_sha256'][:12]}-{Path(row['upstream_url']).name}",
+                                       path=cache_dir, progressbar=False))
+        except (ValueError, OSError) as exc:  # pooch: hash mismatch (ValueError); requests: HTTP/connection
+            problems.append(Problem(f"{RAW}/{REGISTRY}", where, f"cannot fetch {row['upstream_url']}: {exc}"))
+            continue
+        if isinstance(row["member"], str) and row["member"]:
+            data = zipfile.ZipFile(path).read(row["member"])
+            path = cache_dir / f"{row['member_sha256'][:12]}-{Path(row['member']).name}"
+            path.write_bytes(data)
+            if checksums.digest(path) != row["member_sha256"]:
+                problems.append(Problem(f"{RAW}/{REGISTRY}", where, f"{row['member']} in the download differs "
+                                                                    "from member_sha256"))
+                continue
+        problems += _compare(row, line, derive(row, path), derived)
+    if problems:
+        raise DataValidationError(problems)
+    target = Path(out) if out is not None else raw_dir(data_dir)
+    target.mkdir(parents=True, exist_ok=True)
+    for name, data in derived.items():
+        if not (target / name).is_file() or (target / name).read_bytes() != data:
+            (target / name).write_bytes(data)
+    return [f"{name}  {checksums.hashlib.sha256(data).hexdigest()}" for name, data in derived.items()]
+
+
+def _compare(row, line, data: bytes, derived: dict[str, bytes]) -> list[Problem]:
+    sha = checksums.hashlib.sha256(data).hexdigest()
+    if sha != row["extract_sha256"]:
+        return [Problem(f"{RAW}/{row['file']}", "", f"re-derived extract has sha256 {sha}, not the "
+                                                    f"extract_sha256 on line {line} of {RAW}/{REGISTRY}")]
+    derived[row["file"]] = data
+    return []
