@@ -24,11 +24,12 @@ import functools
 import json
 import os
 import re
+import warnings
 from pathlib import Path
 from typing import Any
 
 from karabakh import checksums, tables
-from karabakh.errors import DataValidationError, Problem
+from karabakh.errors import CoverageWarning, DataValidationError, Problem
 
 BOUNDARIES = "boundaries.geojson"
 CONTEXT = "context.geojson"  # coarse countries of a wider area, for locator insets
@@ -172,6 +173,10 @@ def _check_properties(file: str, w: str, row: dict, spec: dict, g) -> list[Probl
     if allowed and g is not None and g.geom_type not in allowed:
         what = f"a {row['feature']}" if "feature" in row else "a boundary"
         problems.append(Problem(file, w, f"{what} must be a {' or '.join(allowed)}, found {g.geom_type}"))
+    if row.get("feature") == "control_area" and not row.get("held_by"):
+        problems.append(Problem(file, w, "a control area needs held_by (who held it)"))
+    if row.get("feature") in ("control_area", "corridor") and not row.get("peacekeepers"):
+        problems.append(Problem(file, w, f"a {row['feature']} needs peacekeepers ('true' or 'false')"))
     if "kind" in row and row["kind"] == "country" and not row["iso3"]:
         problems.append(Problem(file, w, "country without a valid iso3 code ('')"))
     if "valid_from" in row:
@@ -410,6 +415,39 @@ def load_manifest(data_dir: str | os.PathLike[str] | None = None):
         raise DataValidationError(Problem(_label(path), "", f"cannot be read: {exc}")) from None
 
 
+#: Days for which no front line is mapped: (first day, first day after, why). ``load_front_lines(as_of=...)`` returns
+#: no control area or line of contact for them and warns (:class:`~karabakh.errors.CoverageWarning`).
+COVERAGE_GAPS = (
+    ("2020-09-27", "2020-11-10", "the 2020 war (27 Sept - 9 Nov 2020) moved the front every day and no dated line of "
+                                 "it is in the sources"),
+)
+
+
+def coverage_gap(day) -> str | None:
+    """Why no front line is mapped for ``day`` (a date-like), or None when one is.
+
+    Parameters
+    ----------
+    day : str, date, datetime or Timestamp
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> coverage_gap("2020-11-01") is not None, coverage_gap("2020-11-10")
+    (True, None)
+    """
+    import pandas as pd
+
+    ts = pd.Timestamp(day)
+    for start, end, why in COVERAGE_GAPS:
+        if pd.Timestamp(start) <= ts < pd.Timestamp(end):
+            return why
+    return None
+
+
 def load_front_lines(as_of: Any = None, data_dir: str | os.PathLike[str] | None = None):
     """Dated control areas, lines of contact and corridors (GeoDataFrame, EPSG:4326).
 
@@ -424,7 +462,15 @@ def load_front_lines(as_of: Any = None, data_dir: str | os.PathLike[str] | None 
     -------
     geopandas.GeoDataFrame
         Columns key, feature ("control_area" | "contact_line" | "corridor"), label, valid_from, valid_to
-        (datetime64; NaT = still valid), source_id, from_source_id, to_source_id, note, geometry.
+        (datetime64; NaT = still valid), source_id, from_source_id, to_source_id, held_by (control areas: who held
+        the area; None otherwise), peacekeepers (nullable boolean: Russian peacekeepers deployed; NA for lines and
+        where not known), note, geometry.
+
+    Warns
+    -----
+    CoverageWarning
+        ``as_of`` falls in a day with no mapped line (``COVERAGE_GAPS``: the 2020 war); no control area or line of
+        contact is returned then, never those of another period.
 
     Raises
     ------
@@ -443,6 +489,8 @@ def load_front_lines(as_of: Any = None, data_dir: str | os.PathLike[str] | None 
     gdf = _frame(FRONT_LINES, data_dir)
     for col in ("valid_from", "valid_to"):
         gdf[col] = pd.to_datetime(gdf[col].replace("", None), format="%Y-%m-%d")
+    gdf["held_by"] = gdf["held_by"].replace("", None)
+    gdf["peacekeepers"] = gdf["peacekeepers"].map({"true": True, "false": False}).astype("boolean")
     if as_of is not None:
         try:
             day = pd.Timestamp(as_of)
@@ -451,6 +499,12 @@ def load_front_lines(as_of: Any = None, data_dir: str | os.PathLike[str] | None 
         if day.tzinfo is not None:
             day = day.tz_convert(None)
         keep = (gdf["valid_from"] <= day) & (gdf["valid_to"].isna() | (day < gdf["valid_to"]))
+        gap = coverage_gap(day)
+        if gap is not None:
+            keep &= ~gdf["feature"].isin(["control_area", "contact_line"])
+            warnings.warn(f"no front line is mapped for {day.date()}: {gap}. No control area or line of contact is "
+                          "returned; kb.control_on(date) gives who held each place that day, claim by claim.",
+                          CoverageWarning, stacklevel=2)
         gdf = gdf[keep].reset_index(drop=True)
     return gdf
 

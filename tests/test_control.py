@@ -225,3 +225,63 @@ def test_held_list_labels_and_groups_places():
     label = places.set_index("id")["label"]
     assert list(table["place"]) == [label["stepanakert"], label["agdam"], label["goris"]]  # held by: EAF, AZE, ARM
     assert list(table["since"]) == ["1994-05-12", "2020-11-20", "1994-05-12"]
+
+
+# ---------------------------------------------------------------------------------------- dated control areas
+def _held_area_km2(day: str) -> float:
+    fl = kb.load_front_lines(as_of=day)
+    held = fl[(fl["feature"] == "control_area") & (fl["held_by"] == EAF)]
+    return float(kb.area_km2(held).sum())
+
+
+def test_area_held_shrinks_at_each_hand_over():
+    areas = [_held_area_km2(d) for d in ("2020-11-15", "2020-11-22", "2020-11-28", "2020-12-05")]
+    assert areas[0] > areas[1] > areas[2] > areas[3] > 0, areas
+
+
+def test_every_control_area_says_who_held_it():
+    fl = kb.load_front_lines()
+    areas = fl[fl["feature"] == "control_area"]
+    assert areas["held_by"].isin(["ethnic_armenian_forces", "azerbaijan", "armenia", "contested", "unknown"]).all()
+    assert areas["peacekeepers"].notna().all()
+    assert bool(fl.set_index("key").loc["area_2020_2023", "peacekeepers"])
+    assert not bool(fl.set_index("key").loc["area_1994_2020", "peacekeepers"])
+
+
+@pytest.mark.parametrize("place, day", [("agdam", "2020-11-15"), ("agdam", "2020-11-22"), ("kalbajar", "2020-11-22"),
+                                        ("kalbajar", "2020-11-28"), ("stepanakert", "2020-12-05"),
+                                        ("shusha", "2020-12-05"), ("lachin", "2020-11-28")])
+def test_map_and_claims_agree_on_the_hand_overs(place, day):
+    """The dated areas (district polygons) and the claims table (sources) are independent: they must agree."""
+    point = kb.load_places().set_index("id").geometry[place]
+    fl = kb.load_front_lines(as_of=day)
+    in_held_area = fl[(fl["feature"] == "control_area") & (fl["held_by"] == EAF)].contains(point).any()
+    assert in_held_area == (kb.control_on(day, [place]).iloc[0]["held_by"] == EAF)
+
+
+@pytest.mark.parametrize("day", ["2020-09-27", "2020-10-15", "2020-11-09"])
+def test_a_war_day_warns_and_returns_no_control_area(day):
+    with pytest.warns(kb.CoverageWarning, match=r"2020 war.*control_on"):
+        fl = kb.load_front_lines(as_of=day)
+    assert not fl["feature"].isin(["control_area", "contact_line"]).any()
+
+
+def test_days_either_side_of_the_war_do_not_warn():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", kb.CoverageWarning)
+        assert "area_1994_2020" in set(kb.load_front_lines(as_of="2020-09-26")["key"])
+        assert "area_2020_2023" in set(kb.load_front_lines(as_of="2020-11-10")["key"])
+
+
+def test_a_control_area_without_holder_is_refused(data_copy):
+    import json
+
+    path = data_copy / "layers" / "front_lines.geojson"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["features"][0]["properties"]["held_by"] = ""
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    (data_copy / "SHA256SUMS").unlink()
+    with pytest.raises(kb.DataValidationError, match=r"feature 0 \(area_1994_2020\): a control area needs held_by"):
+        kb.load_front_lines(data_dir=data_copy)
