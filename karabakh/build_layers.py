@@ -279,8 +279,7 @@ def _districts_held_2020(districts: dict) -> list[dict]:
         raw = shapely.union_all([districts[name] for name, _, _ in left])
         out.append(dict(
             key=f"districts_{start[0].replace('-', '_')}", feature="control_area",
-            label=f"Districts not yet handed over, held by ethnic-Armenian forces: {names} "
-                  f"({_span(start[0], last)})",
+            label=f"Districts still held: {names}, {_span(start[0], last)}",
             valid_from=start[0], valid_to=end[0], source_id="geoboundaries_aze_adm2", from_source_id=start[1],
             to_source_id=end[1], held_by="ethnic_armenian_forces", peacekeepers="false",
             note=("geoBoundaries AZE ADM2 district polygons (CC BY-SA 3.0; traced from a Wikipedia map, coarse) cut to "

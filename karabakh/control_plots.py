@@ -320,11 +320,14 @@ class AsOfExplorer:
         return self.start + pd.Timedelta(days=int(self.slider.value))
 
     def draw(self) -> None:
-        """Redraw the map and the list for the slider's day."""
+        """Redraw the map and the list for the slider's day.
+
+        The outputs are set on the Output widget directly (``append_display_data``), not captured from a
+        ``with out:`` block, so that executing the notebook headless (nbconvert, nbval) needs no output routing.
+        """
         import warnings
 
         import matplotlib.pyplot as plt
-        from IPython.display import display
 
         day = self.day
         self.label.value = plot.day(day)
@@ -332,17 +335,17 @@ class AsOfExplorer:
             warnings.simplefilter("always")
             front_lines = self._front_lines_for(day)
         control = self._control_for(day)
-        self.out.clear_output(wait=True)
-        with self.out, plot._styled():
+        with plot._styled():
             fig = plot._new_figure("nk_map")
             ax = fig.add_subplot()
             control_map_panel(ax, day, front_lines, control, boundaries=self._boundaries, places=self._places,
                               furniture=False)
-            display(fig)
-            plt.close(fig)
-            for w in caught:
-                print(f"Note: {w.message}")
-            display(held_list(control, self._places))
+        self.out.outputs = ()
+        self.out.append_display_data(fig)
+        plt.close(fig)
+        for w in caught:
+            self.out.append_stdout(f"Note: {w.message}\n")
+        self.out.append_display_data(held_list(control, self._places))
 
     def _repr_mimebundle_(self, **kwargs):
         self.draw()

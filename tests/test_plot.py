@@ -164,13 +164,15 @@ def test_front_lines_small_multiples(data):
     maps = [ax for ax in fig.axes if ax.get_title(loc="left")]
     assert [ax.get_title(loc="left") for ax in maps] == [p[0] for p in style.PERIODS]
     shown = [sorted(c.get_gid().split(":")[1] for c in by_gid(ax.collections, "control_area:")) for ax in maps]
-    assert shown == [["area_1994_2020"], ["area_2020_2023"], ["nkao_azerbaijan_2023"]]
+    districts = ["districts_2020_11_10", "districts_2020_11_20", "districts_2020_11_25"]  # held until 1 Dec 2020
+    assert shown == [["area_1994_2020"], ["area_2020_2023", *districts], ["nkao_azerbaijan_2023"]]
     for ax in maps:
         assert (*ax.get_xlim(), *ax.get_ylim()) == style.EXTENTS["nk"]
+        keys = tuple(c.get_gid().split(":")[1] for c in by_gid(ax.collections, "control_area:"))
         for coll in by_gid(ax.collections, "control_area:"):
             key = coll.get_gid().split(":")[1]
-            assert coll.get_hatch() == style.CONTROL_AREA[key]["hatch"]
-            assert rgb(coll.get_facecolors()[0]) == rgb(style.CONTROL_AREA[key]["facecolor"])
+            assert coll.get_hatch() == style.control_area_style(key, keys)["hatch"]
+            assert rgb(coll.get_facecolors()[0]) == rgb(style.control_area_style(key, keys)["facecolor"])
             assert rgb(coll.get_facecolors()[0]) in PALETTE_RGB
     assert by_gid(maps[1].collections, "corridor:") and by_gid(maps[1].collections, "contact_line:")
     assert [bool(ax.child_axes) for ax in maps] == [False, False, True]  # one inset, on the last map
