@@ -21,18 +21,77 @@ Ministry on Parukh, 27 March 2022) outranks a party's own claim of the same day,
 from __future__ import annotations
 
 import os
+import warnings
 from typing import Iterable, Sequence
 
 import pandas as pd
 
 from karabakh import tables
-from karabakh.errors import DataValidationError, Problem
+from karabakh.errors import CoverageWarning, DataValidationError, Problem
 
 #: Qualifiers from most to least shared (rule 2 of the module docstring).
 QUALIFIER_RANK = ("confirmed_by_both", "reported_by_third_parties", "claimed_by_one_side")
 HOLDERS = ("ethnic_armenian_forces", "azerbaijan", "armenia", "contested", "unknown")
 #: Where the history ends for charts of spans (exclusive): the end of 2024, the table's scope.
 HISTORY_END = pd.Timestamp("2025-01-01")
+#: Days for which no front line is mapped: (first day, first day after, why). ``kb.load_front_lines(as_of=...)``
+#: returns no control area or line of contact for them and warns (:class:`~karabakh.errors.CoverageWarning`).
+COVERAGE_GAPS = (
+    ("2020-09-27", "2020-11-10", "the 2020 war (27 Sept - 9 Nov 2020) moved the front every day and no dated line of "
+                                 "it is in the sources"),
+)
+
+
+def coverage_gap(day) -> str | None:
+    """Why no front line is mapped for ``day``, or None when one is (``COVERAGE_GAPS``).
+
+    Parameters
+    ----------
+    day : str, date, datetime or Timestamp
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> coverage_gap("2020-11-01") is not None, coverage_gap("2020-11-10")
+    (True, None)
+    """
+    ts = _day(day)
+    for start, end, why in COVERAGE_GAPS:
+        if pd.Timestamp(start) <= ts < pd.Timestamp(end):
+            return why
+    return None
+
+
+def features_valid_on(front_lines, day: pd.Timestamp):
+    """The dated features valid on ``day`` (valid_from <= day < valid_to), minus control areas and lines of contact
+    on a day of a coverage gap, with a :class:`~karabakh.errors.CoverageWarning` naming the gap.
+
+    Parameters
+    ----------
+    front_lines : GeoDataFrame
+        As read by ``karabakh.layers.load_front_lines`` (``valid_from``/``valid_to`` as datetime64).
+    day : pandas.Timestamp
+
+    Returns
+    -------
+    GeoDataFrame
+
+    Warns
+    -----
+    CoverageWarning
+        ``day`` lies in ``COVERAGE_GAPS``; the message points to :func:`control_on`.
+    """
+    keep = (front_lines["valid_from"] <= day) & (front_lines["valid_to"].isna() | (day < front_lines["valid_to"]))
+    gap = coverage_gap(day)
+    if gap is not None:
+        keep &= ~front_lines["feature"].isin(["control_area", "contact_line"])
+        warnings.warn(f"no front line is mapped for {day.date()}: {gap}. No control area or line of contact is "
+                      "returned; kb.control_on(date) gives who held each place that day, claim by claim.",
+                      CoverageWarning, stacklevel=3)
+    return front_lines[keep].reset_index(drop=True)
 
 
 def load_control(data_dir: str | os.PathLike[str] | None = None) -> pd.DataFrame:

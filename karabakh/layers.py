@@ -24,12 +24,12 @@ import functools
 import json
 import os
 import re
-import warnings
 from pathlib import Path
 from typing import Any
 
 from karabakh import checksums, tables
-from karabakh.errors import CoverageWarning, DataValidationError, Problem
+from karabakh.control import features_valid_on
+from karabakh.errors import DataValidationError, Problem
 
 BOUNDARIES = "boundaries.geojson"
 CONTEXT = "context.geojson"  # coarse countries of a wider area, for locator insets
@@ -415,39 +415,6 @@ def load_manifest(data_dir: str | os.PathLike[str] | None = None):
         raise DataValidationError(Problem(_label(path), "", f"cannot be read: {exc}")) from None
 
 
-#: Days for which no front line is mapped: (first day, first day after, why). ``load_front_lines(as_of=...)`` returns
-#: no control area or line of contact for them and warns (:class:`~karabakh.errors.CoverageWarning`).
-COVERAGE_GAPS = (
-    ("2020-09-27", "2020-11-10", "the 2020 war (27 Sept - 9 Nov 2020) moved the front every day and no dated line of "
-                                 "it is in the sources"),
-)
-
-
-def coverage_gap(day) -> str | None:
-    """Why no front line is mapped for ``day`` (a date-like), or None when one is.
-
-    Parameters
-    ----------
-    day : str, date, datetime or Timestamp
-
-    Returns
-    -------
-    str or None
-
-    Examples
-    --------
-    >>> coverage_gap("2020-11-01") is not None, coverage_gap("2020-11-10")
-    (True, None)
-    """
-    import pandas as pd
-
-    ts = pd.Timestamp(day)
-    for start, end, why in COVERAGE_GAPS:
-        if pd.Timestamp(start) <= ts < pd.Timestamp(end):
-            return why
-    return None
-
-
 def load_front_lines(as_of: Any = None, data_dir: str | os.PathLike[str] | None = None):
     """Dated control areas, lines of contact and corridors (GeoDataFrame, EPSG:4326).
 
@@ -462,15 +429,13 @@ def load_front_lines(as_of: Any = None, data_dir: str | os.PathLike[str] | None 
     -------
     geopandas.GeoDataFrame
         Columns key, feature ("control_area" | "contact_line" | "corridor"), label, valid_from, valid_to
-        (datetime64; NaT = still valid), source_id, from_source_id, to_source_id, held_by (control areas: who held
-        the area; None otherwise), peacekeepers (nullable boolean: Russian peacekeepers deployed; NA for lines and
-        where not known), note, geometry.
+        (datetime64; NaT = still valid), source_id, from_source_id, to_source_id, held_by (control areas),
+        peacekeepers (boolean; NA for lines), note, geometry.
 
     Warns
     -----
     CoverageWarning
-        ``as_of`` falls in a day with no mapped line (``COVERAGE_GAPS``: the 2020 war); no control area or line of
-        contact is returned then, never those of another period.
+        ``as_of`` is a day with no mapped line (the 2020 war): no control area or line is returned.
 
     Raises
     ------
@@ -498,14 +463,7 @@ def load_front_lines(as_of: Any = None, data_dir: str | os.PathLike[str] | None 
             raise ValueError(f"as_of must be a date like '2022-01-01', got {as_of!r}") from exc
         if day.tzinfo is not None:
             day = day.tz_convert(None)
-        keep = (gdf["valid_from"] <= day) & (gdf["valid_to"].isna() | (day < gdf["valid_to"]))
-        gap = coverage_gap(day)
-        if gap is not None:
-            keep &= ~gdf["feature"].isin(["control_area", "contact_line"])
-            warnings.warn(f"no front line is mapped for {day.date()}: {gap}. No control area or line of contact is "
-                          "returned; kb.control_on(date) gives who held each place that day, claim by claim.",
-                          CoverageWarning, stacklevel=2)
-        gdf = gdf[keep].reset_index(drop=True)
+        gdf = features_valid_on(gdf, day)
     return gdf
 
 
