@@ -3,8 +3,8 @@
 Each notebook runs in a fresh kernel with nbclient (as nbval and the main job do), in a temporary copy so the
 committed notebooks are not touched; the script prints the kernel start-up and the cells' time per notebook
 (target: cells at most 15 s each on a 2-core machine). With ``--suite`` it also times, each in a fresh process,
-the figure tests with image comparison (``pytest tests/test_plot.py --mpl``), the notebook file checks, and nbval
-of every notebook.
+the figure tests with image comparison (``pytest tests/test_maps.py tests/test_charts.py
+tests/test_figure_artists.py --mpl``), the notebook file checks, and nbval of every notebook.
 Run: .venv/bin/python benchmarks/bench_notebooks.py [--repeat N] [--suite]
 """
 from __future__ import annotations
@@ -21,7 +21,8 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 BUDGET_S = 15.0
 NBVAL = ["--nbval", "--nbval-current-env", "--nbval-sanitize-with", "notebooks/nbval_sanitize.cfg", "notebooks/"]
 SUITES = {
-    "figure tests + images (tests/test_plot.py --mpl)": ["tests/test_plot.py", "--mpl"],
+    "figure tests + images (--mpl)": ["tests/test_maps.py", "tests/test_charts.py", "tests/test_figure_artists.py",
+                                      "--mpl"],
     "notebook file checks (tests/test_notebooks.py)": ["tests/test_notebooks.py"],
     "nbval, all notebooks": NBVAL,
 }

@@ -5,9 +5,13 @@ Tables (pandas): ``load_sources``, ``load_casualties``, ``load_actors``, ``load_
 Map layers (GeoPandas): ``load_boundaries``, ``load_front_lines(as_of=...)``.
 Control history: ``load_control``, ``control_on(date)`` (who held each place that day), ``control_history(place_id)``,
 ``control_spans`` (see ``karabakh.control`` for the rule that resolves differing claims).
-Geometry: ``area_km2``, ``length_km``, ``distance_km``. Figures: ``show_figure`` and the plotting helpers
-(``region_map``, ``front_lines_small_multiples``, ``casualty_claims_chart``, ``arrivals_chart``, ``timeline_strip``,
-``base_map`` and its parts; see ``karabakh.plot``).
+Geometry: ``area_km2``, ``length_km``, ``distance_km``. Figures take the frames they draw: maps (``region_map``,
+``nk_map``, ``front_lines_small_multiples``, ``base_map`` and its parts; ``karabakh.maps``), charts
+(``casualty_claims_chart``, ``arrivals_chart``, ``timeline_strip``; ``karabakh.charts``), shown with
+``show_figure(fig, name)`` (``karabakh.figures``), which uses the title and alt text the figure carries. Sources and
+claims are written by ``karabakh.citations`` (``source_list``, ``qualified``, ``day``); tables for the text
+(``article_counts_compared``, ``latest_claims``, ...) are in ``karabakh.summaries``; the story's dates in
+``karabakh.story``.
 Every loader takes ``data_dir=None`` (default: the shipped data; ``$KARABAKH_DATA`` overrides) and raises
 ``DataValidationError`` (a ``ValueError``) naming file, line/feature, column and reason on bad data.
 
@@ -31,10 +35,15 @@ _LAZY = {
     "load_boundaries": "layers", "load_front_lines": "layers", "load_manifest": "layers", "validate_layers": "layers",
     "area_km2": "geo", "length_km": "geo", "distance_km": "geo",
     "show_figure": "figures",
-    "base_map": "plot", "region_map": "plot", "nk_map": "plot", "front_lines_small_multiples": "plot",
-    "control_area_table": "plot", "casualty_claims_chart": "plot", "arrivals_chart": "plot", "timeline_strip": "plot",
-    "add_caption": "plot", "add_north_arrow": "plot", "add_scale_bar": "plot", "add_locator_inset": "plot",
-    "source_ids": "plot",
+    "base_map": "maps", "region_map": "maps", "nk_map": "maps", "front_lines_small_multiples": "maps",
+    "add_north_arrow": "map_parts", "add_scale_bar": "map_parts", "add_locator_inset": "map_parts",
+    "add_control_areas": "map_parts", "draw_polygons": "map_parts", "draw_lines": "map_parts",
+    "direction": "maps",
+    "casualty_claims_chart": "charts", "arrivals_chart": "charts", "timeline_strip": "charts",
+    "add_caption": "citations", "source_ids": "figures", "source_list": "citations", "qualified": "citations",
+    "day": "citations",
+    "control_area_table": "summaries", "article_counts_compared": "summaries", "article_dates_compared": "summaries",
+    "latest_claims": "summaries", "latest_counts": "summaries", "numbered_events": "summaries",
     "load_control": "control", "control_on": "control", "control_history": "control", "control_spans": "control",
 }
 

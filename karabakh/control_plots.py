@@ -13,7 +13,8 @@ from typing import Sequence
 
 import pandas as pd
 
-from karabakh import plot, style
+from karabakh import citations, figures, maps, style
+from karabakh.map_parts import add_control_areas, to_map_crs
 
 #: Colour per holder (control.csv ``held_by``): Okabe-Ito, with a neutral grey for ``unknown``.
 HOLDER_COLOR = {
@@ -90,9 +91,8 @@ def control_timeline(spans: pd.DataFrame, places, sources: pd.DataFrame, *, orde
 
     ids = list(dict.fromkeys(spans["place_id"])) if order is None else list(order)
     rows = {p: i for i, p in enumerate(ids)}
-    with plot._styled():
-        fig = plot._new_figure("timeline")
-        fig.set_figheight(max(6.5, 0.24 * len(ids) + 2.6) + style.TITLE_ROOM)
+    with style.styled():
+        fig = style.new_figure("timeline", height=max(6.5, 0.24 * len(ids) + 2.6))
         axes = fig.subplots(1, len(WINDOWS), sharey=True, gridspec_kw={"width_ratios": (1.0, 1.6, 1.6)})
         for ax, (lo, hi, title) in zip(axes, WINDOWS):
             lo, hi = pd.Timestamp(lo), pd.Timestamp(hi)
@@ -116,15 +116,16 @@ def control_timeline(spans: pd.DataFrame, places, sources: pd.DataFrame, *, orde
         axes[0].set_yticks(range(len(ids)), _labels(places, ids), fontsize=style.LABEL_SIZE)
         axes[0].set_ylim(len(ids) - 0.5, -0.5)
         axes[1].set_xlabel("Date (ticks mark each dated change; one-day spans are narrow)", fontsize=style.LABEL_SIZE)
-        plot._figure_legend(fig, _holder_handles(), ncols=3)
-        plot.add_caption(fig, list(source_ids), is_map=False, sources=sources,
-                         note="Holder by the rule of karabakh.control.control_on (latest dated claims, most shared first)")
+        style.figure_legend(fig, _holder_handles(), ncols=3)
+        citations.add_caption(fig, sources, list(source_ids), is_map=False,
+                              note="Holder by the rule of karabakh.control.control_on (latest dated claims, most "
+                                   "shared first)")
     return fig
 
 
 def _points(ax, places, control: pd.DataFrame) -> None:
     """Places as points coloured by holder (hatched ring where claims differ), on a map axes."""
-    pts = plot.to_map_crs(places.set_index("id").loc[list(control["place_id"])].reset_index())
+    pts = to_map_crs(places.set_index("id").loc[list(control["place_id"])].reset_index())
     for row, geom in zip(control.itertuples(), pts.geometry):
         marker = "D" if row.held_by == "contested" else "o"
         (line,) = ax.plot([geom.x], [geom.y], linestyle="none", marker=marker, markersize=6.5 if row.claims_differ
@@ -134,7 +135,7 @@ def _points(ax, places, control: pd.DataFrame) -> None:
 
 
 def control_map_panel(ax, day, front_lines, control: pd.DataFrame, *, boundaries, places, context=None,
-                      label_ids: Sequence[str] = ("stepanakert", "shusha", "lachin"), furniture: bool = False,
+                      label_ids: Sequence[str] = ("stepanakert", "lachin"), furniture: bool = False,
                       title: str | None = None) -> list[str]:
     """Draw one day on ``ax``: base map, the control areas and corridors valid that day (``front_lines`` as from
     ``kb.load_front_lines(as_of=day)``), and the places of ``control`` (``kb.control_on(day)``) coloured by holder.
@@ -164,22 +165,22 @@ def control_map_panel(ax, day, front_lines, control: pd.DataFrame, *, boundaries
     --------
     >>> ids = control_map_panel(ax, "2020-12-01", fl, kb.control_on("2020-12-01"), boundaries=b, places=p)  # doctest: +SKIP
     """
-    plot.base_map(ax, "nk", boundaries=boundaries, places=places, place_ids=label_ids, country_labels=False,
-                  locator=False, scale_bar=furniture, north_arrow=furniture)
-    if furniture and context is not None:
-        plot.add_locator_inset(ax, "nk", context=context)
-    plot.add_control_areas(ax, front_lines, extent="nk", features=("control_area", "corridor"))
+    maps.base_map(boundaries, places, ax=ax, extent="nk", context=context if furniture else None,
+                  place_ids=label_ids, country_labels=False, scale_bar=furniture, north_arrow=furniture,
+                  wrap_labels=True)
+    add_control_areas(ax, front_lines, extent="nk", features=("control_area", "corridor"))
     if front_lines.empty:
         ax.text(0.5, 0.03, "no mapped line for this day", transform=ax.transAxes, ha="center", va="bottom",
-                fontsize=style.LABEL_SIZE, color=style.MUTED_TEXT, path_effects=plot._halo(), gid="no_line_note")
+                fontsize=style.LABEL_SIZE, color=style.MUTED_TEXT, path_effects=style.halo(), gid="no_line_note")
     _points(ax, places, control)
-    ax.set_title(title or plot.day(day), loc="left", fontsize=style.FONT_SIZE + 1)
+    ax.set_title(title or citations.day(day), loc="left", fontsize=style.FONT_SIZE + 1)
     return list(dict.fromkeys([*boundaries["source_id"], *front_lines["source_id"],
                                *(s for ids in control["source_id"].dropna() for s in ids.split(";"))]))
 
 
 def control_small_multiples(days: Sequence, front_lines_by_day: Sequence, control_by_day: Sequence, *,
-                            boundaries, places, sources: pd.DataFrame, context=None, ncols: int = 3):
+                            boundaries, places, sources: pd.DataFrame, manifest: pd.DataFrame, context=None,
+                            ncols: int = 3):
     """Maps of control on several days side by side (one panel per day), one shared legend and the caption.
 
     Parameters
@@ -189,8 +190,9 @@ def control_small_multiples(days: Sequence, front_lines_by_day: Sequence, contro
         For each day, ``kb.load_front_lines(as_of=day)`` (empty where no line is mapped).
     control_by_day : sequence of DataFrame
         For each day, ``kb.control_on(day)``.
-    boundaries, places, sources, context : frames
-        Base layers, place points, the sources table (caption) and the locator's countries.
+    boundaries, places, sources, manifest, context : frames
+        Base layers, place points, the sources table and the layer manifest (caption, licences) and the locator's
+        countries.
     ncols : int
         Panels per row.
 
@@ -210,9 +212,8 @@ def control_small_multiples(days: Sequence, front_lines_by_day: Sequence, contro
     from matplotlib.lines import Line2D
 
     nrows = math.ceil(len(days) / ncols)
-    with plot._styled():
-        fig = plot._new_figure("small_multiples")
-        fig.set_figheight(4.9 * nrows + 1.4 + style.TITLE_ROOM)
+    with style.styled():
+        fig = style.new_figure("small_multiples", height=4.9 * nrows + 1.4)
         axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
         used: list[str] = []
         for i, (ax, day, fl, ctl) in enumerate(zip(axes, days, front_lines_by_day, control_by_day)):
@@ -227,8 +228,8 @@ def control_small_multiples(days: Sequence, front_lines_by_day: Sequence, contro
                for h in HOLDER_COLOR if h != "unknown"]
         dot.append(Line2D([], [], linestyle="none", marker="o", markersize=6.5, color="white",
                           markeredgecolor=style.TEXT, markeredgewidth=1.4, label="Place where claims of that date differ"))
-        plot._figure_legend(fig, [plot._nkao_handle(), *handles, *dot], ncols=3, fontsize=7)
-        plot.add_caption(fig, used, sources=sources)
+        style.figure_legend(fig, [maps._nkao_handle(), *handles, *dot], ncols=3, fontsize=7)
+        citations.add_caption(fig, sources, used, licences=citations.layer_licences(manifest))
     return fig
 
 
@@ -330,13 +331,13 @@ class AsOfExplorer:
         import matplotlib.pyplot as plt
 
         day = self.day
-        self.label.value = plot.day(day)
+        self.label.value = citations.day(day)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             front_lines = self._front_lines_for(day)
         control = self._control_for(day)
-        with plot._styled():
-            fig = plot._new_figure("nk_map")
+        with style.styled():
+            fig = style.new_figure("nk_map")
             ax = fig.add_subplot()
             control_map_panel(ax, day, front_lines, control, boundaries=self._boundaries, places=self._places,
                               furniture=False)

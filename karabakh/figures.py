@@ -14,10 +14,14 @@ import os
 import re
 import struct
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
-__all__ = ["show_figure", "figure_output", "draw_title", "png_bytes", "svg_bytes", "png_size",
-           "FIGURE_DIR_ENV", "FIGURE_DPI", "DISPLAY_DPI", "META_KEY"]
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = ["show_figure", "figure_output", "draw_title", "describe", "description", "remember_sources", "source_ids",
+           "png_bytes", "svg_bytes",
+           "png_size", "FIGURE_DIR_ENV", "FIGURE_DPI", "DISPLAY_DPI", "META_KEY"]
 
 #: When set, :func:`show_figure` writes ``<name>.png`` and ``<name>.svg`` into this folder.
 FIGURE_DIR_ENV = "KARABAKH_FIGURE_DIR"
@@ -29,6 +33,107 @@ SVG_HASHSALT = "karabakh"
 META_KEY = "karabakh"
 
 _NAME_RE = re.compile(r"^[a-z0-9]+(?:[_-][a-z0-9]+)*$")
+_INFO_ATTR = "_karabakh_description"
+_SOURCES_ATTR = "_karabakh_source_ids"
+
+
+def describe(fig: Figure, *, title: str | None = None, alt: str | None = None) -> Figure:
+    """Attach a default title and alt text to a figure, for :func:`show_figure` to use.
+
+    The drawing functions call this with the text built from the numbers they drew, so a notebook shows a
+    figure with ``kb.show_figure(fig, "name")``.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure.
+    title, alt : str, optional
+        The title and the alt text; None keeps what the figure has.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The same figure.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig = describe(plt.figure(), title="Demo", alt="An empty figure")
+    >>> description(fig)["alt"]
+    'An empty figure'
+    """
+    info = dict(getattr(fig, _INFO_ATTR, {}))
+    if title is not None:
+        info["title"] = title
+    if alt is not None:
+        info["alt"] = alt
+    setattr(fig, _INFO_ATTR, info)
+    return fig
+
+
+def remember_sources(fig: Figure, ids: Iterable[str]) -> None:
+    """Add source ids to those a figure draws on (kept on the figure, first use first).
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure.
+    ids : iterable of str
+        Source ids; empty and missing values are skipped.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig = plt.figure(); remember_sources(fig, ["a", "b", "a", None]); source_ids(fig)
+    ['a', 'b']
+    """
+    known = list(getattr(fig, _SOURCES_ATTR, []))
+    merged = [s for s in dict.fromkeys([*known, *ids]) if isinstance(s, str) and s]
+    setattr(fig, _SOURCES_ATTR, merged)
+
+
+def source_ids(fig: Figure) -> list[str]:
+    """The ids of every source a figure draws on, in first-use order.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        A figure drawn by :mod:`karabakh.maps` or :mod:`karabakh.charts`.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> source_ids(plt.figure())
+    []
+    """
+    return list(getattr(fig, _SOURCES_ATTR, []))
+
+
+def description(fig: Figure) -> dict[str, Any]:
+    """The title, alt text and source ids a drawing function attached to a figure.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure.
+
+    Returns
+    -------
+    dict
+        ``{"title": str or None, "alt": str or None, "source_ids": list of str}``.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> description(plt.figure())
+    {'title': None, 'alt': None, 'source_ids': []}
+    """
+    info = getattr(fig, _INFO_ATTR, {})
+    return {"title": info.get("title"), "alt": info.get("alt"), "source_ids": source_ids(fig)}
 
 
 def _check_figure_args(name: Any, title: Any, alt: Any, source_ids: Any) -> list[str]:
@@ -50,7 +155,7 @@ def _check_figure_args(name: Any, title: Any, alt: Any, source_ids: Any) -> list
     return [s.strip() for s in ids]
 
 
-def png_bytes(fig) -> bytes:
+def png_bytes(fig: Figure) -> bytes:
     """The figure as PNG, byte-identical for identical figures (no timestamp, no software version).
 
     Parameters
@@ -75,7 +180,7 @@ def png_bytes(fig) -> bytes:
     return buf.getvalue()
 
 
-def svg_bytes(fig) -> bytes:
+def svg_bytes(fig: Figure) -> bytes:
     """The figure as SVG, byte-identical for identical figures (fixed id salt, no date).
 
     Parameters
@@ -131,7 +236,7 @@ def png_size(png: bytes) -> tuple[int, int]:
     return struct.unpack(">II", png[16:24])
 
 
-def draw_title(fig, title: str) -> None:
+def draw_title(fig: Figure, title: str) -> None:
     """Draw ``title`` as the figure's suptitle (top left, bold).
 
     The PNG, the SVG, the report and the README show it; the layout engine makes room for it above the axes.
@@ -165,7 +270,7 @@ def draw_title(fig, title: str) -> None:
     fig.suptitle(title, x=0.01, ha="left", fontsize=style.TITLE_SIZE, fontweight="bold", color=style.TEXT)
 
 
-def figure_output(fig, name: str, *, title: str, alt: str,
+def figure_output(fig: Figure, name: str, *, title: str, alt: str,
                   source_ids: Sequence[str] | str) -> tuple[dict, dict, bytes]:
     """The display bundle ``(data, metadata, png)`` that :func:`show_figure` publishes.
 
@@ -222,8 +327,12 @@ def figure_output(fig, name: str, *, title: str, alt: str,
     return data, metadata, png
 
 
-def show_figure(fig, name: str, *, title: str, alt: str, source_ids: Sequence[str] | str) -> None:
+def show_figure(fig: Figure, name: str, *, title: str | None = None, alt: str | None = None,
+                source_ids: Sequence[str] | str | None = None) -> None:
     """Show a matplotlib figure in the notebook as one PNG output with alt text, and close it.
+
+    ``title``, ``alt`` and ``source_ids`` default to what the drawing function attached to the figure
+    (:func:`description`): the alt text is built beside the numbers the figure drew.
 
     Nothing else is output (no ``<Figure ...>`` repr). Create and show a figure in the same cell: the inline
     backend would otherwise display it once more at the end of the cell that created it.
@@ -234,17 +343,17 @@ def show_figure(fig, name: str, *, title: str, alt: str, source_ids: Sequence[st
         The figure (closed afterwards, also on error).
     name : str
         The figure's stable file name, unique across the notebooks.
-    title : str
+    title : str, optional
         A one-line title drawn at the top of the figure (and kept in the output's metadata).
-    alt : str
+    alt : str, optional
         The text a screen reader reads instead of the picture.
-    source_ids : sequence of str or str
+    source_ids : sequence of str or str, optional
         The ids of the sources the figure draws on.
 
     Raises
     ------
     ValueError
-        See :func:`figure_output`.
+        See :func:`figure_output` (also when neither the call nor the figure gives a title, alt text or source).
 
     Examples
     --------
@@ -255,6 +364,10 @@ def show_figure(fig, name: str, *, title: str, alt: str, source_ids: Sequence[st
     """
     import matplotlib.pyplot as plt
 
+    info = description(fig)
+    title = info["title"] if title is None else title
+    alt = info["alt"] if alt is None else alt
+    source_ids = info["source_ids"] if source_ids is None else source_ids
     try:
         data, metadata, png = figure_output(fig, name, title=title, alt=alt, source_ids=source_ids)
         out_dir = os.environ.get(FIGURE_DIR_ENV)

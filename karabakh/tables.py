@@ -430,11 +430,24 @@ def data_dictionary() -> str:
             elif "karabakh:list_of" in field:
                 kind = f"list of {field['karabakh:list_of']}.id, `;`-separated"
             extra = [f"unique" if cons.get("unique") else "", f"≥ {cons['minimum']}" if "minimum" in cons else "",
-                     f"≤ {cons['maximum']}" if "maximum" in cons else ""]
+                     f"≤ {cons['maximum']}" if "maximum" in cons else "",
+                     # a | inside a table cell ends it: escape it
+                     f"pattern `{cons['pattern']}`".replace("|", "\\|") if "pattern" in cons else ""]
             refs = [fk["reference"]["resource"] or resource["name"] for fk in spec.get("foreignKeys", [])
                     if fk["fields"] == field["name"]]
             extra.append(f"→ {refs[0]}.id" if refs else "")
             kind = "; ".join([kind] + [e for e in extra if e])
             out.append(f"| `{field['name']}` | {kind} | {'yes' if cons.get('required') else ''} | {field['description']} |")
+        rules = _ROW_RULES.get(resource["name"], ())
+        if rules:
+            out.append("\nRules across columns (checked on loading): " + "; ".join(rules) + ".")
         out.append("")
     return "\n".join(out)
+
+
+# What _check_rules enforces, in words, for the data dictionary (keep the two in step).
+_ROW_RULES = {
+    "casualties": ("`value` is empty exactly when `value_qualifier` is `unspecified`",
+                   "`period_start` ≤ `period_end`", "`reported_on` ≥ `period_start`"),
+    "article_figures": ("a figure has a `value` or a `date` (or both)", "a `value` has a `value_qualifier`"),
+}

@@ -1,0 +1,114 @@
+"""Shared by the figure tests: the shipped frames loaded once, every figure of the package built from them, and
+the artist checks (labels inside their axes and apart, series told apart, dates on time axes)."""
+from __future__ import annotations
+
+import itertools
+
+import matplotlib
+
+matplotlib.use("Agg")
+from matplotlib.colors import to_hex  # noqa: E402
+
+import karabakh as kb  # noqa: E402
+from karabakh import charts, maps, story  # noqa: E402
+
+
+def load_all() -> dict:
+    """Every frame the figures draw, loaded once (the figures take them, so the tests do not reload)."""
+    return {
+        "boundaries": kb.load_boundaries(), "context": kb.load_boundaries(context=True), "places": kb.load_places(),
+        "front_lines": kb.load_front_lines(), "casualties": kb.load_casualties(), "events": kb.load_events(),
+        "displacement": kb.load_displacement(), "sources": kb.load_sources(), "manifest": kb.load_manifest(),
+        "article_figures": kb.load_article_figures(), "actors": kb.load_actors(),
+    }
+
+
+def _map_frames(d: dict) -> dict:
+    return {"context": d["context"], "sources": d["sources"], "manifest": d["manifest"]}
+
+
+FIGURES = {
+    "region_map": lambda d: maps.region_map(d["boundaries"], d["places"], **_map_frames(d), events=d["events"],
+                                            corridors=d["front_lines"].query("feature == 'corridor'")),
+    "nk_map": lambda d: maps.nk_map(kb.load_front_lines(as_of="2023-09-19"), d["boundaries"], d["places"],
+                                    **_map_frames(d), as_of="2023-09-19"),
+    "front_lines": lambda d: maps.front_lines_small_multiples(d["front_lines"], d["boundaries"], d["places"],
+                                                              **_map_frames(d)),
+    "casualty_claims": lambda d: charts.casualty_claims_chart(d["casualties"], d["actors"], d["article_figures"],
+                                                              sources=d["sources"]),
+    "arrivals": lambda d: charts.arrivals_chart(d["displacement"], d["actors"], sources=d["sources"]),
+    "timeline": lambda d: charts.timeline_strip(d["events"], sources=d["sources"]),
+}
+
+
+def by_gid(artists, prefix: str) -> list:
+    return [a for a in artists if (a.get_gid() or "").startswith(prefix)]
+
+
+def caption(fig) -> str:
+    (text,) = by_gid(fig.texts, "caption")
+    return " ".join(text.get_text().split())
+
+
+def renderer(fig):
+    """The figure laid out and its renderer (also for a figure that pyplot has closed)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    if not hasattr(fig.canvas, "get_renderer"):
+        FigureCanvasAgg(fig)
+    fig.draw_without_rendering()
+    return fig.canvas.get_renderer()
+
+
+def all_axes(fig) -> list:
+    """Every visible axes of the figure, insets included."""
+    out = []
+    for ax in fig.axes:
+        if ax.get_visible():
+            out.append(ax)
+            out += [c for c in ax.child_axes if c.get_visible()]
+    return list(dict.fromkeys(out))
+
+
+def labels_outside_or_overlapping(fig) -> list[str]:
+    """What a reader would see wrong with the text drawn in the axes: a label that leaves its axes, two labels
+    that overlap, a label under a legend, a main-map label hidden under an inset. Measured from the renderer's
+    window extents."""
+    render = renderer(fig)
+    problems, boxes = [], []
+    for ax in all_axes(fig):
+        frame = ax.get_window_extent(render)
+        for text in ax.texts:
+            if not text.get_visible() or not text.get_text().strip():
+                continue
+            box = text.get_window_extent(render)
+            name = f"{text.get_gid() or 'text'} {text.get_text()!r}"
+            if box.x0 < frame.x0 - 0.5 or box.x1 > frame.x1 + 0.5 or box.y0 < frame.y0 - 0.5 or box.y1 > frame.y1 + 0.5:
+                problems.append(f"{name} runs past its axes")
+            for inset in ax.child_axes:
+                if text.axes is ax and box.overlaps(inset.get_window_extent(render)):
+                    problems.append(f"{name} is under the inset")
+            boxes.append((name, box))
+    legends = [(f"legend of {ax.get_title(loc='left') or 'axes'}", ax.get_legend().get_window_extent(render))
+               for ax in all_axes(fig) if ax.get_legend()]
+    for (a, box_a), (b, box_b) in itertools.combinations(boxes + legends, 2):
+        if box_a.overlaps(box_b):
+            problems.append(f"{a} overlaps {b}")
+    return problems
+
+
+def series_looks(fig) -> dict[str, tuple[str, str]]:
+    """Legend entry -> (colour, marker) for every legend entry drawn with a marker and a colour of its own."""
+    looks = {}
+    for leg in fig.legends + [ax.get_legend() for ax in fig.axes if ax.get_legend()]:
+        for handle, text in zip(leg.legend_handles, leg.get_texts()):
+            marker = getattr(handle, "get_marker", lambda: None)()
+            if marker in (None, "None", "", " ") or handle.get_markerfacecolor() in ("none",):
+                continue
+            if handle.get_fillstyle() != "full" or to_hex(handle.get_color()) == to_hex("#4D4D4D"):
+                continue  # the key to the fills, drawn in grey
+            looks[text.get_text()] = (to_hex(handle.get_color()), str(marker))
+    return looks
+
+
+ARTICLE_DAY = story.ARTICLE_DATE

@@ -1,0 +1,104 @@
+"""Sources and claims written one way (karabakh.citations), and the tables for the text (karabakh.summaries)."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from figure_helpers import load_all
+
+import karabakh as kb
+from karabakh import citations, maps, summaries
+
+SOURCES = pd.DataFrame({"id": ["a", "b"], "publisher": ["Pub A", "Pub B"], "title": ["Title A", "Title B"],
+                        "url": ["https://a.example/1", "https://b.example/2"],
+                        "published": pd.to_datetime(["2023-09-20", None])})
+
+
+@pytest.fixture(scope="module")
+def data():
+    return load_all()
+
+
+def test_a_source_reads_the_same_in_caption_list_and_report():
+    caption = citations.caption_text(["a", "b", "a"], SOURCES, is_map=False)
+    assert caption.startswith("Sources: Pub A (2023-09-20); Pub B (undated).")
+    assert "endorsement" not in caption
+    assert citations.NOT_AN_ENDORSEMENT in citations.caption_text(["a"], SOURCES)
+    listing = citations.source_list(["b", "a", "b"], SOURCES).splitlines()
+    assert listing == ['- Pub B (undated): "Title B", https://b.example/2',
+                       '- Pub A (2023-09-20): "Title A", https://a.example/1']
+    cited = citations.cited_sources(["b", "a", "unknown"], SOURCES)
+    assert list(cited) == ["a", "b"] and cited["a"]["text"] == "Pub A (2023-09-20)"
+    for sid in ("a", "b"):  # one wording everywhere
+        text = citations.source_text(SOURCES.set_index("id").loc[sid])
+        assert text in caption and any(line.startswith(f"- {text}:") for line in listing)
+        assert cited[sid]["text"] == text
+
+
+def test_caption_adds_layer_licences_and_the_compilation(data):
+    licences = citations.layer_licences(data["manifest"])
+    assert licences["crisisgroup_nk_data"] == "GPL-3.0"
+    text = citations.caption_text(["crisisgroup_nk_data"], data["sources"], licences=licences,
+                                  compilation_licence="CC-BY-4.0")
+    assert ", GPL-3.0" in text and "Compilation: karabakh contributors, CC-BY-4.0." in text
+
+
+def test_source_list_refuses_an_unknown_id():
+    with pytest.raises(KeyError, match="zz"):
+        citations.source_list(["a", "zz"], SOURCES)
+
+
+def test_words_dates_and_directions(data):
+    assert citations.qualified(32, "at_least") == "at least 32"
+    assert citations.qualified(100417, "exact") == "100,417"
+    assert citations.qualified(200, "more_than") == "more than 200"
+    assert citations.value_text(200, "more_than") == ">200"
+    assert citations.day("2023-09-20") == "20 Sept 2023" and citations.day("2023-10-01") == "1 Oct 2023"
+    p = data["places"].set_index("id")["geometry"]
+    assert maps.direction(p["stepanakert"], p["yevlakh"]) in ("north", "north-north-east", "north-east")
+    assert maps.direction(p["stepanakert"], p["baku"]) in ("east", "east-north-east")
+
+
+def test_article_counts_compared_keeps_every_claim(data):
+    table = summaries.article_counts_compared(data["article_figures"], data["casualties"], data["actors"])
+    af = data["article_figures"]
+    counts = af[(af["table"] == "casualties") & af["value"].notna()]
+    assert set(table["figure_id"]) == set(counts["id"])
+    assert table.groupby("figure_id")["is_article_row"].sum().eq(1).all()
+    first = table[table["is_article_row"]].set_index("figure_id")
+    for f in counts.itertuples():
+        assert first.loc[f.id, "value"] == f.value
+
+
+def test_latest_claims_one_per_actor(data):
+    cas = data["casualties"].copy()
+    table = summaries.latest_claims(cas, data["actors"])
+    assert not table.duplicated(["side", "category", "claimant"]).any()
+    # two rows of one actor worded differently count as one claimant: the later one is kept
+    twin = cas[cas["claimant_actor_id"] == "stepanyan"].copy()
+    assert twin["claimant"].nunique() > 1
+    latest = table[table["claimant"].str.startswith("Gegham Stepanyan")]
+    assert len(latest) == len(latest[["side", "category"]].drop_duplicates())
+
+
+def test_latest_counts_one_per_claimant_and_measure(data):
+    table = summaries.latest_counts(data["displacement"], data["actors"])
+    assert len(table) == len(table[["claimant", "measure"]].drop_duplicates())
+    assert table["cumulative_arrivals"].max() == data["displacement"]["cumulative_arrivals"].max()
+    d = data["displacement"]
+    his = d[d["claimant_actor_id"] == "tigran_khachatryan"]
+    last_day = his[his["date"] == his["date"].max()]
+    assert last_day["time_local"].isna().any()  # an untimed count beside a timed one: the larger is the latest
+    row = table[table["claimant"].str.startswith("Tigran Khachatryan")].iloc[0]
+    assert row["cumulative_arrivals"] == last_day["cumulative_arrivals"].max()
+
+
+def test_numbered_events_put_timed_events_first_within_a_day(data):
+    table = summaries.numbered_events(data["events"], "2023-09-19", "2024-01-01")
+    for _, day in table.groupby("date", sort=False):
+        clocks = day["time_local"].tolist()
+        timed = [c for c in clocks if c]
+        assert clocks[: len(timed)] == sorted(timed)
+
+
+def test_control_area_table_is_exported(data):
+    assert kb.control_area_table is summaries.control_area_table

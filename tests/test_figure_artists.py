@@ -1,0 +1,103 @@
+"""What a reader sees, checked on every figure of the package: the title above the axes, no label outside its
+axes or over another label, no two series alike, dates on true time axes, alt text and sources attached; and a
+few pixel comparisons.
+
+Pixel baselines live in tests/baseline/ and are compared only with ``--mpl`` (pytest-mpl); regenerate them with
+``pytest tests/test_figure_artists.py -k image --mpl-generate-path=tests/baseline`` after an intended change,
+and look at them.
+"""
+from __future__ import annotations
+
+import matplotlib
+import matplotlib.pyplot as plt
+import pytest
+from figure_helpers import FIGURES, all_axes, labels_outside_or_overlapping, load_all, renderer, series_looks
+
+from karabakh import figures
+
+MPL = {"style": "default", "deterministic": True, "tolerance": 2, "baseline_dir": "baseline"}
+
+
+@pytest.fixture(scope="module")
+def data():
+    return load_all()
+
+
+@pytest.fixture(scope="module")
+def built(data):
+    """Each figure once, titled as kb.show_figure titles it (the picture a reader sees)."""
+    out = {}
+    for name, build in FIGURES.items():
+        fig = build(data)
+        figures.draw_title(fig, figures.description(fig)["title"])
+        out[name] = fig
+    yield out
+    for fig in out.values():
+        plt.close(fig)
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_no_label_leaves_its_axes_or_covers_another(built, name):
+    assert labels_outside_or_overlapping(built[name]) == []
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_the_title_sits_above_every_axes(built, name):
+    fig = built[name]
+    render = renderer(fig)
+    top = fig._suptitle.get_window_extent(render)
+    assert top.y1 <= fig.bbox.y1 and top.x0 >= fig.bbox.x0
+    for ax in fig.axes:
+        if ax.get_visible():
+            assert ax.get_tightbbox(render).y1 <= top.y0 + 1, "an axes reaches into the title"
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_no_two_series_share_colour_and_marker(built, name):
+    looks = series_looks(built[name])
+    assert len(set(looks.values())) == len(looks), looks
+
+
+@pytest.mark.parametrize("name", ["casualty_claims", "arrivals", "timeline"])
+def test_dates_are_on_true_time_axes(built, name):
+    """Every axes of a chart is a date axis (matplotlib's date converter and locator), not categories."""
+    import matplotlib.dates as mdates
+
+    for ax in all_axes(built[name]):
+        assert isinstance(ax.xaxis.get_converter(), mdates.DateConverter | mdates._SwitchableDateConverter), ax
+        assert isinstance(ax.xaxis.get_major_locator(), mdates.DateLocator | mdates.RRuleLocator), ax
+        assert not any("not to scale" in ax.get_xlabel() for ax in built[name].axes)
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_every_figure_carries_its_title_alt_text_and_sources(built, name, data):
+    info = figures.description(built[name])
+    assert info["title"] and len(info["alt"]) > 80 and any(ch.isdigit() for ch in info["alt"])
+    assert info["source_ids"] and set(info["source_ids"]) <= set(data["sources"]["id"])
+    data_out, metadata, _ = figures.figure_output(built[name], name.replace("_", "-"), title=info["title"],
+                                                  alt=info["alt"], source_ids=info["source_ids"])
+    assert metadata["image/png"]["alt"] == info["alt"]
+
+
+def test_figures_keep_no_global_state(data):
+    before = dict(matplotlib.rcParams)
+    n = len(plt.get_fignums())
+    fig = FIGURES["arrivals"](data)
+    assert dict(matplotlib.rcParams) == before
+    plt.close(fig)
+    assert len(plt.get_fignums()) == n
+
+
+@pytest.mark.mpl_image_compare(filename="region_map.png", **MPL)
+def test_image_region_map(built):
+    return built["region_map"]
+
+
+@pytest.mark.mpl_image_compare(filename="front_lines_periods.png", **MPL)
+def test_image_front_lines(built):
+    return built["front_lines"]
+
+
+@pytest.mark.mpl_image_compare(filename="casualty_claims.png", **MPL)
+def test_image_casualty_claims(built):
+    return built["casualty_claims"]
