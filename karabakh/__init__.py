@@ -5,7 +5,8 @@ Tables (pandas): ``load_sources``, ``load_casualties``, ``load_actors``, ``load_
 Map layers (GeoPandas): ``load_boundaries``, ``load_front_lines(as_of=...)``.
 Control history: ``load_control``, ``control_on(date)`` (who held each place that day), ``control_history(place_id)``,
 ``control_spans`` (see ``karabakh.control`` for the rule that resolves differing claims).
-Geometry: ``area_km2``, ``length_km``, ``distance_km``. Figures take the frames they draw: maps (``region_map``,
+Geometry: ``area_km2``, ``length_km``, ``distance_km`` (place ids, Points or ``lon=``/``lat=``; never a bare
+tuple), ``point``, ``as_point``. Figures take the frames they draw: maps (``region_map``,
 ``nk_map``, ``front_lines_small_multiples``, ``base_map`` and its parts; ``karabakh.maps``), charts
 (``casualty_claims_chart``, ``arrivals_chart``, ``timeline_strip``; ``karabakh.charts``), shown with
 ``show_figure(fig, name)`` (``karabakh.figures``), which uses the title and alt text the figure carries. Sources and
@@ -33,7 +34,7 @@ _LAZY = {
     "load_displacement": "tables", "load_article_figures": "tables", "load_places": "tables",
     "load_table": "tables", "data_dir": "tables", "validate_tables": "tables",
     "load_boundaries": "layers", "load_front_lines": "layers", "load_manifest": "layers", "validate_layers": "layers",
-    "area_km2": "geo", "length_km": "geo", "distance_km": "geo",
+    "area_km2": "geo", "length_km": "geo", "distance_km": "geo", "point": "geo", "as_point": "geo",
     "show_figure": "figures",
     "base_map": "maps", "region_map": "maps", "nk_map": "maps", "front_lines_small_multiples": "maps",
     "add_north_arrow": "map_parts", "add_scale_bar": "map_parts", "add_locator_inset": "map_parts",

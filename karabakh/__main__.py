@@ -4,7 +4,7 @@
 - ``summary [DATA_DIR]``: validate, then print a short summary of every table.
 - ``checksums [--write] [DATA_DIR]``: check (or, on valid data only, rewrite) the sha256 manifest data/SHA256SUMS.
 - ``docs [--write README.md]``: the README's generated sections (data dictionary; layer measures vs published).
-- ``sources [--fetch] [--mirror URL] [--cache DIR] [DATA_DIR]``: check the raw extracts against their registry;
+- ``sources [--fetch] [--mirror URL] [--cache DIR] [--only FILE] [DATA_DIR]``: check the raw extracts against their registry;
   with ``--fetch``, download the upstream files (pooch, user cache) and re-derive every extract byte for byte.
 - ``build-layers [--data DIR] [--out DIR]``: derive ``data/layers/`` from the extracts in ``data/raw/`` (offline).
 - ``report [--no-execute] [--build-dir DIR]``: the main job: execute the notebooks, write figures and the HTML report.
@@ -30,6 +30,11 @@ def validate(folder: Path | None) -> list[Problem]:
     -------
     list of Problem
         Empty when the folder is sound.
+
+    Examples
+    --------
+    >>> validate(None)
+    []
     """
     from karabakh import checksums, tables
 
@@ -52,7 +57,27 @@ def _print_problems(problems: list[Problem], folder: Path) -> None:
 
 
 def summary(folder: Path | None) -> str:
-    """A short, plain-text summary of every table: rows, and the main counts."""
+    """A short, plain-text summary of every table: rows, and the main counts.
+
+    Parameters
+    ----------
+    folder : Path or None
+        The data folder (None: the shipped data).
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    DataValidationError
+        A table is broken.
+
+    Examples
+    --------
+    >>> summary(None).splitlines()[0].split()[0]
+    'sources'
+    """
     from karabakh import tables
 
     lines = []
@@ -74,7 +99,18 @@ def summary(folder: Path | None) -> str:
 
 
 def generated_sections() -> dict[str, str]:
-    """The README sections generated from the data: {marker name: Markdown}."""
+    """The README sections generated from the data: {marker name: Markdown}.
+
+    Returns
+    -------
+    dict of str to str
+        ``"data-dictionary"`` and ``"references"`` (layer measures next to published figures).
+
+    Examples
+    --------
+    >>> sorted(generated_sections())
+    ['data-dictionary', 'references']
+    """
     from karabakh import references, tables
 
     refs = references.compare_with_references()
@@ -94,7 +130,8 @@ def _sources(args: argparse.Namespace) -> int:
     folder = data_dir(args.data_dir)
     if args.fetch:
         try:
-            lines = sources.fetch(args.data_dir, cache=args.cache, mirror=args.mirror)
+            lines = sources.fetch(args.data_dir, cache=args.cache, mirror=args.mirror,
+                                  only=set(args.only) if args.only else None)
         except DataValidationError as exc:
             _print_problems(exc.problems, folder)
             return 1
@@ -121,10 +158,16 @@ def main(argv: list[str] | None = None) -> int:
     -------
     int
         Exit code.
+
+    Examples
+    --------
+    >>> main(["validate"])  # doctest: +SKIP
+    OK: every table, layer and raw extract in data is valid and matches SHA256SUMS.
+    0
     """
     parser = argparse.ArgumentParser(prog="python -m karabakh", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    p_validate = sub.add_parser("validate", help="check every table and layer; exit 1 on any problem")
+    p_validate = sub.add_parser("validate", help="check every table, layer and raw extract, and SHA256SUMS; exit 1 on any problem")
     p_validate.add_argument("data_dir", nargs="?", type=Path, help="data folder (default: the shipped data)")
     p_summary = sub.add_parser("summary", help="validate, then summarise every table")
     p_summary.add_argument("data_dir", nargs="?", type=Path)
@@ -136,6 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     p_src.add_argument("--fetch", action="store_true", help="download the upstream files and re-derive the extracts")
     p_src.add_argument("--mirror", default=None, help="base URL mirroring the upstream hosts (<mirror>/<host>/<path>)")
     p_src.add_argument("--cache", type=Path, default=None, help="download folder (default: the user cache)")
+    p_src.add_argument("--only", action="append", metavar="FILE", help="re-derive only this extract (repeatable)")
     p_sums = sub.add_parser("checksums", help="check data/SHA256SUMS, or rewrite it with --write")
     p_sums.add_argument("data_dir", nargs="?", type=Path)
     p_sums.add_argument("--write", action="store_true", help="rewrite the manifest after an intended change")
@@ -157,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         if args.command == "summary":
             print(summary(args.data_dir))
-        print(f"OK: every table and layer in {folder} is valid.")
+        print(f"OK: every table, layer and raw extract in {folder} is valid and matches SHA256SUMS.")
         return 0
     if args.command == "checksums":
         from karabakh import checksums

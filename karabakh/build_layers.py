@@ -381,10 +381,14 @@ def print_report(report: dict) -> None:
     ----------
     report : dict
         What :func:`build` returned.
+
+    Examples
+    --------
+    >>> print_report(build(out_dir=tempfile.mkdtemp()))  # doctest: +SKIP
     """
     print(json.dumps({k: v for k, v in report.items() if k != "layers"}, indent=1))
     for row in report["layers"]:
-        print(f"{row['key']:<22} {row['area_km2'] or row['length_km']:>10} "
-              f"{'km2' if row['area_km2'] else 'km '} {row['valid_from']:>10} {row['valid_to']:>10}  "
-              f"{row['simplify_change_pct']}")
+        unit = "km2" if row["area_km2"] else "km " if row["length_km"] else "   "
+        print(f"{row['key']:<22} {row['area_km2'] or row['length_km']:>10} {unit} {row['valid_from']:>10} "
+              f"{row['valid_to']:>10}  {row['simplify_change_pct']}")
 

@@ -81,6 +81,12 @@ def manifest_text(folder: Path) -> str:
     -------
     str
         One line per file.
+
+    Examples
+    --------
+    >>> from karabakh.tables import shipped_data_dir
+    >>> "  casualties.csv" in manifest_text(shipped_data_dir())
+    True
     """
     return "".join(f"{digest(p)}  {p.relative_to(folder).as_posix()}\n" for p in files(folder))
 
@@ -97,6 +103,11 @@ def write(folder: Path) -> Path:
     -------
     Path
         The manifest written.
+
+    Examples
+    --------
+    >>> write(folder)  # doctest: +SKIP
+    PosixPath('data/SHA256SUMS')
     """
     path = Path(folder) / MANIFEST
     path.write_text(manifest_text(Path(folder)), encoding="utf-8", newline="\n")

@@ -68,8 +68,7 @@ def _fields(file: str) -> tuple[str, ...]:
 
 
 def _enum(file: str, name: str) -> tuple[str, ...]:
-    (field,) = [f for f in layer_schema(file)["fields"] if f["name"] == name]
-    return tuple(field["constraints"]["enum"])
+    return tuple(next(f for f in layer_schema(file)["fields"] if f["name"] == name)["constraints"]["enum"])
 
 
 BOUNDARY_FIELDS = _fields(BOUNDARIES)
@@ -143,10 +142,8 @@ def _read_features(path: Path) -> tuple[list[dict] | None, list[Problem]]:
 
 
 def _parse_date(text: str) -> _dt.date | None:
-    if not _DATE.match(text):
-        return None
     try:
-        return _dt.date.fromisoformat(text)
+        return _dt.date.fromisoformat(text) if _DATE.match(text) else None
     except ValueError:
         return None
 
@@ -161,12 +158,10 @@ def _check_properties(file: str, w: str, row: dict, spec: dict, g) -> list[Probl
             what = "feature type" if name == "feature" else name
             problems.append(Problem(file, w, f"unknown {what} {value!r} (expected one of {tuple(cons['enum'])})"))
         elif value and "pattern" in cons and not re.fullmatch(cons["pattern"], value):
-            if name == "iso3":
-                problems.append(Problem(file, w, f"country without a valid iso3 code ({value!r})"))
-            else:
-                problems.append(Problem(file, w, f"{name} {value!r} is not a snake_case source id"
-                                        if name.endswith("source_id") else f"{name} {value!r} does not match "
-                                        f"the pattern {cons['pattern']}"))
+            why = {"iso3": f"country without a valid iso3 code ({value!r})"}.get(name, f"{name} {value!r} is not a "
+                  "snake_case source id" if name.endswith("source_id") else f"{name} {value!r} does not match "
+                  f"the pattern {cons['pattern']}")
+            problems.append(Problem(file, w, why))
     allowed = spec["geometryTypes"]
     if "feature" in row:
         allowed = allowed.get(row["feature"], ())
@@ -399,7 +394,7 @@ def load_manifest(data_dir: str | os.PathLike[str] | None = None):
     Raises
     ------
     DataValidationError
-        The manifest cannot be read.
+        The manifest cannot be read, or differs from the folder's ``SHA256SUMS``.
 
     Examples
     --------
@@ -409,6 +404,8 @@ def load_manifest(data_dir: str | os.PathLike[str] | None = None):
     import pandas as pd
 
     path = layers_dir(data_dir) / MANIFEST
+    if problems := checksums.file_problems(tables.data_dir(data_dir), path):
+        raise DataValidationError(problems)
     try:
         return pd.read_csv(path, dtype=str, keep_default_na=False)
     except (OSError, ValueError) as exc:
@@ -480,6 +477,11 @@ def compare_with_references(data_dir: str | os.PathLike[str] | None = None):
     -------
     pandas.DataFrame
         One row per published figure.
+
+    Examples
+    --------
+    >>> len(compare_with_references()) > 0
+    True
     """
     from karabakh import references
 

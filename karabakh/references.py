@@ -34,7 +34,7 @@ def compare_with_references(data_dir: str | os.PathLike[str] | None = None):
 
     Examples
     --------
-    >>> compare_with_references().set_index("key").loc["nkao", "published"]
+    >>> float(compare_with_references().set_index("key").loc["nkao", "published"])
     4400.0
     """
     import pandas as pd

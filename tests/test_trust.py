@@ -111,3 +111,129 @@ def test_the_suite_itself_refuses_connections_beyond_loopback():
 
     with pytest.raises((SocketConnectBlockedError, SocketBlockedError)):
         socket.create_connection(("192.0.2.1", 80), timeout=1)  # TEST-NET-1: never routed
+
+
+# ------------------------------------------------------------------------------- checksums when loading
+def _drop_last_rows(path: Path, n: int) -> None:
+    lines = path.read_text(encoding="utf-8").rstrip("\n").split("\n")
+    path.write_text("\n".join(lines[:-n]) + "\n", encoding="utf-8")
+
+
+def test_a_shipped_table_cut_short_fails_loudly(data_copy):
+    """A truncated casualties.csv is still a valid table: only the manifest can tell, and the loader asks it."""
+    import karabakh as kb
+
+    _drop_last_rows(data_copy / "casualties.csv", 5)
+    with pytest.raises(kb.DataValidationError) as info:
+        kb.load_casualties(data_copy)
+    message = str(info.value)
+    assert "data/casualties.csv: differs from its checksum in data/SHA256SUMS" in message
+    assert "python -m karabakh checksums --write" in message
+    assert len(info.value.problems) == 1  # nothing else is wrong with it
+
+
+def test_an_edited_layer_fails_loudly(data_copy):
+    import karabakh as kb
+
+    path = data_copy / "layers" / "front_lines.geojson"
+    path.write_text(path.read_text(encoding="utf-8").replace("Line of contact, 1994-2020", "Line of contact"),
+                    encoding="utf-8")
+    with pytest.raises(kb.DataValidationError, match="layers/front_lines.geojson: differs from its checksum"):
+        kb.load_front_lines(data_dir=data_copy)
+
+
+def test_an_edited_layer_manifest_fails_loudly(data_copy):
+    import karabakh as kb
+
+    path = data_copy / "layers" / "manifest.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("GPL-3.0", "public domain"), encoding="utf-8")
+    with pytest.raises(kb.DataValidationError, match="layers/manifest.csv: differs from its checksum"):
+        kb.load_manifest(data_copy)
+
+
+def test_a_folder_without_manifest_loads_as_before(data_copy):
+    import karabakh as kb
+
+    n = len(kb.load_casualties(data_copy))
+    (data_copy / "SHA256SUMS").unlink()
+    _drop_last_rows(data_copy / "casualties.csv", 5)
+    assert len(kb.load_casualties(data_copy)) == n - 5
+    assert len(kb.load_front_lines(data_dir=data_copy)) > 0
+
+
+def test_each_file_is_hashed_once_per_process(data_copy, monkeypatch):
+    import karabakh as kb
+
+    calls: list[str] = []
+    real = checksums.digest
+    monkeypatch.setattr(checksums, "digest", lambda path: calls.append(Path(path).name) or real(path))
+    for _ in range(3):
+        kb.load_events(data_copy)
+        kb.load_boundaries(data_copy)
+    assert calls.count("events.csv") == 1 and calls.count("boundaries.geojson") == 1
+
+
+def test_checksums_write_refuses_invalid_data(data_copy, capsys):
+    manifest = (data_copy / "SHA256SUMS").read_bytes()
+    path = data_copy / "casualties.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    first_id = lines[1].split(",", 1)[0]
+    lines[2] = first_id + "," + lines[2].split(",", 1)[1]  # line 3 repeats line 2's id
+    path.write_text("\n".join(lines), encoding="utf-8")
+    assert main(["checksums", "--write", str(data_copy)]) == 1
+    err = capsys.readouterr().err
+    assert "data/casualties.csv: line 3, column 'id'" in err and "must be unique" in err
+    assert "refused: SHA256SUMS not written" in err and str(data_copy) in err
+    assert "differs from its checksum" not in err  # the manifest is what --write would fix, not a reason to refuse
+    assert (data_copy / "SHA256SUMS").read_bytes() == manifest
+
+
+def test_checksums_write_names_the_folder(data_copy, capsys):
+    (data_copy / "CHANGES.md").write_text("edited\n", encoding="utf-8")
+    assert main(["checksums", "--write", str(data_copy)]) == 0
+    out = capsys.readouterr().out
+    assert f"wrote {data_copy / 'SHA256SUMS'}" in out and f"in {data_copy.resolve()}" in out
+    assert main(["validate", str(data_copy)]) == 0
+
+
+# --------------------------------------------------------------------------------- references across files
+def test_every_reference_between_files_resolves():
+    """Independent of the loaders' own checks: read the CSVs with the csv module and follow every id."""
+    import csv
+
+    def rows(name):
+        with open(DATA / name, encoding="utf-8", newline="") as fh:
+            return list(csv.DictReader(fh))
+
+    ids = {t: {r["id"] for r in rows(f"{t}.csv")} for t in ("sources", "actors", "places", "casualties", "events")}
+    for r in rows("article_figures.csv"):
+        assert r["row_id"] in ids[r["table"]], r["id"]
+    for r in rows("raw/registry.csv") + rows("layers/reference_figures.csv") + rows("layers/manifest.csv"):
+        assert r["source_id"] in ids["sources"], r
+    for name in ("boundaries.geojson", "front_lines.geojson", "context.geojson"):
+        import json
+
+        for feature in json.loads((DATA / "layers" / name).read_text())["features"]:
+            props = feature["properties"]
+            for key in ("source_id", "from_source_id", "to_source_id"):
+                assert not props.get(key) or props[key] in ids["sources"], (name, props)
+    for r in rows("events.csv"):
+        assert not r["place_id"] or r["place_id"] in ids["places"]
+        assert all(a in ids["actors"] for a in r["actor_ids"].split(";") if a)
+
+
+def test_every_data_file_ships_in_the_wheel():
+    """pyproject's package-data patterns cover every file under data/ (else an installed package fails its own
+    checksum manifest)."""
+    import fnmatch
+    import tomllib
+
+    setup = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    folders = {Path(folder): package for package, folder in setup["package-dir"].items()}
+    missing = []
+    for path in checksums.files(DATA) + [DATA / checksums.MANIFEST]:
+        package = folders.get(path.parent.relative_to(ROOT))
+        patterns = setup["package-data"].get(package, [])
+        if not any(fnmatch.fnmatch(path.name, pattern) for pattern in patterns):
+            missing.append(path.relative_to(ROOT).as_posix())
+    assert missing == []

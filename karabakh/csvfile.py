@@ -1,0 +1,248 @@
+"""One CSV file against its Table Schema: bytes -> text -> header -> records -> typed columns.
+
+Each step returns what it could read and every problem it found, located by file, line and column, so that
+:mod:`karabakh.tables` can list them all at once. Nothing here writes.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from karabakh.errors import Problem
+
+MAX_TABLE_BYTES = 10 * 1024 * 1024  # our tables are a few kB; anything this big is not one of them
+_BOM = b"\xef\xbb\xbf"
+
+
+def read_text(path: Path, label: str) -> tuple[str | None, list[Problem]]:
+    """The file's text, refused early when it is missing, empty, too big, binary or not UTF-8.
+
+    Parameters
+    ----------
+    path : Path
+        The CSV file.
+    label : str
+        How problems name the file (``"data/events.csv"``).
+
+    Returns
+    -------
+    tuple of (str or None, list of Problem)
+        The text (None when it cannot be used) and the problems (a byte-order mark is reported, then removed).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.csv"; _ = p.write_bytes(b"")
+    >>> read_text(p, "t.csv")[1][0].message
+    'file is empty (expected a header row and data rows)'
+    """
+    if not path.exists():
+        return None, [Problem(label, "", "file not found")]
+    if not path.is_file():
+        return None, [Problem(label, "", "is not a regular file")]
+    size = path.stat().st_size
+    if size == 0:
+        return None, [Problem(label, "", "file is empty (expected a header row and data rows)")]
+    if size > MAX_TABLE_BYTES:
+        return None, [Problem(label, "", f"file is {size / 2**20:.1f} MiB, over the {MAX_TABLE_BYTES // 2**20} MiB "
+                                         "limit for a table; refused without reading it")]
+    data = path.read_bytes()
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        return None, [Problem(label, f"line {line}", "contains NUL bytes: this is not a text CSV file")]
+    problems = []
+    if data.startswith(_BOM):
+        problems.append(Problem(label, "line 1", "starts with a UTF-8 byte-order mark (BOM); save as UTF-8 without BOM"))
+        data = data[len(_BOM):]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return None, [Problem(label, f"line {line}", f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); "
+                                                  "save the file as UTF-8")]
+    return text, problems
+
+
+def check_header(text: str, expected: list[str], label: str) -> tuple[list[str], list[Problem]]:
+    """The header row against the schema's column names: missing, unknown, duplicate, out of order, wrong separator.
+
+    Parameters
+    ----------
+    text : str
+        The file's text.
+    expected : list of str
+        The schema's column names, in order.
+    label : str
+        How problems name the file (``"data/events.csv"``).
+
+    Returns
+    -------
+    tuple of (list of str, list of Problem)
+        The header as read, and its problems.
+
+    Examples
+    --------
+    >>> check_header("a;b", ["a", "b"], "t.csv")[1][0].message
+    'header is separated by semicolons; the tables use commas'
+    """
+    first = text.split("\n", 1)[0].rstrip("\r")
+    try:
+        header = next(csv.reader([first]))
+    except (csv.Error, StopIteration) as exc:  # pragma: no cover - csv.reader rarely fails on one line
+        return [], [Problem(label, "line 1", f"header cannot be read as CSV ({exc})")]
+    header = [h.strip() for h in header]
+    if len(header) == 1 and len(expected) > 1:
+        for sep, sep_name in ((";", "semicolons"), ("\t", "tabs"), ("|", "pipes")):
+            if sep in first:
+                return header, [Problem(label, "line 1", f"header is separated by {sep_name}; the tables use commas")]
+    problems = []
+    missing = [c for c in expected if c not in header]
+    unknown = [c for c in header if c not in expected]
+    dupes = sorted({c for c in header if header.count(c) > 1})
+    if missing:
+        problems.append(Problem(label, "line 1", f"missing column(s): {', '.join(missing)}"))
+    if unknown:
+        shown = ", ".join(repr(c[:40]) for c in unknown[:10]) + (" ..." if len(unknown) > 10 else "")
+        problems.append(Problem(label, "line 1", f"unknown column(s) not in the schema: {shown}"))
+    if dupes:
+        problems.append(Problem(label, "line 1", f"duplicate column(s): {', '.join(dupes)}"))
+    if not problems and header != expected:
+        problems.append(Problem(label, "line 1", f"columns are out of order; expected: {', '.join(expected)}"))
+    return header, problems
+
+
+def parse(text: str, header: list[str], label: str) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """Split the text into records with the csv module, keeping each record's physical line number.
+
+    Parameters
+    ----------
+    text : str
+        The file's text.
+    header : list of str
+        The header as read.
+    label : str
+        How problems name the file (``"data/events.csv"``).
+
+    Returns
+    -------
+    tuple of (pandas.DataFrame or None, list of Problem)
+        The records as strings, indexed by line number (None when the text cannot be parsed), and the problems
+        (empty rows, rows with too few or too many fields, line breaks inside fields).
+
+    Examples
+    --------
+    >>> frame, problems = parse(chr(10).join(["a,b", "1,2", "3", ""]), ["a", "b"], "t.csv")
+    >>> list(frame.index), problems[0].where
+    ([2], 'line 3')
+    """
+    problems: list[Problem] = []
+    records, lines = [], []
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    last = 0
+    try:
+        for record in reader:
+            line, last = last + 1, reader.line_num
+            if line == 1:
+                continue  # the header, checked already
+            if not record or record == [""] * len(record) and len(record) <= 1:
+                problems.append(Problem(label, f"line {line}", "empty row"))
+            elif len(record) != len(header):
+                fewer = "fewer" if len(record) < len(header) else "more"
+                problems.append(Problem(label, f"line {line}", f"row has {len(record)} fields, {fewer} than the "
+                                                               f"{len(header)} of the header (a stray comma or quote?)"))
+            else:
+                if last != line:
+                    problems.append(Problem(label, f"line {line}", "a field contains a line break; keep each row "
+                                                                   "on one line"))
+                records.append(record)
+                lines.append(line)
+    except csv.Error as exc:
+        return None, [Problem(label, f"line {reader.line_num}", f"cannot be parsed as CSV: {exc}")]
+    raw = pd.DataFrame(records, columns=header, index=pd.Index(lines, name="line"), dtype="str")
+    return raw, problems
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_INT = re.compile(r"[+-]?\d+")
+
+
+def convert(col: pd.Series, field: dict[str, Any], label: str) -> tuple[pd.Series, list[Problem]]:
+    """Check one column's cells against its field definition and return it typed.
+
+    Parameters
+    ----------
+    col : pandas.Series
+        The column as strings, indexed by line number.
+    field : dict
+        Its Table Schema field (type, constraints).
+    label : str
+        How problems name the file (``"data/events.csv"``).
+
+    Returns
+    -------
+    tuple of (pandas.Series, list of Problem)
+        The typed column (see :mod:`karabakh.tables`) and one problem per bad cell.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> typed, problems = convert(pd.Series(["3", "x"], index=[2, 3]), {"name": "n", "type": "integer"}, "t.csv")
+    >>> str(problems[0])
+    "t.csv: line 3, column 'n': not a whole number (value 'x')"
+    """
+    name, ftype = field["name"], field.get("type", "string")
+    cons = field.get("constraints", {})
+    problems: list[Problem] = []
+
+    def bad(mask: pd.Series, why: str) -> None:
+        for line, value in col[mask].items():
+            shown = value if len(value) <= 60 else value[:57] + "..."
+            problems.append(Problem(label, f"line {line}, column '{name}'", f"{why} (value {shown!r})"))
+
+    col = col.str.strip() if ftype != "string" else col
+    present = col != ""
+    if cons.get("required"):
+        for line in col.index[~present]:
+            problems.append(Problem(label, f"line {line}, column '{name}'", "required value is missing"))
+
+    if "enum" in cons:
+        allowed = cons["enum"]
+        bad(present & ~col.isin(allowed), f"not one of the allowed values ({', '.join(allowed)})")
+        typed = pd.Series(pd.Categorical(col.where(col.isin(allowed)), categories=allowed), index=col.index)
+    elif ftype == "date":
+        ok_shape = col.str.fullmatch(_DATE.pattern)
+        dates = pd.to_datetime(col.where(present & ok_shape), format="%Y-%m-%d", errors="coerce")
+        bad(present & dates.isna(), "not a valid date in the form YYYY-MM-DD")
+        typed = dates
+    elif ftype == "integer":
+        ok_shape = col.str.fullmatch(_INT.pattern)
+        bad(present & ~ok_shape, "not a whole number")
+        typed = pd.to_numeric(col.where(present & ok_shape), errors="coerce").astype("Int64")
+    elif ftype == "number":
+        numbers = pd.to_numeric(col.where(present), errors="coerce")
+        bad(present & numbers.isna(), "not a number")
+        typed = numbers.astype("float64")
+    elif ftype == "boolean":
+        true, false = field.get("trueValues", ["true"]), field.get("falseValues", ["false"])
+        known = col.isin(true + false)
+        bad(present & ~known, f"not a boolean ({'/'.join(true + false)})")
+        typed = col.map(lambda v: True if v in true else (False if v in false else pd.NA)).astype("boolean")
+    else:
+        typed = col.where(present).astype("str")
+
+    if ftype in ("integer", "number"):
+        if "minimum" in cons:
+            bad(typed.notna() & (typed < cons["minimum"]).fillna(False), f"below the minimum of {cons['minimum']}")
+        if "maximum" in cons:
+            bad(typed.notna() & (typed > cons["maximum"]).fillna(False), f"above the maximum of {cons['maximum']}")
+    if "pattern" in cons:
+        bad(present & ~col.str.fullmatch(cons["pattern"]), f"does not match the pattern {cons['pattern']}")
+    if cons.get("unique"):
+        dup = present & col.duplicated(keep=False)
+        bad(dup, "duplicate value; must be unique")
+    return typed, problems
