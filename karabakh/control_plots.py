@@ -8,6 +8,7 @@ disagreement reads without colour. Artists carry a ``gid``: ``"span:<place>:<sta
 """
 from __future__ import annotations
 
+import os
 import textwrap
 from typing import Sequence
 
@@ -282,8 +283,10 @@ def held_list(control: pd.DataFrame, places) -> pd.DataFrame:
 class AsOfExplorer:
     """An ``as_of`` slider (ipywidgets) that redraws the map of control and the list of places held.
 
-    It shows in JupyterLab; elsewhere (the HTML report, nbval) its plain-text stand-in is one stable line. Data
-    comes from the two functions given, so that loading stays in the notebook.
+    It shows in a notebook opened from a Jupyter server (JupyterLab: the kernel has ``JPY_SESSION_NAME`` set);
+    elsewhere (headless execution, nbval, the HTML report) the output is one stable line of text and no widget is
+    created, so the committed notebook holds no widget state. Data comes from the two functions given, so that
+    loading stays in the notebook.
 
     Parameters
     ----------
@@ -298,26 +301,35 @@ class AsOfExplorer:
         The slider's range and first position.
     """
 
-    TEXT = "as_of slider: drag it in JupyterLab to redraw the map and the list of places held (the report shows the static maps)"
+    TEXT = ("as_of slider: drag it in JupyterLab to redraw the map and the list of places held "
+            "(the report shows the static maps)")
 
     def __init__(self, control_for, front_lines_for, *, boundaries, places, start="1994-05-12", end="2024-12-31",
                  value="2020-11-15"):
-        import ipywidgets as widgets
-
         self._control_for, self._front_lines_for = control_for, front_lines_for
         self._boundaries, self._places = boundaries, places
-        self.start = pd.Timestamp(start)
-        days = (pd.Timestamp(end) - self.start).days
-        self.slider = widgets.IntSlider(min=0, max=days, value=(pd.Timestamp(value) - self.start).days,
+        self.start, self.end = pd.Timestamp(start), pd.Timestamp(end)
+        self.value = pd.Timestamp(value)
+        self.slider = self.label = self.out = self.widget = None  # built when shown in a Jupyter server session
+
+    def build(self):
+        """Create the widgets (slider, date label, output) and return the box that holds them."""
+        import ipywidgets as widgets
+
+        self.slider = widgets.IntSlider(min=0, max=(self.end - self.start).days, value=(self.value - self.start).days,
                                         description="as_of", readout=False, continuous_update=False,
                                         layout=widgets.Layout(width="70%"))
         self.label = widgets.Label()
         self.out = widgets.Output()
         self.slider.observe(lambda change: self.draw(), names="value")
         self.widget = widgets.VBox([widgets.HBox([self.slider, self.label]), self.out])
+        return self.widget
 
     @property
     def day(self) -> pd.Timestamp:
+        """The slider's day (its first position before the widgets are built)."""
+        if self.slider is None:
+            return self.value
         return self.start + pd.Timedelta(days=int(self.slider.value))
 
     def draw(self) -> None:
@@ -329,6 +341,7 @@ class AsOfExplorer:
         import warnings
 
         import matplotlib.pyplot as plt
+        from IPython.display import Image
 
         day = self.day
         self.label.value = citations.day(day)
@@ -341,14 +354,19 @@ class AsOfExplorer:
             ax = fig.add_subplot()
             control_map_panel(ax, day, front_lines, control, boundaries=self._boundaries, places=self._places,
                               furniture=False)
-        self.out.outputs = ()
-        self.out.append_display_data(fig)
+        png = figures.png_bytes(fig)
         plt.close(fig)
+        self.out.outputs = ()
+        self.out.append_display_data(Image(data=png, format="png"))
         for w in caught:
             self.out.append_stdout(f"Note: {w.message}\n")
         self.out.append_display_data(held_list(control, self._places))
 
     def _repr_mimebundle_(self, **kwargs):
+        if not os.environ.get("JPY_SESSION_NAME"):  # not a Jupyter server session (nbconvert, nbval, the report)
+            return {"text/plain": self.TEXT}
+        if self.widget is None:
+            self.build()
         self.draw()
         bundle = self.widget._repr_mimebundle_(**kwargs)
         data = bundle[0] if isinstance(bundle, tuple) else bundle

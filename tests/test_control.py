@@ -285,3 +285,24 @@ def test_a_control_area_without_holder_is_refused(data_copy):
     (data_copy / "SHA256SUMS").unlink()
     with pytest.raises(kb.DataValidationError, match=r"feature 0 \(area_1994_2020\): a control area needs held_by"):
         kb.load_front_lines(data_dir=data_copy)
+
+
+def test_as_of_explorer_is_text_outside_a_server_and_a_widget_inside(monkeypatch):
+    from karabakh import control_plots
+
+    explorer = control_plots.AsOfExplorer(kb.control_on, lambda d: kb.load_front_lines(as_of=d),
+                                          boundaries=kb.load_boundaries(), places=kb.load_places(), value="2020-11-15")
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+    assert explorer._repr_mimebundle_() == {"text/plain": control_plots.AsOfExplorer.TEXT}
+    assert explorer.widget is None  # no widget state in a headless run
+
+    monkeypatch.setenv("JPY_SESSION_NAME", "05_control_over_time.ipynb")
+    bundle = explorer._repr_mimebundle_()
+    data = bundle[0] if isinstance(bundle, tuple) else bundle
+    assert "application/vnd.jupyter.widget-view+json" in data
+    assert explorer.label.value == "15 Nov 2020"
+    kinds = [set(o.get("data", {})) or {o.get("name")} for o in explorer.out.outputs]
+    assert any("image/png" in k for k in kinds) and any("text/html" in k for k in kinds)
+    explorer.slider.value = (pd.Timestamp("2020-10-15") - explorer.start).days  # a war day: the note replaces a map line
+    notes = [o["text"] for o in explorer.out.outputs if o.get("output_type") == "stream"]
+    assert notes and "control_on" in notes[0]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import configparser
-import json
 import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -48,8 +47,6 @@ def _outputs(nb) -> list[list[tuple[str, str]]]:
                 found.append(("error", f"{out.ename}: {out.evalue}"))
             else:
                 for mime, data in sorted(out.get("data", {}).items()):
-                    if isinstance(data, dict):  # JSON bundles (a widget view): compared as sorted JSON text
-                        data = json.dumps(data, sort_keys=True)
                     text = "".join(data) if isinstance(data, list) else data
                     found.append((mime, text if mime.startswith("image/") else clean(text)))
         cells.append(found)
