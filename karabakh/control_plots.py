@@ -335,13 +335,13 @@ class AsOfExplorer:
     def draw(self) -> None:
         """Redraw the map and the list for the slider's day.
 
-        The outputs are set on the Output widget directly (``append_display_data``), not captured from a
-        ``with out:`` block, so that executing the notebook headless (nbconvert, nbval) needs no output routing.
+        The outputs are set on the Output widget as data (PNG, the note, the table as HTML), not captured from a
+        ``with out:`` block: no output routing and no IPython shell are needed.
         """
+        import base64
         import warnings
 
         import matplotlib.pyplot as plt
-        from IPython.display import Image
 
         day = self.day
         self.label.value = citations.day(day)
@@ -356,11 +356,16 @@ class AsOfExplorer:
                               furniture=False)
         png = figures.png_bytes(fig)
         plt.close(fig)
-        self.out.outputs = ()
-        self.out.append_display_data(Image(data=png, format="png"))
-        for w in caught:
-            self.out.append_stdout(f"Note: {w.message}\n")
-        self.out.append_display_data(held_list(control, self._places))
+        table = held_list(control, self._places)
+        notes = "".join(f"Note: {w.message}\n" for w in caught)
+        outputs = [{"output_type": "display_data", "metadata": {},
+                    "data": {"image/png": base64.b64encode(png).decode("ascii"),
+                             "text/plain": f"[map of control on {day.date()}]"}}]
+        if notes:
+            outputs.append({"output_type": "stream", "name": "stdout", "text": notes})
+        outputs.append({"output_type": "display_data", "metadata": {},
+                        "data": {"text/html": table.to_html(index=False), "text/plain": table.to_string(index=False)}})
+        self.out.outputs = tuple(outputs)  # set as data: no IPython display machinery needed
 
     def _repr_mimebundle_(self, **kwargs):
         if not os.environ.get("JPY_SESSION_NAME"):  # not a Jupyter server session (nbconvert, nbval, the report)
