@@ -205,6 +205,13 @@ def control_small_multiples(days: Sequence, front_lines_by_day: Sequence, contro
     ------
     ValueError
         The three sequences differ in length.
+
+    Examples
+    --------
+    >>> days = ["1994-05-12", "2020-12-01"]
+    >>> fig = control_small_multiples(days, [kb.load_front_lines(as_of=d) for d in days],
+    ...     [kb.control_on(d) for d in days], boundaries=kb.load_boundaries(), places=kb.load_places(),
+    ...     sources=kb.load_sources(), manifest=kb.load_manifest())  # doctest: +SKIP
     """
     if not len(days) == len(front_lines_by_day) == len(control_by_day):
         raise ValueError("days, front_lines_by_day and control_by_day must have the same length")
@@ -268,6 +275,11 @@ def held_list(control: pd.DataFrame, places) -> pd.DataFrame:
     -------
     pandas.DataFrame
         ``holder`` (readable), ``place``, ``since`` (ISO date or empty), ``claims_differ``, sorted by holder then place.
+
+    Examples
+    --------
+    >>> held_list(kb.control_on("2020-11-22", ["agdam"]), kb.load_places())["since"].tolist()  # doctest: +SKIP
+    ['2020-11-20']
     """
     out = pd.DataFrame({
         "holder": control["held_by"].map(HOLDER_LABEL),
