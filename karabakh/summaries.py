@@ -39,7 +39,8 @@ def article_counts_compared(article_figures: pd.DataFrame, casualties: pd.DataFr
     -------
     pandas.DataFrame
         Columns figure_id, figure, article_says, reported_on, claimant (name and role), subgroup, value,
-        value_qualifier, claim (the number in words, as qualified), source_id, is_article_row.
+        value_qualifier, claim (the number in words, as qualified), source_id, relayed_by (the sources that
+        repeated the claim, ``;``-separated, or ``""``), is_article_row.
 
     Examples
     --------
@@ -65,9 +66,11 @@ def article_counts_compared(article_figures: pd.DataFrame, casualties: pd.DataFr
                          "reported_on": citations.iso_date(c.reported_on), "claimant": c.who,
                          "subgroup": str(c.subgroup), "value": int(c.value), "value_qualifier": str(c.value_qualifier),
                          "claim": citations.qualified(c.value, c.value_qualifier), "source_id": c.source_id,
+                         "relayed_by": "" if pd.isna(c.relayed_by) else c.relayed_by,
                          "is_article_row": c.id == f.row_id})
     return pd.DataFrame(rows, columns=["figure_id", "figure", "article_says", "reported_on", "claimant", "subgroup",
-                                       "value", "value_qualifier", "claim", "source_id", "is_article_row"])
+                                       "value", "value_qualifier", "claim", "source_id", "relayed_by",
+                                       "is_article_row"])
 
 
 def article_dates_compared(article_figures: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:

@@ -26,7 +26,7 @@ from karabakh import csvfile, rules
 from karabakh.errors import DataValidationError, Problem
 
 TABLES = ("sources", "casualties", "actors", "events", "displacement", "places", "article_figures",
-          "raw_registry", "layer_references", "incidents", "sectors", "timeline")
+          "raw_registry", "layer_references", "control", "incidents", "sectors", "timeline")
 LIST_SEPARATOR = rules.LIST_SEPARATOR
 MAX_TABLE_BYTES = csvfile.MAX_TABLE_BYTES
 

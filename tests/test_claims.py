@@ -226,14 +226,7 @@ def test_a_claim_without_a_number_says_so():
         assert (r["value"] == "") == (r["value_qualifier"] == "unspecified"), r["id"]
 
 
-# displacement.csv is fixed by another branch (issue 9, h5); these rows were reported there and are expected to fail
-# here until it lands: translations without the '(Language) original [translation]' form, or no translation.
-DISPLACEMENT_REPORTED = {"dsp003", "dsp004", "dsp006", "dsp013", "dsp014", "dsp024"}
-
-
-@pytest.mark.parametrize("row", [pytest.param(r, id=r["id"], marks=pytest.mark.xfail(
-    r["id"] in DISPLACEMENT_REPORTED, reason="reported to the displacement branch (h5)", strict=False))
-    for r in read("displacement.csv")])
+@pytest.mark.parametrize("row", read("displacement.csv"), ids=lambda r: r["id"])
 def test_every_displacement_quote_states_its_number_and_qualifier(row):
     problems = quote_problems([row], "cumulative_arrivals")
     assert not problems, "\n".join(problems)

@@ -140,8 +140,8 @@ def test_areas_and_lengths_match_published_figures():
 # ------------------------------------------------------------------------------------------- as_of
 @pytest.mark.parametrize("as_of, keys", [
     ("2000-01-01", {"area_1994_2020", "line_1994_2020"}),
-    ("2020-11-09", {"area_1994_2020", "line_1994_2020"}),
-    ("2020-11-10", {"area_2020_2023", "line_2020_2023", "corridor_2020_2022"}),
+    ("2020-09-26", {"area_1994_2020", "line_1994_2020"}),
+    ("2020-11-10", {"area_2020_2023", "districts_2020_11_10", "line_2020_2023", "corridor_2020_2022"}),
     (pd.Timestamp("2022-01-01"), {"area_2020_2023", "line_2020_2023", "corridor_2020_2022"}),
     (pd.Timestamp("2022-08-26").date(), {"area_2020_2023", "line_2020_2023"}),
     ("2023-09-20", {"nkao_azerbaijan_2023"}),
@@ -209,9 +209,9 @@ def _web_mercator(doc):
 @pytest.mark.parametrize("change, where, problem", [
     (_bowtie, "feature 2 (area_2020_2023)", "invalid geometry: Self-intersection"),
     (_add_z, "feature 1 (line_1994_2020)", "Z coordinates"),
-    (_drop_date, "feature 3 (line_2020_2023)", "undated feature: valid_from is missing"),
-    (_empty_date, "feature 5 (nkao_azerbaijan_2023)", "undated feature: valid_from is empty"),
-    (_unknown_type, "feature 4 (corridor_2020_2022)", "unknown feature type 'buffer_zone'"),
+    (_drop_date, "feature 3 (districts_2020_11_10)", "undated feature: valid_from is missing"),
+    (_empty_date, "feature 5 (corridor_2020_2022)", "undated feature: valid_from is empty"),
+    (_unknown_type, "feature 4 (line_2020_2023)", "unknown feature type 'buffer_zone'"),
     (_too_precise, "feature 1 (line_1994_2020)", "more than 5 decimals"),
     (_web_mercator, "", "CRS must be EPSG:4326"),
     (_web_mercator, "feature 1 (line_1994_2020)", "outside the region"),
