@@ -462,27 +462,3 @@ def load_front_lines(as_of: Any = None, data_dir: str | os.PathLike[str] | None 
             day = day.tz_convert(None)
         gdf = features_valid_on(gdf, day)
     return gdf
-
-
-# --------------------------------------------------------------------------- published reference figures
-def compare_with_references(data_dir: str | os.PathLike[str] | None = None):
-    """The layers' measures next to published figures: see :func:`karabakh.references.compare_with_references`.
-
-    Parameters
-    ----------
-    data_dir : path-like, optional
-        The data folder.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per published figure.
-
-    Examples
-    --------
-    >>> len(compare_with_references()) > 0
-    True
-    """
-    from karabakh import references
-
-    return references.compare_with_references(data_dir)

@@ -11,7 +11,7 @@ import shapely
 from shapely.geometry import Point
 
 import karabakh as kb
-from karabakh import build_layers, layers, tables
+from karabakh import build_layers, layers, references, tables
 from karabakh.__main__ import main
 from karabakh.errors import DataValidationError
 
@@ -130,7 +130,7 @@ def test_2020_2023_area_lies_within_the_1994_2020_area(fronts):
 
 
 def test_areas_and_lengths_match_published_figures():
-    table = layers.compare_with_references()
+    table = references.compare_with_references()
     assert len(table) == len(tables.load_table("layer_references")) >= 12
     assert {"area_km2", "length_km", "width_km"} == set(table["measure"])
     bad = table[table["diff_pct"].abs() > table["tolerance_pct"]]
