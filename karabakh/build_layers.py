@@ -333,9 +333,9 @@ def _fronts(area94_raw, line94_raw, zone_raw, line20_raw, corridor_raw, nkao_raw
               "crisisgroup_nk_data", [CRISISGROUP, NE_LAND_LINES], line20_raw,
               "Derived: edge of the peacekeepers' zone without the Lachin corridor mouth. Crisis Group's own "
               "'Front line' features follow the Armenia-Azerbaijan border and are not used."),
-        front("corridor_2020_2022", "corridor", "Lachin corridor (route through Lachin/Berdzor), 2020-2022",
+        front("corridor_2020_2022", "corridor", "Lachin corridor (route through Berdzor / Lachin), 2020-2022",
               STATEMENT_2020, LACHIN_2022, "crisisgroup_nk_data", [CRISISGROUP], corridor_raw,
-              "Crisis Group 'Lachin Corridor' (contains Lachin/Berdzor town: the original route). Rerouted on "
+              "Crisis Group 'Lachin Corridor' (contains Berdzor / Lachin town: the original route). Rerouted on "
               "26 Aug 2022 (traffic on the bypass from 30 Aug); the new route is not in the sources."),
         front("nkao_azerbaijan_2023", "control_area", "Former NKAO under Azerbaijani control, from 20 Sept 2023",
               CEASEFIRE_2023, None, "ne_disputed_4_0_0", ne4, nkao_raw,

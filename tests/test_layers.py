@@ -115,7 +115,7 @@ def test_goris_in_armenia(boundaries, places):
 def test_lachin_outside_former_nkao_inside_1994_2020_area_and_old_corridor(boundaries, fronts, places):
     assert not _nkao(boundaries).contains(places["lachin"])
     assert fronts.loc["area_1994_2020"].geometry.contains(places["lachin"])
-    # the Crisis Group corridor runs through Lachin/Berdzor town: the route used until Aug 2022
+    # the Crisis Group corridor runs through Berdzor / Lachin town: the route used until Aug 2022
     assert fronts.loc["corridor_2020_2022"].geometry.contains(places["lachin"])
 
 
