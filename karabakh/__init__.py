@@ -2,7 +2,11 @@
 
 Tables (pandas): ``load_sources``, ``load_casualties``, ``load_actors``, ``load_events``,
 ``load_displacement``, ``load_article_figures``; places as points (GeoPandas): ``load_places``.
+Crisis Group's incidents 2020-2023, sectors (GeoPandas) and timeline 2015-2023: ``load_incidents``,
+``load_sectors``, ``load_timeline``.
 Map layers (GeoPandas): ``load_boundaries``, ``load_front_lines(as_of=...)``.
+Control history: ``load_control``, ``control_on(date)`` (who held each place that day), ``control_history(place_id)``,
+``control_spans`` (see ``karabakh.control`` for the rule that resolves differing claims).
 Geometry: ``area_km2``, ``length_km``, ``distance_km`` (place ids, Points or ``lon=``/``lat=``; never a bare
 tuple), ``point``, ``as_point``. Figures take the frames they draw: maps (``region_map``,
 ``nk_map``, ``front_lines_small_multiples``, ``base_map`` and its parts; ``karabakh.maps``), charts
@@ -22,7 +26,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from karabakh.errors import DataValidationError, Problem
+from karabakh.errors import CoverageWarning, DataValidationError, Problem
 
 __version__ = "0.1.0"
 
@@ -43,9 +47,11 @@ _LAZY = {
     "day": "citations",
     "control_area_table": "summaries", "article_counts_compared": "summaries", "article_dates_compared": "summaries",
     "latest_claims": "summaries", "latest_counts": "summaries", "numbered_events": "summaries",
+    "load_control": "control", "control_on": "control", "control_history": "control", "control_spans": "control",
+    "load_incidents": "incidents", "load_sectors": "incidents", "load_timeline": "incidents",
 }
 
-__all__ = ["DataValidationError", "Problem", "__version__", *_LAZY]
+__all__ = ["CoverageWarning", "DataValidationError", "Problem", "__version__", *_LAZY]
 
 
 def __getattr__(name: str) -> Any:

@@ -26,13 +26,21 @@ NE_DISPUTED_AREAS = "naturalearth_disputed_areas.geojson"
 NE_DISPUTED_LINES = "naturalearth_boundary_lines_disputed_areas.geojson"
 NE_LAND_LINES = "naturalearth_boundary_lines_land.geojson"
 CRISISGROUP = "crisisgroup_nk_borders.geojson"
-INPUTS = (NE_COUNTRIES, NE_CONTEXT, NE_DISPUTED_AREAS, NE_DISPUTED_LINES, NE_LAND_LINES, CRISISGROUP)
+GEOBOUNDARIES = "geoboundaries_aze_adm2.geojson"  # Azerbaijan's districts (CC BY-SA 3.0, coarse)
+INPUTS = (NE_COUNTRIES, NE_CONTEXT, NE_DISPUTED_AREAS, NE_DISPUTED_LINES, NE_LAND_LINES, CRISISGROUP, GEOBOUNDARIES)
 
 # Dates and the sources that date them.
 CEASEFIRE_1994 = ("1994-05-12", "bishkek_protocol_1994")  # Bishkek Protocol (5 May), cease-fire in force 12 May
 STATEMENT_2020 = ("2020-11-10", "trilateral_statement_2020")  # trilateral statement of 9/10 Nov 2020
 LACHIN_2022 = ("2022-08-26", "lachin_corridor_2022")  # Lachin/Berdzor handed over, corridor rerouted
 CEASEFIRE_2023 = ("2023-09-20", "ceasefire_2023_09_20")  # cease-fire of 20 Sept 2023
+#: The districts handed over under the statement of 9/10 Nov 2020: (geoBoundaries shapeName, name on the maps,
+#: (day of the hand-over, source that dates it)). The 15 Nov date for Kalbajar was postponed to 25 Nov.
+HANDOVERS_2020 = (
+    ("Agdam District", "Aghdam (part)", ("2020-11-20", "alarabiya_aghdam_2020_11_20")),
+    ("Kalbajar District", "Kalbajar", ("2020-11-25", "jamnews_kalbajar_2020_11_25")),
+    ("Lachin District", "Lachin", ("2020-12-01", "jamnews_lachin_2020_12_01")),
+)
 
 
 def _nkao_polygon(lines):
@@ -210,7 +218,11 @@ def build(data_dir: str | os.PathLike[str] | None = None, out_dir: str | os.Path
     boundaries.append(dict(key="nkao", kind="nkao", name="Nagorno-Karabakh Autonomous Oblast (former, to 1991)",
                            iso3="", source_id="ne_disputed_4_0_0", inputs=[NE_DISPUTED_LINES], raw=nkao_raw,
                            geometry=nkao))
+    adm2 = read(GEOBOUNDARIES).set_index("shapeName")
+    districts = {name: shapely.force_2d(adm2.geometry[name]).intersection(area94_raw).difference(zone_raw)
+                 for name, _, _ in HANDOVERS_2020}
     fronts = _fronts(area94_raw, line94_raw, zone_raw, line20_raw, corridor_raw, nkao_raw, nkao)
+    fronts += _districts_held_2020(districts)
     boundaries.sort(key=lambda f: (layers.KINDS.index(f["kind"]), f["name"]))
     fronts.sort(key=lambda f: (f["valid_from"], layers.FEATURE_TYPES.index(f["feature"]), f["key"]))
 
@@ -238,12 +250,69 @@ def build(data_dir: str | os.PathLike[str] | None = None, out_dir: str | os.Path
             "layers": rows, "bytes": {n: (out / n).stat().st_size for n in (*layers.LAYER_FILES, layers.MANIFEST)}}
 
 
+#: Who held each control area and whether Russian peacekeepers were deployed there (layer properties).
+HELD = {
+    "area_1994_2020": {"held_by": "ethnic_armenian_forces", "peacekeepers": "false"},
+    "line_1994_2020": {"held_by": "", "peacekeepers": ""},
+    "area_2020_2023": {"held_by": "ethnic_armenian_forces", "peacekeepers": "true"},
+    "line_2020_2023": {"held_by": "", "peacekeepers": ""},
+    "corridor_2020_2022": {"held_by": "", "peacekeepers": "true"},
+    "nkao_azerbaijan_2023": {"held_by": "azerbaijan", "peacekeepers": "true"},  # there on 20-22 Sept 2023 (ev019, ev024)
+}
+
+
+def _districts_held_2020(districts: dict) -> list[dict]:
+    """Control areas for 10 Nov - 1 Dec 2020: the districts not yet handed over, shrinking at each hand-over.
+
+    Each district is its geoBoundaries ADM2 polygon cut to Natural Earth's 1994-2020 area and without Crisis
+    Group's peacekeepers' zone (which is its own control area from 10 Nov 2020). Held on a day: the zone plus the
+    feature of that day.
+    """
+    import shapely
+
+    out = []
+    start = STATEMENT_2020
+    for i, (_, _, end) in enumerate(HANDOVERS_2020):
+        left = HANDOVERS_2020[i:]
+        names = ", ".join(shown for _, shown, _ in left)
+        last = (_ordinal(end[0]) - 1)
+        raw = shapely.union_all([districts[name] for name, _, _ in left])
+        out.append(dict(
+            key=f"districts_{start[0].replace('-', '_')}", feature="control_area",
+            label=f"Districts still held: {names}, {_span(start[0], last)}",
+            valid_from=start[0], valid_to=end[0], source_id="geoboundaries_aze_adm2", from_source_id=start[1],
+            to_source_id=end[1], held_by="ethnic_armenian_forces", peacekeepers="false",
+            note=("geoBoundaries AZE ADM2 district polygons (CC BY-SA 3.0; traced from a Wikipedia map, coarse) cut to "
+                  "Natural Earth's 1994-2020 area, without Crisis Group's peacekeepers' zone (its own control area). "
+                  "Parts taken during the war inside these districts are not mapped. Next hand-over: "
+                  f"{HANDOVERS_2020[i][1]} on {end[0]}."),
+            inputs=[GEOBOUNDARIES, NE_DISPUTED_AREAS, CRISISGROUP], raw=raw, geometry=_finish(raw)))
+        start = end
+    return out
+
+
+def _ordinal(text: str) -> int:
+    import datetime as dt
+
+    return dt.date.fromisoformat(text).toordinal()
+
+
+def _span(first: str, last_ordinal: int) -> str:
+    """'10-19 Nov 2020' for a first day and a last day (ordinal)."""
+    import datetime as dt
+
+    a, b = dt.date.fromisoformat(first), dt.date.fromordinal(last_ordinal)
+    if a.month == b.month:
+        return f"{a.day}-{b.day} {b:%b %Y}"
+    return f"{a.day} {a:%b}-{b.day} {b:%b %Y}"
+
+
 def _fronts(area94_raw, line94_raw, zone_raw, line20_raw, corridor_raw, nkao_raw, nkao) -> list[dict]:
     """The dated features, with their labels, dates, sources and notes."""
     def front(key, feature, label, start, end, source_id, inputs, raw, note, geometry=None):
         return dict(key=key, feature=feature, label=label, valid_from=start[0], valid_to=end[0] if end else "",
                     source_id=source_id, from_source_id=start[1], to_source_id=end[1] if end else "",
-                    note=note, inputs=inputs, raw=raw, geometry=geometry or _finish(raw))
+                    note=note, inputs=inputs, raw=raw, geometry=geometry or _finish(raw), **HELD[key])
 
     ne4 = [NE_DISPUTED_LINES]
     return [
@@ -264,9 +333,9 @@ def _fronts(area94_raw, line94_raw, zone_raw, line20_raw, corridor_raw, nkao_raw
               "crisisgroup_nk_data", [CRISISGROUP, NE_LAND_LINES], line20_raw,
               "Derived: edge of the peacekeepers' zone without the Lachin corridor mouth. Crisis Group's own "
               "'Front line' features follow the Armenia-Azerbaijan border and are not used."),
-        front("corridor_2020_2022", "corridor", "Lachin corridor (route through Lachin/Berdzor), 2020-2022",
+        front("corridor_2020_2022", "corridor", "Lachin corridor (route through Berdzor / Lachin), 2020-2022",
               STATEMENT_2020, LACHIN_2022, "crisisgroup_nk_data", [CRISISGROUP], corridor_raw,
-              "Crisis Group 'Lachin Corridor' (contains Lachin/Berdzor town: the original route). Rerouted on "
+              "Crisis Group 'Lachin Corridor' (contains Berdzor / Lachin town: the original route). Rerouted on "
               "26 Aug 2022 (traffic on the bypass from 30 Aug); the new route is not in the sources."),
         front("nkao_azerbaijan_2023", "control_area", "Former NKAO under Azerbaijani control, from 20 Sept 2023",
               CEASEFIRE_2023, None, "ne_disputed_4_0_0", ne4, nkao_raw,

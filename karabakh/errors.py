@@ -32,3 +32,11 @@ class DataValidationError(ValueError):
         more = len(self.problems) - len(shown)
         text = "\n".join(f"  - {p}" for p in shown) + (f"\n  ... and {more} more" if more > 0 else "")
         super().__init__(f"{len(self.problems)} problem(s) in the data:\n{text}")
+
+
+class CoverageWarning(UserWarning):
+    """The data do not cover what was asked: for example a day for which no front line is mapped (the 2020 war).
+
+    The answer returned is then partial (no control area), never a stand-in from another period; the message names
+    the gap and where to look instead (``kb.control_on(date)`` for who held each place).
+    """

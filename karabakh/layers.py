@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from karabakh import checksums, tables
+from karabakh.control import features_valid_on
 from karabakh.errors import DataValidationError, Problem
 
 BOUNDARIES = "boundaries.geojson"
@@ -167,6 +168,10 @@ def _check_properties(file: str, w: str, row: dict, spec: dict, g) -> list[Probl
     if allowed and g is not None and g.geom_type not in allowed:
         what = f"a {row['feature']}" if "feature" in row else "a boundary"
         problems.append(Problem(file, w, f"{what} must be a {' or '.join(allowed)}, found {g.geom_type}"))
+    if row.get("feature") == "control_area" and not row.get("held_by"):
+        problems.append(Problem(file, w, "a control area needs held_by (who held it)"))
+    if row.get("feature") in ("control_area", "corridor") and not row.get("peacekeepers"):
+        problems.append(Problem(file, w, f"a {row['feature']} needs peacekeepers ('true' or 'false')"))
     if "kind" in row and row["kind"] == "country" and not row["iso3"]:
         problems.append(Problem(file, w, "country without a valid iso3 code ('')"))
     if "valid_from" in row:
@@ -421,7 +426,13 @@ def load_front_lines(as_of: Any = None, data_dir: str | os.PathLike[str] | None 
     -------
     geopandas.GeoDataFrame
         Columns key, feature ("control_area" | "contact_line" | "corridor"), label, valid_from, valid_to
-        (datetime64; NaT = still valid), source_id, from_source_id, to_source_id, note, geometry.
+        (datetime64; NaT = still valid), source_id, from_source_id, to_source_id, held_by (control areas),
+        peacekeepers (boolean; NA for lines), note, geometry.
+
+    Warns
+    -----
+    CoverageWarning
+        ``as_of`` is a day with no mapped line (the 2020 war): no control area or line is returned.
 
     Raises
     ------
@@ -440,6 +451,8 @@ def load_front_lines(as_of: Any = None, data_dir: str | os.PathLike[str] | None 
     gdf = _frame(FRONT_LINES, data_dir)
     for col in ("valid_from", "valid_to"):
         gdf[col] = pd.to_datetime(gdf[col].replace("", None), format="%Y-%m-%d")
+    gdf["held_by"] = gdf["held_by"].replace("", None)
+    gdf["peacekeepers"] = gdf["peacekeepers"].map({"true": True, "false": False}).astype("boolean")
     if as_of is not None:
         try:
             day = pd.Timestamp(as_of)
@@ -447,30 +460,5 @@ def load_front_lines(as_of: Any = None, data_dir: str | os.PathLike[str] | None 
             raise ValueError(f"as_of must be a date like '2022-01-01', got {as_of!r}") from exc
         if day.tzinfo is not None:
             day = day.tz_convert(None)
-        keep = (gdf["valid_from"] <= day) & (gdf["valid_to"].isna() | (day < gdf["valid_to"]))
-        gdf = gdf[keep].reset_index(drop=True)
+        gdf = features_valid_on(gdf, day)
     return gdf
-
-
-# --------------------------------------------------------------------------- published reference figures
-def compare_with_references(data_dir: str | os.PathLike[str] | None = None):
-    """The layers' measures next to published figures: see :func:`karabakh.references.compare_with_references`.
-
-    Parameters
-    ----------
-    data_dir : path-like, optional
-        The data folder.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per published figure.
-
-    Examples
-    --------
-    >>> len(compare_with_references()) > 0
-    True
-    """
-    from karabakh import references
-
-    return references.compare_with_references(data_dir)

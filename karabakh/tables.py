@@ -26,7 +26,7 @@ from karabakh import csvfile, rules
 from karabakh.errors import DataValidationError, Problem
 
 TABLES = ("sources", "casualties", "actors", "events", "displacement", "places", "article_figures",
-          "raw_registry", "layer_references")
+          "raw_registry", "layer_references", "control", "incidents", "sectors", "timeline")
 LIST_SEPARATOR = rules.LIST_SEPARATOR
 MAX_TABLE_BYTES = csvfile.MAX_TABLE_BYTES
 
@@ -432,6 +432,9 @@ def _read_and_check(name: str, path: Path) -> tuple[pd.DataFrame, list[Problem]]
     folder = _root(path, name)
     problems += rules.check_keys(name, frame, spec, label, lambda table: table_ids(folder, table))
     problems += rules.check_rules(name, frame, label)
+    if name in ("incidents", "sectors", "timeline"):  # Crisis Group's tables: their rules live with their loaders
+        from karabakh import incidents
+        problems += incidents.check_rules(name, frame, label)
     if name == "article_figures":
         problems += rules.check_row_ids(frame, label, lambda table: table_ids(folder, table))
         problems += rules.check_quotes(frame, label, folder)

@@ -11,7 +11,7 @@ import shapely
 from shapely.geometry import Point
 
 import karabakh as kb
-from karabakh import build_layers, layers, tables
+from karabakh import build_layers, layers, references, tables
 from karabakh.__main__ import main
 from karabakh.errors import DataValidationError
 
@@ -115,7 +115,7 @@ def test_goris_in_armenia(boundaries, places):
 def test_lachin_outside_former_nkao_inside_1994_2020_area_and_old_corridor(boundaries, fronts, places):
     assert not _nkao(boundaries).contains(places["lachin"])
     assert fronts.loc["area_1994_2020"].geometry.contains(places["lachin"])
-    # the Crisis Group corridor runs through Lachin/Berdzor town: the route used until Aug 2022
+    # the Crisis Group corridor runs through Berdzor / Lachin town: the route used until Aug 2022
     assert fronts.loc["corridor_2020_2022"].geometry.contains(places["lachin"])
 
 
@@ -130,7 +130,7 @@ def test_2020_2023_area_lies_within_the_1994_2020_area(fronts):
 
 
 def test_areas_and_lengths_match_published_figures():
-    table = layers.compare_with_references()
+    table = references.compare_with_references()
     assert len(table) == len(tables.load_table("layer_references")) >= 12
     assert {"area_km2", "length_km", "width_km"} == set(table["measure"])
     bad = table[table["diff_pct"].abs() > table["tolerance_pct"]]
@@ -140,8 +140,8 @@ def test_areas_and_lengths_match_published_figures():
 # ------------------------------------------------------------------------------------------- as_of
 @pytest.mark.parametrize("as_of, keys", [
     ("2000-01-01", {"area_1994_2020", "line_1994_2020"}),
-    ("2020-11-09", {"area_1994_2020", "line_1994_2020"}),
-    ("2020-11-10", {"area_2020_2023", "line_2020_2023", "corridor_2020_2022"}),
+    ("2020-09-26", {"area_1994_2020", "line_1994_2020"}),
+    ("2020-11-10", {"area_2020_2023", "districts_2020_11_10", "line_2020_2023", "corridor_2020_2022"}),
     (pd.Timestamp("2022-01-01"), {"area_2020_2023", "line_2020_2023", "corridor_2020_2022"}),
     (pd.Timestamp("2022-08-26").date(), {"area_2020_2023", "line_2020_2023"}),
     ("2023-09-20", {"nkao_azerbaijan_2023"}),
@@ -209,9 +209,9 @@ def _web_mercator(doc):
 @pytest.mark.parametrize("change, where, problem", [
     (_bowtie, "feature 2 (area_2020_2023)", "invalid geometry: Self-intersection"),
     (_add_z, "feature 1 (line_1994_2020)", "Z coordinates"),
-    (_drop_date, "feature 3 (line_2020_2023)", "undated feature: valid_from is missing"),
-    (_empty_date, "feature 5 (nkao_azerbaijan_2023)", "undated feature: valid_from is empty"),
-    (_unknown_type, "feature 4 (corridor_2020_2022)", "unknown feature type 'buffer_zone'"),
+    (_drop_date, "feature 3 (districts_2020_11_10)", "undated feature: valid_from is missing"),
+    (_empty_date, "feature 5 (corridor_2020_2022)", "undated feature: valid_from is empty"),
+    (_unknown_type, "feature 4 (line_2020_2023)", "unknown feature type 'buffer_zone'"),
     (_too_precise, "feature 1 (line_1994_2020)", "more than 5 decimals"),
     (_web_mercator, "", "CRS must be EPSG:4326"),
     (_web_mercator, "feature 1 (line_1994_2020)", "outside the region"),

@@ -203,6 +203,23 @@ def test_every_place_label_puts_armenian_usage_first():
     assert bad.empty, f"labels not 'Armenian / Azerbaijani' (or the one shared name): {bad.to_dict('records')}"
 
 
+def test_free_text_pairs_names_in_the_label_order():
+    """A contested place written with both names in a table's own text follows the labels' order (quotes excepted)."""
+    places = kb.load_places()
+    pairs = places[places["name_armenian"] != places["name_azerbaijani"]]
+    reversed_pairs = {f"{r.name_azerbaijani} / {r.name_armenian}": r.label for r in pairs.itertuples()}
+    assert "Khankendi / Stepanakert" in reversed_pairs  # the check looks for the pair the wrong way round
+    bad = []
+    for name in ("events", "casualties", "displacement", "control"):
+        frame = kb.load_table(name)
+        text_columns = [c for c in frame.columns if frame[c].dtype == "string" or frame[c].dtype == object]
+        for column in (c for c in text_columns if c != "quote"):
+            for row_id, text in zip(frame["id"], frame[column].fillna("").astype(str)):
+                bad += [f"{name}.{row_id}.{column}: {wrong!r} (label: {label!r})"
+                        for wrong, label in reversed_pairs.items() if wrong in text]
+    assert not bad, f"names paired against the label order: {bad}"
+
+
 def test_places_licence_covers_share_alike_coordinates():
     places = kb.load_places()
     share_alike = places["coordinate_source"].str.contains("CC BY-SA", regex=False)

@@ -13,6 +13,8 @@ LOADERS = {
     "article_figures": kb.load_article_figures,
     "raw_registry": lambda: tables.load_table("raw_registry"),
     "layer_references": lambda: tables.load_table("layer_references"),
+    "control": kb.load_control,
+    "incidents": kb.load_incidents, "sectors": kb.load_sectors, "timeline": kb.load_timeline,
 }
 
 
