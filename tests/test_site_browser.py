@@ -131,7 +131,9 @@ def test_search_works_from_the_file_system(notebook_site, browser):
     context, page = _page(browser)
     try:
         page.goto((notebook_site / "search.html").as_uri() + "?q=Stepanakert", wait_until="load")
-        page.wait_for_selector("#search-results ul.search li", timeout=15000)
+        # Sphinx adds the hits one by one, then says "Search finished, found N pages ...": wait for that line.
+        page.wait_for_function("() => (document.querySelector('#search-results p.search-summary')?.innerText || '')"
+                               ".includes('found')", timeout=15000)
         hits = page.eval_on_selector_all("#search-results ul.search li a", "els => els.map(e => e.href)")
     finally:
         context.close()
