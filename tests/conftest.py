@@ -96,11 +96,25 @@ def pytest_unconfigure(config):
         shutil.rmtree(os.environ.pop(FRESH_ENV), ignore_errors=True)
 
 
+# The order in which xdist hands out whole files (``--no-loadscope-reorder``): the notebooks first, shared by both
+# workers, as the site needs all of them; then the site's own tests (one worker builds the site while the other
+# runs the bad-input corpus), the browser tests that open the site, everything else, and last the determinism tests
+# that read nbval's outputs.
+_FIRST = ("test_site.py", "test_bad_inputs.py", "test_site_browser.py")
+_LAST = ("test_determinism.py",)
+
+
+def _rank(item) -> int:
+    name = Path(str(item.fspath)).name
+    if _is_nbval(item):
+        return 0
+    if name in _FIRST:
+        return 1 + _FIRST.index(name)
+    return 9 if name in _LAST else 5
+
+
 def pytest_collection_modifyitems(config, items):
-    # nbval's notebooks first (the longest units of work start first), the determinism tests that read their
-    # outputs last.
-    items.sort(key=lambda item: 0 if _is_nbval(item) else 2 if Path(str(item.fspath)).name == "test_determinism.py"
-               else 1)
+    items.sort(key=_rank)
 
 
 def _execute(path: Path) -> list[list]:
