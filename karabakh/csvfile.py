@@ -5,6 +5,7 @@ Each step returns what it could read and every problem it found, located by file
 """
 from __future__ import annotations
 
+import collections
 import csv
 import io
 import re
@@ -195,54 +196,68 @@ def convert(col: pd.Series, field: dict[str, Any], label: str) -> tuple[pd.Serie
     >>> str(problems[0])
     "t.csv: line 3, column 'n': not a whole number (value 'x')"
     """
+    # The checks run over plain lists (pandas costs ~50 us per operation, ~15 of them per column, ~140 columns);
+    # pandas only builds the typed column, one conversion per column.
     name, ftype = field["name"], field.get("type", "string")
     cons = field.get("constraints", {})
     problems: list[Problem] = []
-
-    def bad(mask: pd.Series, why: str) -> None:
-        for line, value in col[mask].items():
-            shown = value if len(value) <= 60 else value[:57] + "..."
-            problems.append(Problem(label, f"line {line}, column '{name}'", f"{why} (value {shown!r})"))
-
     col = col.str.strip() if ftype != "string" else col
-    present = col != ""
+    lines, values = col.index.tolist(), col.tolist()
+    present = [v != "" for v in values]
+
+    def bad(flags: list[bool], why: str) -> None:
+        for line, value, flag in zip(lines, values, flags):
+            if flag:
+                shown = value if len(value) <= 60 else value[:57] + "..."
+                problems.append(Problem(label, f"line {line}, column '{name}'", f"{why} (value {shown!r})"))
+
     if cons.get("required"):
-        for line in col.index[~present]:
-            problems.append(Problem(label, f"line {line}, column '{name}'", "required value is missing"))
+        for line, here in zip(lines, present):
+            if not here:
+                problems.append(Problem(label, f"line {line}, column '{name}'", "required value is missing"))
 
     if "enum" in cons:
         allowed = cons["enum"]
-        bad(present & ~col.isin(allowed), f"not one of the allowed values ({', '.join(allowed)})")
-        typed = pd.Series(pd.Categorical(col.where(col.isin(allowed)), categories=allowed), index=col.index)
+        known = set(allowed)
+        bad([here and v not in known for v, here in zip(values, present)],
+            f"not one of the allowed values ({', '.join(allowed)})")
+        typed = pd.Series(pd.Categorical([v if v in known else None for v in values], categories=allowed),
+                          index=col.index)
     elif ftype == "date":
-        ok_shape = col.str.fullmatch(_DATE.pattern)
-        dates = pd.to_datetime(col.where(present & ok_shape), format="%Y-%m-%d", errors="coerce")
-        bad(present & dates.isna(), "not a valid date in the form YYYY-MM-DD")
+        keep = [here and _DATE.fullmatch(v) is not None for v, here in zip(values, present)]
+        dates = pd.to_datetime(col.where(keep), format="%Y-%m-%d", errors="coerce")
+        bad([here and missing for here, missing in zip(present, dates.isna().tolist())],
+            "not a valid date in the form YYYY-MM-DD")
         typed = dates
     elif ftype == "integer":
-        ok_shape = col.str.fullmatch(_INT.pattern)
-        bad(present & ~ok_shape, "not a whole number")
-        typed = pd.to_numeric(col.where(present & ok_shape), errors="coerce").astype("Int64")
+        ok_shape = [_INT.fullmatch(v) is not None for v in values]
+        bad([here and not ok for here, ok in zip(present, ok_shape)], "not a whole number")
+        keep = [here and ok for here, ok in zip(present, ok_shape)]
+        typed = pd.to_numeric(col.where(keep), errors="coerce").astype("Int64")
     elif ftype == "number":
         numbers = pd.to_numeric(col.where(present), errors="coerce")
-        bad(present & numbers.isna(), "not a number")
+        bad([here and missing for here, missing in zip(present, numbers.isna().tolist())], "not a number")
         typed = numbers.astype("float64")
     elif ftype == "boolean":
         true, false = field.get("trueValues", ["true"]), field.get("falseValues", ["false"])
-        known = col.isin(true + false)
-        bad(present & ~known, f"not a boolean ({'/'.join(true + false)})")
-        typed = col.map(lambda v: True if v in true else (False if v in false else pd.NA)).astype("boolean")
+        bad([here and v not in true and v not in false for v, here in zip(values, present)],
+            f"not a boolean ({'/'.join(true + false)})")
+        typed = pd.Series([True if v in true else (False if v in false else pd.NA) for v in values],
+                          index=col.index, dtype="boolean")
     else:
-        typed = col.where(present).astype("str")
+        typed = pd.Series([v if here else None for v, here in zip(values, present)], index=col.index, dtype="str")
 
-    if ftype in ("integer", "number"):
+    if ftype in ("integer", "number") and ("minimum" in cons or "maximum" in cons):
+        numbers = [None if pd.isna(v) else v for v in typed.tolist()]
         if "minimum" in cons:
-            bad(typed.notna() & (typed < cons["minimum"]).fillna(False), f"below the minimum of {cons['minimum']}")
+            bad([v is not None and v < cons["minimum"] for v in numbers], f"below the minimum of {cons['minimum']}")
         if "maximum" in cons:
-            bad(typed.notna() & (typed > cons["maximum"]).fillna(False), f"above the maximum of {cons['maximum']}")
+            bad([v is not None and v > cons["maximum"] for v in numbers], f"above the maximum of {cons['maximum']}")
     if "pattern" in cons:
-        bad(present & ~col.str.fullmatch(cons["pattern"]), f"does not match the pattern {cons['pattern']}")
+        pattern = re.compile(cons["pattern"])
+        bad([here and pattern.fullmatch(v) is None for v, here in zip(values, present)],
+            f"does not match the pattern {cons['pattern']}")
     if cons.get("unique"):
-        dup = present & col.duplicated(keep=False)
-        bad(dup, "duplicate value; must be unique")
+        counts = collections.Counter(values)
+        bad([here and counts[v] > 1 for v, here in zip(values, present)], "duplicate value; must be unique")
     return typed, problems
