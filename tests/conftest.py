@@ -97,9 +97,9 @@ def pytest_unconfigure(config):
 
 
 # The order in which xdist hands out whole files (``--no-loadscope-reorder``): the notebooks first, shared by both
-# workers, as the site needs all of them; then the site's own tests (one worker builds the site while the other
-# runs the bad-input corpus), the browser tests that open the site, everything else, and last the determinism tests
-# that read nbval's outputs.
+# workers, as the site needs all of them; then the site's own tests, those on the built site first (one worker
+# builds the site while the other runs the bad-input corpus), the browser tests that open the site, everything
+# else, and last the determinism tests that read nbval's outputs.
 _FIRST = ("test_site.py", "test_bad_inputs.py", "test_site_browser.py")
 _LAST = ("test_determinism.py",)
 
@@ -114,7 +114,7 @@ def _rank(item) -> int:
 
 
 def pytest_collection_modifyitems(config, items):
-    items.sort(key=_rank)
+    items.sort(key=lambda item: (_rank(item), _rank(item) == 1 and "notebook_site" not in item.fixturenames))
 
 
 def _execute(path: Path) -> list[list]:
