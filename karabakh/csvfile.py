@@ -168,6 +168,50 @@ def parse(text: str, header: list[str], label: str) -> tuple[pd.DataFrame | None
     return raw, problems
 
 
+def read_table(path: Path, fields: list[dict[str, Any]], label: str) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """Every step for one file: its text, header and records, and each column typed by its field.
+
+    Parameters
+    ----------
+    path : Path
+        The CSV file.
+    fields : list of dict
+        Its Table Schema fields, in order.
+    label : str
+        How problems name the file (``"data/events.csv"``).
+
+    Returns
+    -------
+    tuple of (pandas.DataFrame or None, list of Problem)
+        The typed table indexed by line number (None when the text, header or records cannot be read), and every
+        problem found.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "t.csv"
+    >>> _ = path.write_text(chr(10).join(["n", "3", "x", ""]), encoding="utf-8")
+    >>> frame, problems = read_table(path, [{"name": "n", "type": "integer"}], "t.csv")
+    >>> frame["n"].tolist(), [p.where for p in problems]
+    ([3, <NA>], ["line 3, column 'n'"])
+    """
+    text, problems = read_text(path, label)
+    if text is None:
+        return None, problems
+    header, found = check_header(text, [f["name"] for f in fields], label)
+    if found:
+        return None, problems + found
+    raw, found = parse(text, header, label)
+    problems += found
+    if raw is None:
+        return None, problems
+    columns = {}
+    for field in fields:
+        columns[field["name"]], found = convert(raw[field["name"]], field, label)
+        problems += found
+    return pd.DataFrame(columns, index=raw.index), problems
+
+
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _INT = re.compile(r"[+-]?\d+")
 

@@ -410,28 +410,10 @@ def _load_cached(name: str, path: str, mtime: int, size: int, deps: tuple) -> tu
 
 def _read_and_check(name: str, path: Path) -> tuple[pd.DataFrame, list[Problem]]:
     spec = table_schema(name)
-    fields = spec["fields"]
     label = _root(path, name).name + "/" + _resource(name)["path"]
-
-    def empty() -> pd.DataFrame:
-        return pd.DataFrame({f["name"]: pd.Series(dtype="object") for f in fields})
-
-    text, problems = csvfile.read_text(path, label)
-    if text is None:
-        return empty(), problems
-    header, found = csvfile.check_header(text, [f["name"] for f in fields], label)
-    if found:
-        return empty(), problems + found
-    raw, found = csvfile.parse(text, header, label)
-    problems += found
-    if raw is None:
-        return empty(), problems
-
-    columns = {}
-    for field in fields:
-        columns[field["name"]], found = csvfile.convert(raw[field["name"]], field, label)
-        problems += found
-    frame = pd.DataFrame(columns, index=raw.index)
+    frame, problems = csvfile.read_table(path, spec["fields"], label)
+    if frame is None:  # not readable as a table: no row to check further
+        return pd.DataFrame({f["name"]: pd.Series(dtype="object") for f in spec["fields"]}), problems
     folder = _root(path, name)
     problems += rules.check_keys(name, frame, spec, label, lambda table: table_ids(folder, table))
     problems += rules.check_rules(name, frame, label)
