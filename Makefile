@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 READY  := $(VENV)/.ready
 
-.PHONY: run test lab validate layers bench lock clean
+.PHONY: run test lab validate layers incidents bench lock clean
 
 run: $(READY)            ## the main job: validate, execute the notebooks (cached), write build/figures and build/site
 	$(BIN)/python -m karabakh report
@@ -23,6 +23,9 @@ validate: $(READY)       ## check every table, layer and raw extract, and data/S
 
 layers: $(READY)         ## rebuild data/layers/ from the extracts in data/raw/ (offline, byte-identical)
 	$(BIN)/python -m karabakh build-layers
+
+incidents: $(READY)      ## rebuild incidents.csv, sectors.csv and timeline.csv from Crisis Group's files in data/raw/ (offline)
+	$(BIN)/python -m karabakh.build_incidents
 
 bench: $(READY)          ## benchmark scripts (print their tables; `benchmarks/bench_site.py --test` times make test too)
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

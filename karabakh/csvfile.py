@@ -214,6 +214,7 @@ def read_table(path: Path, fields: list[dict[str, Any]], label: str) -> tuple[pd
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _INT = re.compile(r"[+-]?\d+")
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 
 
 def convert(col: pd.Series, field: dict[str, Any], label: str) -> tuple[pd.Series, list[Problem]]:
@@ -276,7 +277,9 @@ def convert(col: pd.Series, field: dict[str, Any], label: str) -> tuple[pd.Serie
     elif ftype == "integer":
         ok_shape = [_INT.fullmatch(v) is not None for v in values]
         bad([here and not ok for here, ok in zip(present, ok_shape)], "not a whole number")
-        keep = [here and ok for here, ok in zip(present, ok_shape)]
+        fits = [ok and _INT64_MIN <= int(v) <= _INT64_MAX for v, ok in zip(values, ok_shape)]
+        bad([ok and not fit for ok, fit in zip(ok_shape, fits)], "a whole number too large for the table (64-bit)")
+        keep = [here and fit for here, fit in zip(present, fits)]
         typed = pd.to_numeric(col.where(keep), errors="coerce").astype("Int64")
     elif ftype == "number":
         numbers = pd.to_numeric(col.where(present), errors="coerce")

@@ -22,7 +22,6 @@ matplotlib.use("Agg")
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
-SHARED = ROOT.parent / "shared"
 NOTEBOOKS = ROOT / "notebooks"
 
 

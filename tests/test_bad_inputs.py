@@ -118,6 +118,7 @@ TEXT_CASES = [
     ("bad_date", "casualties", set_cell("reported_on", "2023-09-31"), ["casualties.csv", "line 2, column 'reported_on'", "not a valid date", "2023-09-31"]),
     ("us_date", "events", set_cell("date", "9/20/2023", 3), ["events.csv", "line 4, column 'date'", "YYYY-MM-DD"]),
     ("negative_count", "casualties", set_cell("value", "-32"), ["casualties.csv", "line 2, column 'value'", "below the minimum of 0"]),
+    ("huge_count", "casualties", set_cell("value", "99999999999999999999"), ["casualties.csv", "line 2, column 'value'", "too large for the table"]),
     ("fractional_count", "displacement", set_cell("cumulative_arrivals", "1050.5", 2), ["displacement.csv", "line 3, column 'cumulative_arrivals'", "not a whole number"]),
     ("words_for_count", "casualties", set_cell("value", "thirty-two"), ["line 2, column 'value'", "not a whole number"]),
     ("unknown_category", "casualties", set_cell("category", "dead"), ["casualties.csv", "line 2, column 'category'", "not one of the allowed values", "'dead'"]),
