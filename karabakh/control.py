@@ -116,7 +116,7 @@ def load_control(data_dir: str | os.PathLike[str] | None = None) -> pd.DataFrame
 
     Examples
     --------
-    >>> load_control().held_by.isin(HOLDERS).all()
+    >>> bool(load_control().held_by.isin(HOLDERS).all())
     True
     """
     frame = tables.load_table("control", data_dir)

@@ -63,6 +63,73 @@ def _holder_handles(differ: bool = True):
     return handles
 
 
+_HOLDER_WORDS = {"ethnic_armenian_forces": "ethnic-Armenian forces", "azerbaijan": "Azerbaijan", "armenia": "Armenia",
+                 "contested": "contested", "unknown": "unknown"}
+
+
+def timeline_alt(spans: pd.DataFrame, places, ids: Sequence[str]) -> str:
+    """The alt text of :func:`control_timeline`: every place's holders in order, places alike grouped.
+
+    Parameters
+    ----------
+    spans : pandas.DataFrame
+        As for :func:`control_timeline`.
+    places : GeoDataFrame or DataFrame
+        ``id`` and ``label`` of the places.
+    ids : sequence of str
+        The places drawn, top to bottom.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> spans = pd.DataFrame({"place_id": ["a", "a"], "start": pd.to_datetime(["1994-05-12", "2020-11-20"]),
+    ...     "held_by": ["ethnic_armenian_forces", "azerbaijan"], "claims_differ": [False, True]})
+    >>> timeline_alt(spans, pd.DataFrame({"id": ["a"], "label": ["Akna / Aghdam"]}), ["a"]).split(". ")[-1]
+    'Akna / Aghdam: ethnic-Armenian forces from 12 May 1994, Azerbaijan from 20 Nov 2020 (claims differ).'
+    """
+    groups: dict[str, list[str]] = {}
+    for pid in ids:
+        rows = spans[spans["place_id"] == pid].sort_values("start")
+        steps = ", ".join(f"{_HOLDER_WORDS[r.held_by]} from {citations.day(r.start)}"
+                          + (" (claims differ)" if r.claims_differ else "") for r in rows.itertuples())
+        groups.setdefault(steps, []).append(pid)
+    label = dict(zip(places["id"], places["label"]))
+    parts = [f"{', '.join(label.get(p, p) for p in pids)}: {steps}" for steps, pids in groups.items()]
+    return (f"Chart with one row per place ({len(ids)} places), 1994 to 2024, each row coloured by who held the "
+            f"place by the claims of each date. " + "; ".join(parts) + ".")
+
+
+def small_multiples_alt(days: Sequence, front_lines_by_day: Sequence, control_by_day: Sequence) -> str:
+    """The alt text of :func:`control_small_multiples`: for each day, the areas drawn and who held the places.
+
+    Parameters
+    ----------
+    days, front_lines_by_day, control_by_day : sequences
+        As for :func:`control_small_multiples`.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> fl = pd.DataFrame({"feature": ["control_area"], "label": ["Area held, 1994-2020"]})
+    >>> small_multiples_alt(["1994-05-12"], [fl], [pd.DataFrame({"held_by": ["azerbaijan"]})]).split(". ")[-1]
+    '12 May 1994: Area held, 1994-2020; places held by Azerbaijan 1.'
+    """
+    parts = []
+    for day, fl, ctl in zip(days, front_lines_by_day, control_by_day):
+        areas = fl.loc[fl["feature"] == "control_area", "label"].tolist()
+        counts = ctl["held_by"].astype(str).value_counts()
+        held = ", ".join(f"{_HOLDER_WORDS[h]} {counts[h]}" for h in HOLDER_LABEL if counts.get(h, 0))
+        parts.append(f"{citations.day(day)}: {'; '.join(areas) if areas else 'no mapped line'}; places held by {held}")
+    return f"{len(days)} maps of Nagorno-Karabakh, one per day, with the control areas mapped that day and the " \
+           f"places coloured by who held them. " + ". ".join(parts) + "."
+
+
 def control_timeline(spans: pd.DataFrame, places, sources: pd.DataFrame, *, order: Sequence[str] | None = None,
                      source_ids: Sequence[str] = ()):
     """One row per place, coloured spans of who held it (``kb.control_spans()``), in three windows of time.
@@ -121,7 +188,9 @@ def control_timeline(spans: pd.DataFrame, places, sources: pd.DataFrame, *, orde
         citations.add_caption(fig, sources, list(source_ids), is_map=False,
                               note="Holder by the rule of karabakh.control.control_on (latest dated claims, most "
                                    "shared first)")
-    return fig
+    first, last = pd.Timestamp(WINDOWS[0][0]).year, pd.Timestamp(WINDOWS[-1][1]).year - 1
+    return figures.describe(fig, title=f"Who held each place, {first}-{last} (by the claims of each date)",
+                            alt=timeline_alt(spans, places, ids))
 
 
 def _points(ax, places, control: pd.DataFrame) -> None:
@@ -238,7 +307,9 @@ def control_small_multiples(days: Sequence, front_lines_by_day: Sequence, contro
                           markeredgecolor=style.TEXT, markeredgewidth=1.4, label="Place where claims of that date differ"))
         style.figure_legend(fig, [maps._nkao_handle(), *handles, *dot], ncols=3, fontsize=7)
         citations.add_caption(fig, sources, used, licences=citations.layer_licences(manifest))
-    return fig
+    years = sorted({pd.Timestamp(d).year for d in days})
+    return figures.describe(fig, title=f"Control on {len(days)} days, {years[0]}-{years[-1]}",
+                            alt=small_multiples_alt(days, front_lines_by_day, control_by_day))
 
 
 def _area_handles(fl_all: Sequence) -> list:
