@@ -96,7 +96,24 @@ _DAY_MONTH_YEAR = re.compile(r"(\d{1,2}) ([A-Z][a-z]+) (\d{4})")
 
 
 def sha256(path: Path) -> str:
-    """The sha256 hex digest of a file."""
+    """The sha256 hex digest of a file.
+
+    Parameters
+    ----------
+    path : Path
+        The file (read whole, as bytes).
+
+    Returns
+    -------
+    str
+        64 lowercase hex digits.
+
+    Examples
+    --------
+    >>> from karabakh import sources, tables
+    >>> sha256(tables.data_dir() / RAW_TIMELINE) in set(sources.load_registry()["extract_sha256"])
+    True
+    """
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
@@ -116,6 +133,16 @@ def read_raw(data: Path, name: str, expected_sha256: str) -> tuple[list[tuple[in
     -------
     tuple
         The records with the physical line each starts on, and a list of :class:`Problem` (empty when sound).
+
+    Examples
+    --------
+    >>> from karabakh import sources, tables
+    >>> registered = sources.load_registry().set_index("file")["extract_sha256"]["crisisgroup_nk_timeline.csv"]
+    >>> records, problems = read_raw(tables.data_dir(), RAW_TIMELINE, registered)
+    >>> problems, records[0][0], list(records[0][1])[:3]
+    ([], 2, ['Year', 'Month', 'Day'])
+    >>> read_raw(tables.data_dir(), RAW_TIMELINE, "0" * 64)[1][0].message
+    "sha256 is ..., expected 000...000 (raw/registry.csv): not the registered copy of Crisis Group's file"
     """
     path = data / name
     label = f"data/{name}"
@@ -201,6 +228,13 @@ def sector_rows(places, front_lines, boundaries) -> tuple[list[dict], list[Probl
     -------
     tuple
         The rows (dicts keyed by ``SECTOR_COLUMNS``) and the problems found.
+
+    Examples
+    --------
+    >>> from karabakh import layers, tables
+    >>> rows, problems = sector_rows(tables.load_places(), layers.load_front_lines(), layers.load_boundaries())
+    >>> problems, len(rows) == len(SECTORS), sorted(r["id"] for r in rows if not r["lat"]) == sorted(UNPLACED_NOTE)
+    ([], True, True)
     """
     from shapely.ops import nearest_points
 
@@ -242,6 +276,16 @@ def timeline_rows(records: list[tuple[int, dict[str, str]]], event_ids: set[str]
     -------
     tuple
         The rows (dicts keyed by ``TIMELINE_COLUMNS``) and the problems found.
+
+    Examples
+    --------
+    >>> record = {"Year": "2023", "Month": "9", "Day": "", "End Year": "", "End Month": "", "End Day": "",
+    ...           "Display Date": "19 September 2023", "Headline": " Azerbaijan\\nlaunches offensive ", "Text": ""}
+    >>> rows, problems = timeline_rows([(5, record)], set())
+    >>> rows[0]["date"], rows[0]["headline"], rows[0]["notes"]
+    ('2023-09-19', 'Azerbaijan launches offensive', "day taken from 'Display Date' (the Day column is empty)")
+    >>> len(problems) == len(EVENT_LINKS)  # each linked event is missing from this one-record file
+    True
     """
     label = f"data/{RAW_TIMELINE}"
     rows, problems, linked = [], [], set()
@@ -341,7 +385,34 @@ def build(data: str | os.PathLike[str] | None = None) -> dict[str, Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command line: ``python -m karabakh.build_incidents [--data DIR]``; exit 1 on problems."""
+    """Command line: ``python -m karabakh.build_incidents [--data DIR]``; exit 1 on problems.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        0 when the three files were written; 1 when a problem was found (printed on stderr; nothing written).
+
+    Examples
+    --------
+    >>> import pathlib, shutil, tempfile
+    >>> from karabakh import tables
+    >>> copy = shutil.copytree(tables.data_dir(), pathlib.Path(tempfile.mkdtemp(), "data"))
+    >>> main(["--data", str(copy)])
+    wrote .../incidents.csv
+    wrote .../sectors.csv
+    wrote .../timeline.csv
+    0
+    >>> all(sha256(copy / f) == sha256(tables.data_dir() / f) for f in ("incidents.csv", "sectors.csv", "timeline.csv"))
+    True
+    >>> main(["--data", str(copy.parent / "empty")])  # no registry, no raw files: nothing is written
+    1
+    >>> shutil.rmtree(copy.parent)
+    """
     parser = argparse.ArgumentParser(prog="python -m karabakh.build_incidents", description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=None, help="data folder (default: the shipped data)")
     args = parser.parse_args(argv)

@@ -74,15 +74,30 @@ def features_valid_on(front_lines, day: pd.Timestamp):
     front_lines : GeoDataFrame
         As read by ``karabakh.layers.load_front_lines`` (``valid_from``/``valid_to`` as datetime64).
     day : pandas.Timestamp
+        The day asked about.
 
     Returns
     -------
     GeoDataFrame
+        The rows of ``front_lines`` valid on ``day`` (a new index).
 
     Warns
     -----
     CoverageWarning
         ``day`` lies in ``COVERAGE_GAPS``; the message points to :func:`control_on`.
+
+    Examples
+    --------
+    >>> from karabakh import layers
+    >>> fl = layers.load_front_lines()
+    >>> sorted(features_valid_on(fl, pd.Timestamp("2022-01-01"))["feature"])
+    ['contact_line', 'control_area', 'corridor']
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     during_war = features_valid_on(fl, pd.Timestamp("2020-10-15"))
+    >>> "control_area" in set(during_war["feature"]), caught[0].category.__name__
+    (False, 'CoverageWarning')
     """
     keep = (front_lines["valid_from"] <= day) & (front_lines["valid_to"].isna() | (day < front_lines["valid_to"]))
     gap = coverage_gap(day)

@@ -50,6 +50,13 @@ def offensive_claims(casualties: pd.DataFrame, actors: pd.DataFrame) -> pd.DataF
     pandas.DataFrame
         The claims, sorted by report date, with a column ``who``: the claimant as the other charts name it
         (:func:`karabakh.citations.claimant_labels`: the actor and role, else the claimant text).
+
+    Examples
+    --------
+    >>> import karabakh as kb
+    >>> claims = offensive_claims(kb.load_casualties(), kb.load_actors())
+    >>> claims["reported_on"].is_monotonic_increasing, set(claims["incident"]), bool(claims["who"].notna().all())
+    (True, {'offensive'}, True)
     """
     keep = ((casualties["incident"].astype(str) == "offensive") & casualties["value"].notna()
             & casualties["category"].astype(str).isin(["killed", "wounded"])
@@ -80,6 +87,15 @@ def monthly_chart(monthly: pd.DataFrame, claims: pd.DataFrame, *, sources: pd.Da
         Three panels sharing the date axis: killed, wounded (stacked bars by status) and the claims (one point per
         claim, colour by claimant, shape by side and category). The corridor's closure is shaded, the offensive
         and the end of Crisis Group's data are marked; the closure is shaded up to the offensive.
+
+    Examples
+    --------
+    >>> import karabakh as kb
+    >>> from karabakh import incidents
+    >>> claims = offensive_claims(kb.load_casualties(), kb.load_actors())
+    >>> fig = monthly_chart(incidents.monthly_people(kb.load_incidents()), claims, sources=kb.load_sources())
+    >>> len(fig.axes), f"{len(claims)} claims" in figures.description(fig)["alt"]
+    (3, True)
     """
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
@@ -187,6 +203,17 @@ def sector_map(per_sector, *, boundaries, front_lines, sources: pd.DataFrame, ma
     matplotlib.figure.Figure
         A map: circles of area proportional to the people killed and wounded in each sector (Crisis Group's
         counts, 10 Nov 2020 - 10 Sept 2023), labelled with the sector and its numbers.
+
+    Examples
+    --------
+    >>> import karabakh as kb
+    >>> from karabakh import incidents
+    >>> per = incidents.people_by_sector(kb.load_incidents(), kb.load_sectors())
+    >>> fig = sector_map(per, boundaries=kb.load_boundaries(), front_lines=kb.load_front_lines(),
+    ...                  sources=kb.load_sources())
+    >>> circles = [c for c in fig.axes[0].collections if str(c.get_gid()).startswith("sector:")]
+    >>> len(circles) == int(per["lat"].notna().sum())
+    True
     """
     import math
 
@@ -276,6 +303,14 @@ def key_events_chart(timeline: pd.DataFrame, key_ids: Sequence[str], *, sources:
     -------
     matplotlib.figure.Figure
         Top: events per year; bottom: the key events on a date axis, spans where they have an end date.
+
+    Examples
+    --------
+    >>> import karabakh as kb
+    >>> timeline = kb.load_timeline()
+    >>> fig = key_events_chart(timeline, timeline["id"].iloc[:2], sources=kb.load_sources())
+    >>> len(fig.axes), sum(t.get_gid().startswith("key_label:") for t in fig.axes[1].texts)
+    (2, 2)
     """
     keys = timeline.set_index("id").loc[list(key_ids)].reset_index().sort_values("date")
     with style.styled():

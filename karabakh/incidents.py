@@ -148,6 +148,13 @@ def people_by_sector(incidents: pd.DataFrame, sectors) -> "pd.DataFrame":
     -------
     geopandas.GeoDataFrame
         The sectors with columns incidents, killed, wounded, people (killed + wounded, Crisis Group's counts).
+
+    Examples
+    --------
+    >>> inc = load_incidents()
+    >>> per = people_by_sector(inc, load_sectors())
+    >>> int(per["incidents"].sum()) == len(inc), int(per["people"].sum()) == int(inc["people"].sum())
+    (True, True)
     """
     counts = incidents.pivot_table(index="sector_id", columns="outcome", values="people", aggfunc="sum",
                                    observed=False, fill_value=0).astype("int64")
@@ -173,6 +180,13 @@ def check_rules(name: str, frame: pd.DataFrame, label: str) -> list[Problem]:
     -------
     list of Problem
         Empty when every rule holds.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"date": pd.to_datetime(["2023-01-05"]), "end_date": pd.to_datetime(["2023-01-01"])},
+    ...                      index=[7])
+    >>> [str(p) for p in check_rules("timeline", frame, "data/timeline.csv")]
+    ["data/timeline.csv: line 7, column 'end_date': ends before it starts"]
     """
     problems: list[Problem] = []
 
@@ -214,6 +228,13 @@ def summary_sentences(incidents: pd.DataFrame, per_sector, *, closure_start: str
     list of str
         Sentences: the totals, the deadliest month, the totals during the closure, the sector with most people
         killed and wounded.
+
+    Examples
+    --------
+    >>> inc = load_incidents()
+    >>> first = summary_sentences(inc, people_by_sector(inc, load_sectors()))[0]
+    >>> f"in {len(inc)} incidents between 10 Nov 2020 and 10 Sept 2023" in first
+    True
     """
     def totals(frame: pd.DataFrame) -> dict[tuple[str, str], int]:
         sums = frame.groupby(["outcome", "status"], observed=False)["people"].sum()
@@ -270,6 +291,15 @@ def latest_claim_sentences(claims: pd.DataFrame, category: str = "killed") -> li
     -------
     list of str
         One sentence per claim (a claim recorded from two outlets once); claims are never combined.
+
+    Examples
+    --------
+    >>> claims = pd.DataFrame({"id": ["c1", "c2"], "side": ["azerbaijani"] * 2, "category": ["killed"] * 2,
+    ...     "reported_on": pd.to_datetime(["2023-09-21", "2023-09-27"]), "value": [100, 192],
+    ...     "value_qualifier": ["exact", "exact"], "who": ["Ministry A", "Ministry A"]})
+    >>> sentences = latest_claim_sentences(claims)  # only the latest report date counts
+    >>> len(sentences), sentences[0].split(": ")[1]
+    (1, '192, claimed by Ministry A on 27 Sept 2023.')
     """
     out = []
     rows = claims[claims["category"].astype(str) == category]

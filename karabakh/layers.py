@@ -52,6 +52,11 @@ def layer_schema(file: str) -> dict[str, Any]:
     dict
         The resource's ``karabakh:properties``.
 
+    Raises
+    ------
+    KeyError
+        ``datapackage.json`` describes no layer of that file name.
+
     Examples
     --------
     >>> layer_schema("front_lines.geojson")["decimals"]

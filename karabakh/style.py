@@ -178,7 +178,20 @@ EVENT_KIND_MARKER = {"military": "X", "ceasefire": "s", "diplomacy": "D", "human
 
 
 def rc() -> dict:
-    """rcParams for every figure (applied with ``matplotlib.rc_context``; the global state is left alone)."""
+    """rcParams for every figure (applied with ``matplotlib.rc_context``; the global state is left alone).
+
+    Returns
+    -------
+    dict
+        matplotlib rcParams: fonts and sizes, resolution, hatch, the Okabe-Ito colour cycle, a fixed SVG hash salt.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> with matplotlib.rc_context(rc()):
+    ...     matplotlib.rcParams["axes.prop_cycle"].by_key()["color"] == list(CYCLE)
+    True
+    """
     from cycler import cycler  # matplotlib's own dependency
 
     return {
@@ -201,7 +214,28 @@ def rc() -> dict:
 
 
 def control_area_style(key: str, others: tuple[str, ...] = ()) -> dict:
-    """Face colour, hatch and alpha for the control area ``key``; unknown keys cycle through the fallbacks."""
+    """Face colour, hatch and alpha for the control area ``key``; unknown keys cycle through the fallbacks.
+
+    Parameters
+    ----------
+    key : str
+        The control area's ``key`` in the front-lines layer.
+    others : tuple of str
+        Every key drawn in the same figure: unknown keys get the fallbacks in key order, so two unknown areas of
+        one figure never share a style.
+
+    Returns
+    -------
+    dict
+        ``facecolor``, ``hatch`` and ``alpha`` (a copy: changing it changes no other figure).
+
+    Examples
+    --------
+    >>> control_area_style("area_1994_2020") == CONTROL_AREA["area_1994_2020"]
+    True
+    >>> control_area_style("b", ("a", "b")) == CONTROL_AREA_FALLBACK[1]
+    True
+    """
     if key in CONTROL_AREA:
         return dict(CONTROL_AREA[key])
     unknown = sorted(k for k in set(others) | {key} if k not in CONTROL_AREA)

@@ -114,13 +114,3 @@ def test_edits_are_seen_by_the_next_load(data_copy):
     path.write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")
     assert len(kb.load_events(data_copy)) == before - 1
 
-
-@pytest.mark.parametrize("module", ["tables", "csvfile", "rules", "checksums", "geo", "layers", "sources", "__main__",
-                                    "references"])
-def test_docstring_examples_are_true(module):
-    """The Examples sections of the data modules' docstrings run and give what they show."""
-    import doctest
-    import importlib
-
-    result = doctest.testmod(importlib.import_module(f"karabakh.{module}"), optionflags=doctest.ELLIPSIS)
-    assert result.attempted > 0 and result.failed == 0
