@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
 import io
 import os
 import re
@@ -36,6 +35,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from karabakh import checksums
 from karabakh.errors import DataValidationError, Problem
 
 RAW_CASUALTIES = "raw/crisisgroup_casualties.csv"
@@ -95,28 +95,6 @@ _US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _DAY_MONTH_YEAR = re.compile(r"(\d{1,2}) ([A-Z][a-z]+) (\d{4})")
 
 
-def sha256(path: Path) -> str:
-    """The sha256 hex digest of a file.
-
-    Parameters
-    ----------
-    path : Path
-        The file (read whole, as bytes).
-
-    Returns
-    -------
-    str
-        64 lowercase hex digits.
-
-    Examples
-    --------
-    >>> from karabakh import sources, tables
-    >>> sha256(tables.data_dir() / RAW_TIMELINE) in set(sources.load_registry()["extract_sha256"])
-    True
-    """
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def read_raw(data: Path, name: str, expected_sha256: str) -> tuple[list[tuple[int, dict[str, str]]], list[Problem]]:
     """Read one raw file after checking its sha256; return ``[(line, record), ...]`` and the problems.
 
@@ -148,7 +126,7 @@ def read_raw(data: Path, name: str, expected_sha256: str) -> tuple[list[tuple[in
     label = f"data/{name}"
     if not path.is_file():
         return [], [Problem(label, "", "file not found (a verbatim copy of Crisis Group's file is expected)")]
-    found = sha256(path)
+    found = checksums.digest(path)
     if found != expected_sha256:
         return [], [Problem(label, "", f"sha256 is {found}, expected {expected_sha256} (raw/registry.csv): not the "
                                        "registered copy of Crisis Group's file")]
@@ -407,7 +385,8 @@ def main(argv: list[str] | None = None) -> int:
     wrote .../sectors.csv
     wrote .../timeline.csv
     0
-    >>> all(sha256(copy / f) == sha256(tables.data_dir() / f) for f in ("incidents.csv", "sectors.csv", "timeline.csv"))
+    >>> built = ("incidents.csv", "sectors.csv", "timeline.csv")
+    >>> all(checksums.digest(copy / f) == checksums.digest(tables.data_dir() / f) for f in built)
     True
     >>> main(["--data", str(copy.parent / "empty")])  # no registry, no raw files: nothing is written
     1
