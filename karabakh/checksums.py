@@ -114,7 +114,23 @@ def write(folder: Path) -> Path:
     return path
 
 
-def _stamp(path: Path) -> tuple[int, int]:
+def file_stamp(path: Path) -> tuple[int, int]:
+    """(mtime in ns, size) of a file, so that a cache notices edits; (-1, -1) when it does not exist.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+
+    Returns
+    -------
+    tuple of int
+
+    Examples
+    --------
+    >>> file_stamp(Path("no/such/file"))
+    (-1, -1)
+    """
     try:
         st = path.stat()
     except OSError:
@@ -166,7 +182,7 @@ def file_problems(folder: Path, path: Path) -> list[Problem]:
     """
     folder, path = Path(folder), Path(path)
     manifest = folder / MANIFEST
-    m_stamp = _stamp(manifest)
+    m_stamp = file_stamp(manifest)
     if m_stamp == (-1, -1) or not path.is_file():
         return []
     listed, bad_line = _listed(str(manifest), *m_stamp)
@@ -176,7 +192,7 @@ def file_problems(folder: Path, path: Path) -> list[Problem]:
         return [Problem(f"{folder.name}/{MANIFEST}", bad_line, f"not a '<sha256>  <path>' line; {HOW_TO_FIX}")]
     if name not in listed:
         return [Problem(label, "", f"not listed in {folder.name}/{MANIFEST}; {HOW_TO_FIX}")]
-    stamp = _stamp(path)
+    stamp = file_stamp(path)
     if stamp[1] > MAX_BYTES:
         return [Problem(label, "", f"file is over {MAX_BYTES // 2**20} MiB; not read; {HOW_TO_FIX}")]
     if _digest_cached(str(path), *stamp) != listed[name]:
@@ -212,7 +228,7 @@ def verify(folder: Path) -> list[Problem]:
 
     if not path.is_file():
         return [Problem(label(MANIFEST), "", f"no checksum manifest in {folder}; run `python -m karabakh checksums --write`")]
-    listed, bad_line = _listed(str(path), *_stamp(path))
+    listed, bad_line = _listed(str(path), *file_stamp(path))
     if listed is None:
         return [Problem(label(MANIFEST), bad_line, f"not a '<sha256>  <path>' line; {HOW_TO_FIX}")]
     problems = []
@@ -222,7 +238,7 @@ def verify(folder: Path) -> list[Problem]:
             problems.append(Problem(label(name), "", f"listed in {MANIFEST} but missing; {HOW_TO_FIX}"))
         elif present[name].stat().st_size > MAX_BYTES:
             problems.append(Problem(label(name), "", f"file is over {MAX_BYTES // 2**20} MiB; not read; {HOW_TO_FIX}"))
-        elif _digest_cached(str(present[name]), *_stamp(present[name])) != expected:
+        elif _digest_cached(str(present[name]), *file_stamp(present[name])) != expected:
             problems.append(Problem(label(name), "", f"differs from its checksum in {MANIFEST}; {HOW_TO_FIX}"))
     for name in sorted(set(present) - set(listed)):
         problems.append(Problem(label(name), "", f"not listed in {MANIFEST}; {HOW_TO_FIX}"))

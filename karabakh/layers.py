@@ -296,7 +296,8 @@ def _checked(path: str, mtime: int, size: int, sources_stamp: tuple[int, int]):
 def _validated(file: str, data_dir: str | os.PathLike[str] | None):
     root = tables.data_dir(data_dir)
     path = root / "layers" / file
-    problems, rows, geoms = _checked(str(path), *tables._stamp(path), tables._stamp(root / "sources.csv"))
+    stamp = checksums.file_stamp
+    problems, rows, geoms = _checked(str(path), *stamp(path), stamp(root / "sources.csv"))
     return checksums.file_problems(root, path) + problems, rows, geoms
 
 
@@ -324,7 +325,8 @@ def validate_layers(data_dir: str | os.PathLike[str] | None = None) -> list[Prob
     complete = True  # the reference figures' keys are checked only when both layers could be read
     for file in LAYER_FILES:
         path = root / "layers" / file
-        found, rows, _ = _checked(str(path), *tables._stamp(path), tables._stamp(root / "sources.csv"))
+        stamp = checksums.file_stamp
+        found, rows, _ = _checked(str(path), *stamp(path), stamp(root / "sources.csv"))
         problems += found
         complete = complete and (rows is not None or file == CONTEXT)
         if file == FRONT_LINES and rows:

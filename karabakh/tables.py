@@ -22,7 +22,7 @@ from typing import Any
 
 import pandas as pd
 
-from karabakh import csvfile, rules
+from karabakh import checksums, csvfile, rules
 from karabakh.errors import DataValidationError, Problem
 
 TABLES = ("sources", "casualties", "actors", "events", "displacement", "places", "article_figures",
@@ -386,20 +386,12 @@ def _root(path: Path, name: str) -> Path:
     return path.parents[len(Path(_resource(name)["path"]).parts) - 1]
 
 
-def _stamp(path: Path) -> tuple[int, int]:
-    """(mtime, size) of a file, so that the cache notices edits; (-1, -1) when it does not exist."""
-    try:
-        st = path.stat()
-    except OSError:
-        return (-1, -1)
-    return (st.st_mtime_ns, st.st_size)
-
-
 def _cached(name: str, path: Path) -> tuple[pd.DataFrame, list[Problem]]:
     """One table read and checked, cached per version of its file and of every file its checks read."""
     root = _root(path, name)
-    deps = tuple(_stamp(root / _resource(t)["path"]) for t in TABLES) + (_stamp(root / rules.SEED_ARTICLE),)
-    return _load_cached(name, str(path), *_stamp(path), deps)
+    stamp = checksums.file_stamp
+    deps = tuple(stamp(root / _resource(t)["path"]) for t in TABLES) + (stamp(root / rules.SEED_ARTICLE),)
+    return _load_cached(name, str(path), *stamp(path), deps)
 
 
 @functools.lru_cache(maxsize=64)
