@@ -25,7 +25,7 @@ layers: $(READY)         ## rebuild data/layers/ from the extracts in data/raw/ 
 	$(BIN)/python -m karabakh build-layers
 
 incidents: $(READY)      ## rebuild incidents.csv, sectors.csv and timeline.csv from Crisis Group's files in data/raw/ (offline)
-	$(BIN)/python -m karabakh.build_incidents
+	$(BIN)/python -m karabakh.build.incidents
 
 bench: $(READY)          ## benchmark scripts (print their tables; `benchmarks/bench_site.py --test` times make test too)
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

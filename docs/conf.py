@@ -74,12 +74,12 @@ def _figure_records(path: Path) -> dict[str, dict]:
 
 
 def _source_links(ids: list[str]) -> list:
-    """"Sources: Publisher (date); ..." with each publisher linked to its page (karabakh.citations formats them)."""
+    """"Sources: Publisher (date); ..." with each publisher linked to its page (karabakh.plot.captions formats them)."""
     from docutils import nodes
 
-    from karabakh import citations, tables
-
-    cited = citations.cited_sources(ids, tables.load_sources())
+    from karabakh.plot import captions
+    from karabakh.io import tables
+    cited = captions.cited_sources(ids, tables.load_sources())
     parts: list = [nodes.Text("Sources: ")]
     for i, sid in enumerate(ids):
         parts += [nodes.Text("; ")] if i else []

@@ -10,7 +10,8 @@ matplotlib.use("Agg")
 from matplotlib.colors import to_hex  # noqa: E402
 
 import karabakh as kb  # noqa: E402
-from karabakh import charts, maps, story  # noqa: E402
+from karabakh.analysis import story  # noqa: E402
+from karabakh.plot import charts, maps  # noqa: E402
 
 
 def load_all() -> dict:

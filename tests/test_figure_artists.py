@@ -13,8 +13,7 @@ import matplotlib.pyplot as plt
 import pytest
 from figure_helpers import FIGURES, all_axes, labels_outside_or_overlapping, load_all, renderer, series_looks
 
-from karabakh import figures
-
+from karabakh.plot import protocol
 MPL = {"style": "default", "deterministic": True, "tolerance": 2, "baseline_dir": "baseline"}
 
 
@@ -29,7 +28,7 @@ def built(data):
     out = {}
     for name, build in FIGURES.items():
         fig = build(data)
-        figures.draw_title(fig, figures.description(fig)["title"])
+        protocol.draw_title(fig, protocol.description(fig)["title"])
         out[name] = fig
     yield out
     for fig in out.values():
@@ -71,10 +70,10 @@ def test_dates_are_on_true_time_axes(built, name):
 
 @pytest.mark.parametrize("name", FIGURES)
 def test_every_figure_carries_its_title_alt_text_and_sources(built, name, data):
-    info = figures.description(built[name])
+    info = protocol.description(built[name])
     assert info["title"] and len(info["alt"]) > 80 and any(ch.isdigit() for ch in info["alt"])
     assert info["source_ids"] and set(info["source_ids"]) <= set(data["sources"]["id"])
-    data_out, metadata, _ = figures.figure_output(built[name], name.replace("_", "-"), title=info["title"],
+    data_out, metadata, _ = protocol.figure_output(built[name], name.replace("_", "-"), title=info["title"],
                                                   alt=info["alt"], source_ids=info["source_ids"])
     assert metadata["image/png"]["alt"] == info["alt"]
 

@@ -5,8 +5,7 @@ import pandas as pd
 import pytest
 
 import karabakh as kb
-from karabakh import tables
-
+from karabakh.io import tables
 LOADERS = {
     "sources": kb.load_sources, "casualties": kb.load_casualties, "actors": kb.load_actors,
     "events": kb.load_events, "displacement": kb.load_displacement, "places": kb.load_places,

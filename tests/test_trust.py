@@ -13,7 +13,7 @@ import pytest
 from conftest import snapshot
 import yaml
 
-from karabakh import checksums
+from karabakh.io import checksums
 from karabakh.__main__ import main
 
 ROOT = Path(__file__).resolve().parents[1]

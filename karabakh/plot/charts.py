@@ -12,13 +12,14 @@ Artists carry a ``gid``: ``"claim:<id>"``, ``"claim_label:<id>"``, ``"article_fi
 """
 from __future__ import annotations
 
-import textwrap
 from typing import TYPE_CHECKING, Sequence
 
 import pandas as pd
 
-from karabakh import citations, figures, story, style, summaries
+from karabakh.plot import captions, protocol, style
 
+from karabakh.analysis import wording
+from karabakh.analysis import story, summaries
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
@@ -29,11 +30,6 @@ _SIDE = {"ethnic_armenian": "Ethnic Armenian side", "azerbaijani": "Azerbaijani 
 _CATEGORY = {"killed": "killed", "wounded": "wounded", "missing": "missing",
              "remains_transferred": "remains transferred"}
 _DODGE_PT = 9.0  # claims of one day sit this far apart, in points, so that none hides another
-
-
-def _wrap(text: str, width: int = 60) -> str:
-    """A legend label on as many lines as it needs: never cut."""
-    return textwrap.fill(text, width=width)
 
 
 def _thousands():
@@ -60,7 +56,7 @@ def _qualifier_handles() -> list:
 def _article_handle():
     from matplotlib.lines import Line2D
 
-    return Line2D([], [], label=f"seed article's date ({citations.day(story.ARTICLE_DATE)})", **style.ARTICLE_MARK)
+    return Line2D([], [], label=f"seed article's date ({wording.day(story.ARTICLE_DATE)})", **style.ARTICLE_MARK)
 
 
 def _date_axis(ax, lo, hi, *, daily: bool) -> None:
@@ -115,7 +111,7 @@ def casualty_claims_chart(casualties: pd.DataFrame, actors: pd.DataFrame, articl
     >>> import karabakh as kb
     >>> fig = casualty_claims_chart(kb.load_casualties(), kb.load_actors(), kb.load_article_figures(),
     ...                             sources=kb.load_sources())
-    >>> figures.description(fig)["alt"].startswith("Dot chart")
+    >>> protocol.description(fig)["alt"].startswith("Dot chart")
     True
     """
     import matplotlib.dates as mdates
@@ -128,8 +124,8 @@ def casualty_claims_chart(casualties: pd.DataFrame, actors: pd.DataFrame, articl
     for col in ("side", "category", "subgroup", "value_qualifier"):
         data[col] = data[col].astype(str)
     suffix = data["subgroup"].map(lambda s: "" if s == "unspecified" else f" ({s})")
-    data["series"] = citations.claimant_keys(data).to_numpy() + suffix
-    data["who"] = citations.claimant_labels(data, actors).to_numpy() + suffix
+    data["series"] = wording.claimant_keys(data).to_numpy() + suffix
+    data["who"] = wording.claimant_labels(data, actors).to_numpy() + suffix
     ringed = set(article_figures.loc[article_figures["table"].astype(str) == "casualties", "row_id"].dropna())
     data["in_article"] = data["id"].isin(ringed)
     data = data.sort_values(["reported_on", "id"])
@@ -162,7 +158,7 @@ def casualty_claims_chart(casualties: pd.DataFrame, actors: pd.DataFrame, articl
                             ax.plot([reported], [float(r.value)], linestyle="none", marker="o", markersize=14,
                                     transform=at, markerfacecolor="none", markeredgecolor=style.TEXT,
                                     markeredgewidth=1.0, zorder=5, gid=f"article_figure:{r.id}")
-                        label = ax.annotate(citations.value_text(r.value, r.value_qualifier),
+                        label = ax.annotate(wording.value_text(r.value, r.value_qualifier),
                                             (mdates.date2num(reported), float(r.value)),
                                             xycoords=at, xytext=(0, 5), textcoords="offset points", fontsize=6.5,
                                             color=style.TEXT, zorder=6, path_effects=style.halo(2),
@@ -191,28 +187,28 @@ def casualty_claims_chart(casualties: pd.DataFrame, actors: pd.DataFrame, articl
             lo, hi = sub.loc[sub["value"].idxmin()], sub.loc[sub["value"].idxmax()]
             art = sub[sub["in_article"]]
             said.append(f"{_SIDE[side]}, {_CATEGORY[category]}: {len(sub)} claims, from "
-                        f"{citations.qualified(lo.value, lo.value_qualifier)} ({lo.who}, "
-                        f"{citations.day(lo.reported_on)})"
-                        f" to {citations.qualified(hi.value, hi.value_qualifier)} ({hi.who}, "
-                        f"{citations.day(hi.reported_on)})"
-                        + (f"; the seed article: {citations.qualified(art.iloc[0].value, art.iloc[0].value_qualifier)}"
+                        f"{wording.qualified(lo.value, lo.value_qualifier)} ({lo.who}, "
+                        f"{wording.day(lo.reported_on)})"
+                        f" to {wording.qualified(hi.value, hi.value_qualifier)} ({hi.who}, "
+                        f"{wording.day(hi.reported_on)})"
+                        + (f"; the seed article: {wording.qualified(art.iloc[0].value, art.iloc[0].value_qualifier)}"
                            if len(art) else ""))
         fig.supylabel("People, as claimed", fontsize=style.FONT_SIZE)
-        handles = [Line2D([], [], linestyle="none", markeredgecolor=style.MARKER_EDGE, label=_wrap(names[s]), **look)
+        handles = [Line2D([], [], linestyle="none", markeredgecolor=style.MARKER_EDGE, label=style.wrap(names[s]), **look)
                    for s, look in looks.items()]
         handles += _qualifier_handles()
         handles.append(Line2D([], [], linestyle="none", marker="o", markersize=11, markerfacecolor="none",
                               markeredgecolor=style.TEXT, label="figure in the seed article"))
         handles.append(_article_handle())
         style.figure_legend(fig, handles, ncols=2, fontsize=7)
-        figures.remember_sources(fig, data["source_id"])
-        citations.add_caption(fig, sources, is_map=False,
+        protocol.remember_sources(fig, data["source_id"])
+        captions.add_caption(fig, sources, is_map=False,
                               note="Each point is one claim as published; claims are never summed")
         style.place_labels(fig, [label for _, label in sorted(labels, key=lambda t: t[0])])
     alt = (f"Dot chart of {len(data)} casualty claims about the {incident}, by the date of the report, one colour "
            f"and marker per claimant ({len(looks)} claimants). " + ". ".join(said) + ".")
     title = f"Casualty claims about the {incident}, by date of the report and claimant (people)"
-    return figures.describe(fig, title=title, alt=alt)
+    return protocol.describe(fig, title=title, alt=alt)
 
 
 def arrivals_chart(displacement: pd.DataFrame, actors: pd.DataFrame, *, sources: pd.DataFrame,
@@ -240,14 +236,14 @@ def arrivals_chart(displacement: pd.DataFrame, actors: pd.DataFrame, *, sources:
     --------
     >>> import karabakh as kb
     >>> fig = arrivals_chart(kb.load_displacement(), kb.load_actors(), sources=kb.load_sources())
-    >>> "arrivals" in figures.description(fig)["alt"]
+    >>> "arrivals" in protocol.description(fig)["alt"]
     True
     """
     from matplotlib.lines import Line2D
 
     data = displacement.copy()
     data[["when", "timed", "series"]] = summaries.count_times(data)[["when", "timed", "series"]]
-    data["who"] = (citations.claimant_labels(data, actors) + " ("
+    data["who"] = (wording.claimant_labels(data, actors) + " ("
                    + data["measure"].astype(str).str.replace("_", " ") + ")").to_numpy()
     data = data.sort_values(["when", "id"])
     looks = style.series_styles(data["series"])
@@ -277,7 +273,7 @@ def arrivals_chart(displacement: pd.DataFrame, actors: pd.DataFrame, *, sources:
                                   color=look["color"], linewidth=2.5, alpha=0.45, zorder=2, gid=f"untimed:{r.id}")
                 if (window is None) != ends_in_detail:  # each series' last count is labelled once
                     last = rows.iloc[-1]
-                    labels.append(ax.annotate(citations.value_text(last["cumulative_arrivals"],
+                    labels.append(ax.annotate(wording.value_text(last["cumulative_arrivals"],
                                                                    last["value_qualifier"]),
                                               (last["when"], float(last["cumulative_arrivals"])), xytext=(0, 6),
                                               textcoords="offset points", fontsize=6.5, color=look["color"],
@@ -285,7 +281,7 @@ def arrivals_chart(displacement: pd.DataFrame, actors: pd.DataFrame, *, sources:
             _plain(ax)
         detail_ax, overall = axes
         _date_axis(detail_ax, d0, d1, daily=True)
-        detail_ax.set_title(f"{citations.day(d0)} \N{EN DASH} {citations.day(d1 - pd.Timedelta(days=1))}, "
+        detail_ax.set_title(f"{wording.day(d0)} \N{EN DASH} {wording.day(d1 - pd.Timedelta(days=1))}, "
                             "by report time", loc="left", fontsize=style.FONT_SIZE)
         start = pd.Timestamp(story.OFFENSIVE_START)
         _date_axis(overall, start - pd.Timedelta(days=5), data["when"].max() + pd.Timedelta(days=12), daily=False)
@@ -294,27 +290,27 @@ def arrivals_chart(displacement: pd.DataFrame, actors: pd.DataFrame, *, sources:
         detail_ax.set_ylim(0, float(data["cumulative_arrivals"].max()) * 1.1)
         detail_ax.yaxis.set_major_formatter(_thousands())
         detail_ax.set_ylabel("People, cumulative (as reported)", fontsize=style.LABEL_SIZE)
-        handles = [Line2D([], [], markeredgecolor=style.MARKER_EDGE, label=_wrap(names[s], 56), **look)
+        handles = [Line2D([], [], markeredgecolor=style.MARKER_EDGE, label=style.wrap(names[s], 56), **look)
                    for s, look in looks.items()]
         handles += _qualifier_handles()
         handles.append(Line2D([], [], color=style.MUTED_TEXT, linewidth=2.5, alpha=0.45,
                               label="count without a clock time: drawn across its day"))
         handles.append(_article_handle())
         style.figure_legend(fig, handles, ncols=2, fontsize=7)
-        figures.remember_sources(fig, data["source_id"])
-        citations.add_caption(fig, sources, is_map=False,
+        protocol.remember_sources(fig, data["source_id"])
+        captions.add_caption(fig, sources, is_map=False,
                               note="Counts of different claimants are shown side by side, never added")
         style.place_labels(fig, labels)
     first, last = data.iloc[0], data.iloc[-1]
     early = data[data["when"] < d1].sort_values(["cumulative_arrivals", "when"]).iloc[-1]
 
     def _count(r) -> str:
-        return f"{citations.qualified(r.cumulative_arrivals, r.value_qualifier)} on {citations.day(r.date)} ({r.who})"
+        return f"{wording.qualified(r.cumulative_arrivals, r.value_qualifier)} on {wording.day(r.date)} ({r.who})"
 
     alt = (f"Line chart of cumulative arrivals in Armenia from Nagorno-Karabakh as reported: {len(data)} counts by "
            f"{len(looks)} claimants and measures, drawn side by side. The first count: {_count(first)}; the largest "
-           f"before {citations.day(d1)}: {_count(early)}; the last: {_count(last)}.")
-    return figures.describe(fig, title="Cumulative arrivals in Armenia from Nagorno-Karabakh, as reported (people)",
+           f"before {wording.day(d1)}: {_count(early)}; the last: {_count(last)}.")
+    return protocol.describe(fig, title="Cumulative arrivals in Armenia from Nagorno-Karabakh, as reported (people)",
                             alt=alt)
 
 
@@ -322,7 +318,7 @@ def timeline_strip(events: pd.DataFrame, *, sources: pd.DataFrame, start: str = 
                    end: str = story.TIMELINE[1], detail_end: str = story.TIMELINE_DETAIL_END) -> Figure:
     """The events from ``start`` to ``end`` on a strip to scale: day by day up to ``detail_end``, then by month.
 
-    Markers by kind of event, numbered as :func:`karabakh.summaries.numbered_events` numbers them (show that
+    Markers by kind of event, numbered as :func:`karabakh.analysis.summaries.numbered_events` numbers them (show that
     table beside the figure: it says what each number is).
 
     Parameters
@@ -343,7 +339,7 @@ def timeline_strip(events: pd.DataFrame, *, sources: pd.DataFrame, start: str = 
     --------
     >>> import karabakh as kb
     >>> fig = timeline_strip(kb.load_events(), sources=kb.load_sources())
-    >>> figures.description(fig)["title"]
+    >>> protocol.description(fig)["title"]
     'Events from 19 Sept 2023 to 1 Jan 2024'
     """
     from matplotlib.lines import Line2D
@@ -369,20 +365,20 @@ def timeline_strip(events: pd.DataFrame, *, sources: pd.DataFrame, start: str = 
                 ax.spines[side].set_visible(False)
             ax.grid(axis="x", color="#E5E5E5", linewidth=0.6)
         _date_axis(detail, t0 - pd.Timedelta(hours=12), tm - pd.Timedelta(hours=12), daily=True)
-        detail.set_title(f"Day by day, {citations.day(t0)} \N{EN DASH} {citations.day(tm - pd.Timedelta(days=1))}",
+        detail.set_title(f"Day by day, {wording.day(t0)} \N{EN DASH} {wording.day(tm - pd.Timedelta(days=1))}",
                          loc="left", fontsize=style.FONT_SIZE)
         _date_axis(later, tm - pd.Timedelta(days=3), t1 + pd.Timedelta(days=9), daily=False)
-        later.set_title(f"{citations.day(tm)} \N{EN DASH} {citations.day(t1)}", loc="left", fontsize=style.FONT_SIZE)
+        later.set_title(f"{wording.day(tm)} \N{EN DASH} {wording.day(t1)}", loc="left", fontsize=style.FONT_SIZE)
         detail.axvline(pd.Timestamp(story.ARTICLE_DATE), zorder=1, **style.ARTICLE_MARK).set_gid("article_mark")
         kinds = [k for k in style.EVENT_KIND_COLOR if k in set(ev["kind"])]
         handles = [Line2D([], [], linestyle="none", marker=style.EVENT_KIND_MARKER[k],
                           color=style.EVENT_KIND_COLOR[k], markeredgecolor=style.MARKER_EDGE, label=k) for k in kinds]
         style.figure_legend(fig, [*handles, _article_handle()], ncols=4, fontsize=7)
-        figures.remember_sources(fig, ev["source_id"])
-        citations.add_caption(fig, sources, is_map=False,
+        protocol.remember_sources(fig, ev["source_id"])
+        captions.add_caption(fig, sources, is_map=False,
                               note="Events as the sources word them; contested claims are attributed")
     counts = ev["kind"].value_counts()
-    alt = (f"Timeline of {len(ev)} numbered events from {citations.day(t0)} to {citations.day(t1)}, markers by kind "
+    alt = (f"Timeline of {len(ev)} numbered events from {wording.day(t0)} to {wording.day(t1)}, markers by kind "
            f"({', '.join(f'{counts[k]} {k}' for k in kinds)}); {int((ev['when'] < tm).sum())} of them fall in the "
-           f"days to {citations.day(tm - pd.Timedelta(days=1))}. The numbers refer to the numbered list of events.")
-    return figures.describe(fig, title=f"Events from {citations.day(t0)} to {citations.day(t1)}", alt=alt)
+           f"days to {wording.day(tm - pd.Timedelta(days=1))}. The numbers refer to the numbered list of events.")
+    return protocol.describe(fig, title=f"Events from {wording.day(t0)} to {wording.day(t1)}", alt=alt)

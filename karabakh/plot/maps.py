@@ -2,7 +2,7 @@
 
 Every function takes the frames it draws (as ``GeoDataFrame.plot(ax=...)`` does) and loads nothing: the notebook
 shows the loads. The parts (layers as collections, furniture, the inset, control areas) are in
-:mod:`karabakh.map_parts`; everything is in ``style.MAP_CRS`` at the fixed extents of ``style.EXTENTS``.
+:mod:`karabakh.plot.map_parts`; everything is in ``style.MAP_CRS`` at the fixed extents of ``style.EXTENTS``.
 The figure functions attach a title,
 the alt text (built from the numbers they drew) and the source ids, for ``kb.show_figure(fig, name)``.
 
@@ -20,8 +20,11 @@ from typing import TYPE_CHECKING, Mapping, Sequence
 
 import pandas as pd
 
-from karabakh import citations, figures, geo, story, style
-from karabakh.map_parts import (add_control_areas, add_locator_inset, add_north_arrow, add_scale_bar, clip_to_extent,
+from karabakh.plot import captions, protocol, style
+
+from karabakh.analysis import wording
+from karabakh.analysis import geo, story
+from karabakh.plot.map_parts import (nkao_handle, add_control_areas, add_locator_inset, add_north_arrow, add_scale_bar, clip_to_extent,
                                 draw_lines, draw_polygons, extent_bounds, set_map_extent, to_map_crs)
 
 if TYPE_CHECKING:
@@ -49,7 +52,7 @@ def _draw_places(ax, places, ids: Sequence[str], notes: Mapping[str, str] | None
         ax.annotate(label, (geom.x, geom.y), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
                     fontsize=style.LABEL_SIZE, color=style.TEXT, path_effects=style.halo(), zorder=7,
                     gid=f"place_label:{row.id}", annotation_clip=True)
-    figures.remember_sources(ax.figure, rows["source_id"])
+    protocol.remember_sources(ax.figure, rows["source_id"])
 
 
 def _country_labels(ax, key: str) -> None:
@@ -127,7 +130,7 @@ def base_map(boundaries: gpd.GeoDataFrame, places: gpd.GeoDataFrame, *, ax: Axes
     Returns
     -------
     matplotlib.axes.Axes
-        The map's axes (its figure is ``ax.figure``); no caption: see ``citations.add_caption``.
+        The map's axes (its figure is ``ax.figure``); no caption: see ``captions.add_caption``.
 
     Raises
     ------
@@ -154,7 +157,7 @@ def base_map(boundaries: gpd.GeoDataFrame, places: gpd.GeoDataFrame, *, ax: Axes
         set_map_extent(ax, extent)
         if country_labels:
             _country_labels(ax, key)
-        figures.remember_sources(ax.figure, boundaries["source_id"])
+        protocol.remember_sources(ax.figure, boundaries["source_id"])
         _draw_places(ax, places, list(style.PLACES.get(key, ()) if place_ids is None else place_ids), place_notes,
                      wrap=wrap_labels)
         if scale_bar:
@@ -166,13 +169,6 @@ def base_map(boundaries: gpd.GeoDataFrame, places: gpd.GeoDataFrame, *, ax: Axes
     return ax
 
 
-def _nkao_handle():
-    from matplotlib.lines import Line2D
-
-    return Line2D([], [], color=style.NKAO_OUTLINE["edgecolor"], linestyle=style.NKAO_OUTLINE["linestyle"],
-                  linewidth=style.NKAO_OUTLINE["linewidth"], label="Former NKAO (boundary of 1991)")
-
-
 def _legend(ax, handles, **kwargs):
     kwargs.setdefault("fontsize", style.LABEL_SIZE)
     leg = ax.legend(handles=handles, framealpha=0.9, **kwargs)
@@ -181,7 +177,7 @@ def _legend(ax, handles, **kwargs):
 
 
 def _caption(fig, sources, manifest) -> None:
-    citations.add_caption(fig, sources, licences=citations.layer_licences(manifest))
+    captions.add_caption(fig, sources, licences=captions.layer_licences(manifest))
 
 
 # ================================================================================================ distances
@@ -243,7 +239,7 @@ def region_map(boundaries: gpd.GeoDataFrame, places: gpd.GeoDataFrame, *, contex
     >>> import karabakh as kb
     >>> fig = region_map(kb.load_boundaries(), kb.load_places(), context=kb.load_boundaries(context=True),
     ...                  sources=kb.load_sources(), manifest=kb.load_manifest(), distances=[("yevlakh", "goris")])
-    >>> "km" in figures.description(fig)["alt"]
+    >>> "km" in protocol.description(fig)["alt"]
     True
     """
     import geopandas as gpd
@@ -257,13 +253,13 @@ def region_map(boundaries: gpd.GeoDataFrame, places: gpd.GeoDataFrame, *, contex
         by_event = events.set_index("id")
         for pid, (word, eid) in style.PLACE_EVENTS.items():
             if eid in by_event.index:
-                notes[pid] = f"{word}, {citations.day(by_event.loc[eid, 'date']).rsplit(' ', 1)[0]}"
+                notes[pid] = f"{word}, {wording.day(by_event.loc[eid, 'date']).rsplit(' ', 1)[0]}"
     ax = base_map(boundaries, places, extent="region", context=context, place_notes=notes)
     fig = ax.figure
     if events is not None:
-        figures.remember_sources(fig, [by_event.loc[e, "source_id"] for _, e in style.PLACE_EVENTS.values()
+        protocol.remember_sources(fig, [by_event.loc[e, "source_id"] for _, e in style.PLACE_EVENTS.values()
                                          if e in by_event.index])
-    handles = [_nkao_handle()]
+    handles = [nkao_handle()]
     by_id = places.set_index("id")
     described = []
     with style.styled():
@@ -298,7 +294,7 @@ def region_map(boundaries: gpd.GeoDataFrame, places: gpd.GeoDataFrame, *, contex
     alt = ("Map of the South Caucasus: Azerbaijan and Armenia in grey, the former NKAO as a dashed outline inside "
            f"Azerbaijan{', the Lachin corridor hatched' if corridors is not None and len(corridors) else ''}. "
            f"Places marked: {shown}. " + "".join(f"{s}. " for s in described)).strip()
-    return figures.describe(fig, title="The South Caucasus: the former NKAO, Yevlakh, Stepanakert / Khankendi, Goris",
+    return protocol.describe(fig, title="The South Caucasus: the former NKAO, Yevlakh, Stepanakert / Khankendi, Goris",
                             alt=alt)
 
 
@@ -335,7 +331,7 @@ def nk_map(front_lines: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, places: 
     >>> import karabakh as kb
     >>> fig = nk_map(kb.load_front_lines(as_of="2022-01-01"), kb.load_boundaries(), kb.load_places(),
     ...              context=kb.load_boundaries(context=True), sources=kb.load_sources(), manifest=kb.load_manifest())
-    >>> figures.description(fig)["title"]
+    >>> protocol.description(fig)["title"]
     'Nagorno-Karabakh: control areas and lines of contact'
     """
     ax = base_map(boundaries, places, extent="nk", context=context)
@@ -344,13 +340,13 @@ def nk_map(front_lines: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, places: 
         handles = add_control_areas(ax, front_lines, extent="nk")
         for h in handles:
             h.set_label(textwrap.fill(h.get_label(), 40))
-        _legend(ax, [_nkao_handle(), *handles], loc="lower left", fontsize=7)
+        _legend(ax, [nkao_handle(), *handles], loc="lower left", fontsize=7)
         _caption(fig, sources, manifest)
-    when = f" on {citations.day(as_of)}" if as_of else ""
+    when = f" on {wording.day(as_of)}" if as_of else ""
     title = "Nagorno-Karabakh: control areas and lines of contact" + when
     alt = (f"Map of Nagorno-Karabakh and around{when}: the former NKAO as a dashed outline; "
            f"{_areas_text(front_lines)}.")
-    return figures.describe(fig, title=title, alt=alt)
+    return protocol.describe(fig, title=title, alt=alt)
 
 
 def _in_period(front_lines, start, end):
@@ -396,7 +392,7 @@ def front_lines_small_multiples(front_lines: gpd.GeoDataFrame, boundaries: gpd.G
     with style.styled():
         fig = style.new_figure("small_multiples")
         axes = fig.subplots(1, len(periods))
-        handles: dict[str, object] = {"nkao": _nkao_handle()}
+        handles: dict[str, object] = {"nkao": nkao_handle()}
         said = []
         for i, (ax, (title, start, end)) in enumerate(zip(axes, periods)):
             last = i == len(periods) - 1
@@ -412,4 +408,4 @@ def front_lines_small_multiples(front_lines: gpd.GeoDataFrame, boundaries: gpd.G
     alt = (f"{len(periods)} maps of Nagorno-Karabakh side by side, the former NKAO dashed on each. "
            + ". ".join(said) + ".")
     titles = ", ".join(p[0].replace("\N{EN DASH}", "-") for p in periods).replace(", From", ", from")
-    return figures.describe(fig, title=f"Front lines and control areas: {titles}", alt=alt)
+    return protocol.describe(fig, title=f"Front lines and control areas: {titles}", alt=alt)

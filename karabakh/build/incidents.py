@@ -21,7 +21,7 @@ Europe and Central Asia program of the International Crisis Group), checked firs
   only their whitespace normalised (line breaks become spaces); the media, colour and empty columns dropped.
   ``EVENT_LINKS`` ties an event to the row of our own ``events.csv`` that describes the same event.
 
-Run ``python -m karabakh.build_incidents`` (``--data DIR`` for another data folder). Nothing is written
+Run ``python -m karabakh.build.incidents`` (``--data DIR`` for another data folder). Nothing is written
 unless every input is sound; the output is byte-identical on every run.
 """
 from __future__ import annotations
@@ -35,8 +35,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from karabakh import checksums
-from karabakh.errors import DataValidationError, Problem
+from karabakh.io import checksums
+from karabakh.io.errors import DataValidationError, Problem
 
 RAW_CASUALTIES = "raw/crisisgroup_casualties.csv"
 RAW_TIMELINE = "raw/crisisgroup_nk_timeline.csv"
@@ -114,8 +114,8 @@ def read_raw(data: Path, name: str, expected_sha256: str) -> tuple[list[tuple[in
 
     Examples
     --------
-    >>> from karabakh import sources, tables
-    >>> registered = sources.load_registry().set_index("file")["extract_sha256"]["crisisgroup_nk_timeline.csv"]
+    >>> from karabakh.io import raw, tables
+    >>> registered = raw.load_registry().set_index("file")["extract_sha256"]["crisisgroup_nk_timeline.csv"]
     >>> records, problems = read_raw(tables.data_dir(), RAW_TIMELINE, registered)
     >>> problems, records[0][0], list(records[0][1])[:3]
     ([], 2, ['Year', 'Month', 'Day'])
@@ -209,7 +209,7 @@ def sector_rows(places, front_lines, boundaries) -> tuple[list[dict], list[Probl
 
     Examples
     --------
-    >>> from karabakh import layers, tables
+    >>> from karabakh.io import layers, tables
     >>> rows, problems = sector_rows(tables.load_places(), layers.load_front_lines(), layers.load_boundaries())
     >>> problems, len(rows) == len(SECTORS), sorted(r["id"] for r in rows if not r["lat"]) == sorted(UNPLACED_NOTE)
     ([], True, True)
@@ -319,15 +319,10 @@ def build(data: str | os.PathLike[str] | None = None) -> dict[str, Path]:
     DataValidationError
         A raw file is missing, unregistered or not the registered copy (sha256 in ``raw/registry.csv``), or has a
         row that cannot be converted; the message lists every problem. Nothing is written then.
-
-    Examples
-    --------
-    >>> build()  # doctest: +SKIP
     """
-    from karabakh import layers, sources, tables
-
+    from karabakh.io import layers, raw, tables
     folder = tables.data_dir(data)
-    registered = sources.load_registry(folder).set_index("file")["extract_sha256"]
+    registered = raw.load_registry(folder).set_index("file")["extract_sha256"]
     problems: list[Problem] = []
     records = {}
     for name in (RAW_CASUALTIES, RAW_TIMELINE):
@@ -363,7 +358,7 @@ def build(data: str | os.PathLike[str] | None = None) -> dict[str, Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command line: ``python -m karabakh.build_incidents [--data DIR]``; exit 1 on problems.
+    """Command line: ``python -m karabakh.build.incidents [--data DIR]``; exit 1 on problems.
 
     Parameters
     ----------
@@ -378,7 +373,7 @@ def main(argv: list[str] | None = None) -> int:
     Examples
     --------
     >>> import pathlib, shutil, tempfile
-    >>> from karabakh import tables
+    >>> from karabakh.io import tables
     >>> copy = shutil.copytree(tables.data_dir(), pathlib.Path(tempfile.mkdtemp(), "data"))
     >>> main(["--data", str(copy)])
     wrote .../incidents.csv
@@ -392,7 +387,7 @@ def main(argv: list[str] | None = None) -> int:
     1
     >>> shutil.rmtree(copy.parent)
     """
-    parser = argparse.ArgumentParser(prog="python -m karabakh.build_incidents", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m karabakh.build.incidents", description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=None, help="data folder (default: the shipped data)")
     args = parser.parse_args(argv)
     try:

@@ -6,7 +6,7 @@
   in the seed article (``seed/article.txt``);
 - row rules a Table Schema cannot say (a value or "unspecified", periods that end after they start ...).
 
-``ids(table)`` is how a check reads another table's ids: :func:`karabakh.tables.table_ids` for a data folder.
+``ids(table)`` is how a check reads another table's ids: :func:`karabakh.io.tables.table_ids` for a data folder.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 import pandas as pd
 
-from karabakh.errors import Problem
+from karabakh.io.errors import Problem
 
 LIST_SEPARATOR = ";"
 # What check_rules enforces, in words, for the data dictionary (keep the two in step).
@@ -28,6 +28,8 @@ ROW_RULES = {
                      "a verbatim copy's `extract_sha256` is its `upstream_sha256`"),
 }
 Ids = Callable[[str], "tuple[set[str] | None, str]"]
+#: The last incident in Crisis Group's casualties.csv.
+CRISISGROUP_DATA_ENDS = pd.Timestamp("2023-09-10")
 
 
 def check_keys(name: str, frame: pd.DataFrame, spec: dict[str, Any], label: str, ids: Ids) -> list[Problem]:
@@ -140,7 +142,7 @@ def check_quotes(frame: pd.DataFrame, label: str, folder: Path) -> list[Problem]
     Examples
     --------
     >>> import pandas as pd
-    >>> from karabakh.tables import shipped_data_dir
+    >>> from karabakh.io.tables import shipped_data_dir
     >>> check_quotes(pd.DataFrame({"quote": ["no such words"]}, index=[2]), "af.csv", shipped_data_dir())[0].where
     "line 2, column 'quote'"
     """
@@ -212,4 +214,18 @@ def check_rules(name: str, frame: pd.DataFrame, label: str) -> list[Problem]:
         bad(verbatim & frame["bbox"].notna(), "column 'bbox'", "a verbatim copy has no bbox")
         bad(verbatim & frame["member"].isna() & (frame["upstream_sha256"] != frame["extract_sha256"]),
             "column 'extract_sha256'", "a verbatim copy must have the upstream file's sha256")
+    if name == "incidents":
+        expected = (frame["status"].astype("string").map({"combatant": "Combatant",
+                                                          "non_combatant": "Non-combatant"})
+                    + "/" + frame["outcome"].astype("string").str.capitalize())
+        bad(frame["incident_type"].astype("string") != expected, "column 'incident_type'",
+            "disagrees with status and outcome")
+        bad(frame["date"] > CRISISGROUP_DATA_ENDS, "column 'date'", "after 10 Sept 2023, where Crisis Group's data ends")
+    if name == "sectors":
+        bad(frame["lat"].isna() != frame["lon"].isna(), "column 'lat'", "lat and lon must both be given or both empty")
+        bad(frame["lat"].notna() != frame["reference_line"].notna(), "column 'reference_line'",
+            "a point needs its reference line, and a reference line its point")
+        bad(frame["lat"].isna() & frame["notes"].isna(), "column 'notes'", "say why the sector has no point")
+    if name == "timeline":
+        bad(frame["end_date"] < frame["date"], "column 'end_date'", "ends before it starts")
     return problems

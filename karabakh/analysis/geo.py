@@ -153,8 +153,7 @@ def as_point(p: Any, data_dir: str | os.PathLike[str] | None = None):
     <POINT (46.753 39.818)>
     """
     if isinstance(p, str):
-        from karabakh import tables
-
+        from karabakh.io import tables
         places = tables.load_table("places", data_dir).set_index("id")
         if p not in places.index:
             import difflib

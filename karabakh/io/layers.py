@@ -13,8 +13,8 @@ in ``datapackage.json`` (``karabakh:properties``: fields, geometry types, bbox, 
 - ``context.geojson`` -- coarse countries of a wider area, for locator insets.
 
 Each file is parsed and checked once per process (cached per file version, like the tables); the loaders
-return copies and raise :class:`karabakh.errors.DataValidationError` naming file, feature and problem. The
-layers are derived from ``data/raw/`` by :mod:`karabakh.build_layers`; published figures to compare them with
+return copies and raise :class:`karabakh.io.errors.DataValidationError` naming file, feature and problem. The
+layers are derived from ``data/raw/`` by :mod:`karabakh.build.layers`; published figures to compare them with
 are the table ``layers/reference_figures.csv``.
 """
 from __future__ import annotations
@@ -24,12 +24,15 @@ import functools
 import json
 import os
 import re
+import warnings
 from pathlib import Path
 from typing import Any
 
-from karabakh import checksums, tables
-from karabakh.control import features_valid_on
-from karabakh.errors import DataValidationError, Problem
+import pandas as pd
+
+from karabakh.io import checksums, tables
+from karabakh.io.days import to_day
+from karabakh.io.errors import CoverageWarning, DataValidationError, Problem
 
 BOUNDARIES = "boundaries.geojson"
 CONTEXT = "context.geojson"  # coarse countries of a wider area, for locator insets
@@ -461,11 +464,80 @@ def load_front_lines(as_of: Any = None, data_dir: str | os.PathLike[str] | None 
     gdf["held_by"] = gdf["held_by"].replace("", None)
     gdf["peacekeepers"] = gdf["peacekeepers"].map({"true": True, "false": False}).astype("boolean")
     if as_of is not None:
-        try:
-            day = pd.Timestamp(as_of)
-        except (TypeError, ValueError) as exc:
-            raise ValueError(f"as_of must be a date like '2022-01-01', got {as_of!r}") from exc
-        if day.tzinfo is not None:
-            day = day.tz_convert(None)
-        gdf = features_valid_on(gdf, day)
+        gdf = features_valid_on(gdf, to_day(as_of, name="as_of"))
     return gdf
+
+
+#: Days for which no front line is mapped: (first day, first day after, why). ``kb.load_front_lines(as_of=...)``
+#: returns no control area or line of contact for them and warns (:class:`~karabakh.io.errors.CoverageWarning`).
+COVERAGE_GAPS = (
+    ("2020-09-27", "2020-11-10", "the 2020 war (27 Sept - 9 Nov 2020) moved the front every day and no dated line of "
+                                 "it is in the sources"),
+)
+
+
+def coverage_gap(day) -> str | None:
+    """Why no front line is mapped for ``day``, or None when one is (``COVERAGE_GAPS``).
+
+    Parameters
+    ----------
+    day : str, date, datetime or Timestamp
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> coverage_gap("2020-11-01") is not None, coverage_gap("2020-11-10")
+    (True, None)
+    """
+    ts = to_day(day)
+    for start, end, why in COVERAGE_GAPS:
+        if pd.Timestamp(start) <= ts < pd.Timestamp(end):
+            return why
+    return None
+
+
+def features_valid_on(front_lines, day: pd.Timestamp):
+    """The dated features valid on ``day`` (valid_from <= day < valid_to), minus control areas and lines of contact
+    on a day of a coverage gap, with a :class:`~karabakh.io.errors.CoverageWarning` naming the gap.
+
+    Parameters
+    ----------
+    front_lines : GeoDataFrame
+        As read by ``karabakh.io.layers.load_front_lines`` (``valid_from``/``valid_to`` as datetime64).
+    day : pandas.Timestamp
+        The day asked about.
+
+    Returns
+    -------
+    GeoDataFrame
+        The rows of ``front_lines`` valid on ``day`` (a new index).
+
+    Warns
+    -----
+    CoverageWarning
+        ``day`` lies in ``COVERAGE_GAPS``; the message points to ``kb.control_on``.
+
+    Examples
+    --------
+    >>> from karabakh.io import layers
+    >>> fl = layers.load_front_lines()
+    >>> sorted(features_valid_on(fl, pd.Timestamp("2022-01-01"))["feature"])
+    ['contact_line', 'control_area', 'corridor']
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     during_war = features_valid_on(fl, pd.Timestamp("2020-10-15"))
+    >>> "control_area" in set(during_war["feature"]), caught[0].category.__name__
+    (False, 'CoverageWarning')
+    """
+    keep = (front_lines["valid_from"] <= day) & (front_lines["valid_to"].isna() | (day < front_lines["valid_to"]))
+    gap = coverage_gap(day)
+    if gap is not None:
+        keep &= ~front_lines["feature"].isin(["control_area", "contact_line"])
+        warnings.warn(f"no front line is mapped for {day.date()}: {gap}. No control area or line of contact is "
+                      "returned; kb.control_on(date) gives who held each place that day, claim by claim.",
+                      CoverageWarning, stacklevel=3)
+    return front_lines[keep].reset_index(drop=True)

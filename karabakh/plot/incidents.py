@@ -12,11 +12,14 @@ from typing import Sequence
 
 import pandas as pd
 
-from karabakh import citations, figures, map_parts, style
+from karabakh.analysis import story
+from karabakh.io.rules import CRISISGROUP_DATA_ENDS
+from karabakh.plot import captions, protocol, map_parts, style
 
+from karabakh.analysis import wording
 DATA_END_NOTE = "Crisis Group's data stop on 10 Sept 2023 (no incidents after that day, none of the offensive)"
-CLOSURE_START = pd.Timestamp("2022-12-12")  # the Lachin corridor's closure (events.csv ev003)
-OFFENSIVE_START = pd.Timestamp("2023-09-19")  # events.csv ev009
+CLOSURE_START = pd.Timestamp(story.LACHIN_ROAD_RESTRICTED_FROM)
+OFFENSIVE_START = pd.Timestamp(story.OFFENSIVE_START)
 STATUS_STYLE = {  # Crisis Group's status -> (label, colour, hatch): the hatch keeps them apart in greyscale
     "combatant": ("combatants", style.OKABE_ITO["blue"], ""),
     "non_combatant": ("non-combatants", style.OKABE_ITO["orange"], "////"),
@@ -49,7 +52,7 @@ def offensive_claims(casualties: pd.DataFrame, actors: pd.DataFrame) -> pd.DataF
     -------
     pandas.DataFrame
         The claims, sorted by report date, with a column ``who``: the claimant as the other charts name it
-        (:func:`karabakh.citations.claimant_labels`: the actor and role, else the claimant text).
+        (:func:`karabakh.plot.wording.claimant_labels`: the actor and role, else the claimant text).
 
     Examples
     --------
@@ -62,7 +65,7 @@ def offensive_claims(casualties: pd.DataFrame, actors: pd.DataFrame) -> pd.DataF
             & casualties["category"].astype(str).isin(["killed", "wounded"])
             & casualties["subgroup"].astype(str).isin(["unspecified", "military"]))
     claims = casualties[keep].copy()
-    claims["who"] = citations.claimant_labels(claims, actors).astype(str)
+    claims["who"] = wording.claimant_labels(claims, actors).astype(str)
     return claims.sort_values(["reported_on", "side", "category", "id"]).reset_index(drop=True)
 
 
@@ -73,7 +76,7 @@ def monthly_chart(monthly: pd.DataFrame, claims: pd.DataFrame, *, sources: pd.Da
     Parameters
     ----------
     monthly : pandas.DataFrame
-        :func:`karabakh.incidents.monthly_people` (index months, columns (outcome, status)).
+        :func:`karabakh.analysis.incidents.monthly_people` (index months, columns (outcome, status)).
     claims : pandas.DataFrame
         :func:`offensive_claims`.
     sources : pandas.DataFrame
@@ -91,10 +94,10 @@ def monthly_chart(monthly: pd.DataFrame, claims: pd.DataFrame, *, sources: pd.Da
     Examples
     --------
     >>> import karabakh as kb
-    >>> from karabakh import incidents
+    >>> from karabakh.analysis import incidents
     >>> claims = offensive_claims(kb.load_casualties(), kb.load_actors())
     >>> fig = monthly_chart(incidents.monthly_people(kb.load_incidents()), claims, sources=kb.load_sources())
-    >>> len(fig.axes), f"{len(claims)} claims" in figures.description(fig)["alt"]
+    >>> len(fig.axes), f"{len(claims)} claims" in protocol.description(fig)["alt"]
     (3, True)
     """
     from matplotlib.lines import Line2D
@@ -138,7 +141,7 @@ def monthly_chart(monthly: pd.DataFrame, claims: pd.DataFrame, *, sources: pd.Da
             ax.axvspan(CLOSURE_START, OFFENSIVE_START, color=style.OKABE_ITO["sky_blue"], alpha=0.15, zorder=0,
                        gid="closure")
             ax.axvline(OFFENSIVE_START, zorder=1, gid="offensive", **style.ARTICLE_MARK)
-            ax.axvline(pd.Timestamp("2023-09-10"), color=style.MUTED_TEXT, linewidth=0.8, linestyle="--",
+            ax.axvline(CRISISGROUP_DATA_ENDS, color=style.MUTED_TEXT, linewidth=0.8, linestyle="--",
                        zorder=1, gid="data_end")
             ax.grid(axis="y", color="#DDDDDD", linewidth=0.6)
             ax.set_axisbelow(True)
@@ -152,7 +155,7 @@ def monthly_chart(monthly: pd.DataFrame, claims: pd.DataFrame, *, sources: pd.Da
                      fontsize=style.LABEL_SIZE, color=style.TEXT, gid="offensive_label")
         handles = [Patch(facecolor=c, hatch=h, edgecolor="white", label=f"{lab} (Crisis Group)")
                    for lab, c, h in STATUS_STYLE.values()]
-        handles += [Line2D([], [], color=colours[w], marker="o", linestyle="none", label=_wrap(w, 48))
+        handles += [Line2D([], [], color=colours[w], marker="o", linestyle="none", label=style.wrap(w, 48))
                     for w in colours]
         handles += [Line2D([], [], color=style.MUTED_TEXT, marker=m, linestyle="none", label=SIDE_CATEGORY_LABEL[k])
                     for k, m in SIDE_CATEGORY_MARKER.items() if k in set(zip(claims["side"].astype(str),
@@ -163,13 +166,13 @@ def monthly_chart(monthly: pd.DataFrame, claims: pd.DataFrame, *, sources: pd.Da
         handles.append(Patch(color=style.OKABE_ITO["sky_blue"], alpha=0.15,
                              label="Lachin corridor closed, 12 Dec 2022 to the offensive"))
         style.figure_legend(fig, handles, ncols=3, fontsize=7)
-        figures.remember_sources(fig, [incident_source])
-        figures.remember_sources(fig, claims["source_id"])
+        protocol.remember_sources(fig, [incident_source])
+        protocol.remember_sources(fig, claims["source_id"])
         _caption(fig, sources=sources,
                  note=f"{DATA_END_NOTE}. Claims from other sources are drawn apart and never added to "
                       "Crisis Group's counts")
         peaks = {o: monthly[o].sum(axis=1) for o in ("killed", "wounded")}
-        figures.describe(
+        protocol.describe(
             fig, title="People killed and wounded per month (Crisis Group, to 10 Sept 2023) and the offensive's "
                        "claimed tolls",
             alt=f"Three panels on one time axis from {starts[0]:%B %Y} to {end:%B %Y}. The first two show Crisis "
@@ -190,7 +193,7 @@ def sector_map(per_sector, *, boundaries, front_lines, sources: pd.DataFrame, ma
     Parameters
     ----------
     per_sector : geopandas.GeoDataFrame
-        :func:`karabakh.incidents.people_by_sector`; sectors without a point are listed in the caption.
+        :func:`karabakh.analysis.incidents.people_by_sector`; sectors without a point are listed in the caption.
     boundaries, front_lines : geopandas.GeoDataFrame
         ``kb.load_boundaries()`` and ``kb.load_front_lines()``.
     sources : pandas.DataFrame
@@ -207,7 +210,7 @@ def sector_map(per_sector, *, boundaries, front_lines, sources: pd.DataFrame, ma
     Examples
     --------
     >>> import karabakh as kb
-    >>> from karabakh import incidents
+    >>> from karabakh.analysis import incidents
     >>> per = incidents.people_by_sector(kb.load_incidents(), kb.load_sectors())
     >>> fig = sector_map(per, boundaries=kb.load_boundaries(), front_lines=kb.load_front_lines(),
     ...                  sources=kb.load_sources())
@@ -267,14 +270,14 @@ def sector_map(per_sector, *, boundaries, front_lines, sources: pd.DataFrame, ma
                     transform=ax.transAxes, ha="right", va="top", fontsize=6.5, color=style.TEXT, zorder=7,
                     bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": style.BORDER, "linewidth": 0.5},
                     gid="unplaced_sectors")
-        figures.remember_sources(fig, list(per_sector["source_id"]) + list(front_lines["source_id"])
+        protocol.remember_sources(fig, list(per_sector["source_id"]) + list(front_lines["source_id"])
                                + list(boundaries["source_id"]))
         note = (f"{DATA_END_NOTE}. A circle stands for a sector: the point of the line (or the border) nearest "
                 "to the places that name it, not where an incident happened")
         _caption(fig, sources=sources, note=note, is_map=True,
-                 licences=citations.layer_licences(manifest) if manifest is not None else None)
+                 licences=captions.layer_licences(manifest) if manifest is not None else None)
         top = placed.sort_values(["people", "id"], ascending=[False, True]).iloc[0]
-        figures.describe(fig, title="People killed and wounded per sector, 10 Nov 2020 - 10 Sept 2023 (Crisis Group)",
+        protocol.describe(fig, title="People killed and wounded per sector, 10 Nov 2020 - 10 Sept 2023 (Crisis Group)",
                          alt=f"Map of Armenia and Azerbaijan around Nagorno-Karabakh with the 2020-2023 line of "
                              f"contact and {len(placed)} circles, one per sector of Crisis Group's data, sized by the "
                              f"people killed and wounded there; the largest is {top['label']}, with {top['killed']} "
@@ -342,7 +345,7 @@ def key_events_chart(timeline: pd.DataFrame, key_ids: Sequence[str], *, sources:
             # a label goes left of its stem near the right edge, or when the next key event's stem is close after it
             late = row.date > pd.Timestamp("2022-01-01") or (following is not None
                                                              and following - row.date < pd.Timedelta(days=400))
-            ax.annotate(f"{row.display_date}\n{_wrap(row.headline, 26)}", (row.date, level),
+            ax.annotate(f"{row.display_date}\n{style.wrap(row.headline, 26)}", (row.date, level),
                         xytext=(-3 if late else 3, 0), textcoords="offset points", ha="right" if late else "left",
                         va="center", fontsize=7, color=style.TEXT,
                         path_effects=style.halo(2), gid=f"key_label:{row.id}")
@@ -353,8 +356,8 @@ def key_events_chart(timeline: pd.DataFrame, key_ids: Sequence[str], *, sources:
         for a in (top, ax):
             for spine in ("top", "right", "left") if a is ax else ("top", "right"):
                 a.spines[spine].set_visible(False)
-        figures.remember_sources(fig, timeline["source_id"])
-        figures.describe(
+        protocol.remember_sources(fig, timeline["source_id"])
+        protocol.describe(
             fig, title="Key events 2015-2023 in Crisis Group's timeline",
             alt=f"Top: the number of events in Crisis Group's timeline per year, from {per_year.min()} to "
                 f"{per_year.max()} a year between {per_year.index.min()} and {per_year.index.max()}. Bottom: all "
@@ -369,18 +372,12 @@ def key_events_chart(timeline: pd.DataFrame, key_ids: Sequence[str], *, sources:
 
 def _caption(fig, *, sources: pd.DataFrame, note: str, licences: dict[str, str] | None = None,
              is_map: bool = False) -> None:
-    citations.add_caption(fig, sources, is_map=is_map, note=note, licences=licences)
+    captions.add_caption(fig, sources, is_map=is_map, note=note, licences=licences)
 
 
 def _colours(keys) -> dict[str, str]:
     ordered = list(dict.fromkeys(keys))
     return {k: style.CYCLE[i % len(style.CYCLE)] for i, k in enumerate(ordered)}
-
-
-def _wrap(text: str, width: int) -> str:
-    import textwrap
-
-    return textwrap.fill(text, width=width)
 
 
 def _point_frame(lon: float, lat: float):

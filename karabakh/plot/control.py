@@ -2,20 +2,21 @@
 
 Every function takes the frames it draws (from ``kb.control_spans``, ``kb.control_on``, ``kb.load_front_lines``,
 ``kb.load_places``, ``kb.load_boundaries``, ``kb.load_sources``) and loads nothing itself. Colours follow
-:mod:`karabakh.style` (Okabe-Ito); spans where the claims of a date name different holders are hatched, so the
+:mod:`karabakh.plot.style` (Okabe-Ito); spans where the claims of a date name different holders are hatched, so the
 disagreement reads without colour. Artists carry a ``gid``: ``"span:<place>:<start>"``, ``"holder:<place>"``,
 ``"change_tick"``.
 """
 from __future__ import annotations
 
 import os
-import textwrap
 from typing import Sequence
 
 import pandas as pd
 
-from karabakh import citations, figures, maps, style
-from karabakh.map_parts import add_control_areas, to_map_crs
+from karabakh.plot import captions, protocol, maps, style
+
+from karabakh.analysis import wording
+from karabakh.plot.map_parts import area_handle, add_control_areas, to_map_crs, nkao_handle
 
 #: Colour per holder (control.csv ``held_by``): Okabe-Ito, with a neutral grey for ``unknown``.
 HOLDER_COLOR = {
@@ -93,7 +94,7 @@ def timeline_alt(spans: pd.DataFrame, places, ids: Sequence[str]) -> str:
     groups: dict[str, list[str]] = {}
     for pid in ids:
         rows = spans[spans["place_id"] == pid].sort_values("start")
-        steps = ", ".join(f"{_HOLDER_WORDS[r.held_by]} from {citations.day(r.start)}"
+        steps = ", ".join(f"{_HOLDER_WORDS[r.held_by]} from {wording.day(r.start)}"
                           + (" (claims differ)" if r.claims_differ else "") for r in rows.itertuples())
         groups.setdefault(steps, []).append(pid)
     label = dict(zip(places["id"], places["label"]))
@@ -125,7 +126,7 @@ def small_multiples_alt(days: Sequence, front_lines_by_day: Sequence, control_by
         areas = fl.loc[fl["feature"] == "control_area", "label"].tolist()
         counts = ctl["held_by"].astype(str).value_counts()
         held = ", ".join(f"{_HOLDER_WORDS[h]} {counts[h]}" for h in HOLDER_LABEL if counts.get(h, 0))
-        parts.append(f"{citations.day(day)}: {'; '.join(areas) if areas else 'no mapped line'}; places held by {held}")
+        parts.append(f"{wording.day(day)}: {'; '.join(areas) if areas else 'no mapped line'}; places held by {held}")
     return f"{len(days)} maps of Nagorno-Karabakh, one per day, with the control areas mapped that day and the " \
            f"places coloured by who held them. " + ". ".join(parts) + "."
 
@@ -150,10 +151,6 @@ def control_timeline(spans: pd.DataFrame, places, sources: pd.DataFrame, *, orde
     Returns
     -------
     matplotlib.figure.Figure
-
-    Examples
-    --------
-    >>> fig = control_timeline(kb.control_spans(), kb.load_places(), kb.load_sources())  # doctest: +SKIP
     """
     import matplotlib.dates as mdates
 
@@ -185,11 +182,11 @@ def control_timeline(spans: pd.DataFrame, places, sources: pd.DataFrame, *, orde
         axes[0].set_ylim(len(ids) - 0.5, -0.5)
         axes[1].set_xlabel("Date (ticks mark each dated change; one-day spans are narrow)", fontsize=style.LABEL_SIZE)
         style.figure_legend(fig, _holder_handles(), ncols=3)
-        citations.add_caption(fig, sources, list(source_ids), is_map=False,
-                              note="Holder by the rule of karabakh.control.control_on (latest dated claims, most "
+        captions.add_caption(fig, sources, list(source_ids), is_map=False,
+                              note="Holder by the rule of karabakh.analysis.control.control_on (latest dated claims, most "
                                    "shared first)")
     first, last = pd.Timestamp(WINDOWS[0][0]).year, pd.Timestamp(WINDOWS[-1][1]).year - 1
-    return figures.describe(fig, title=f"Who held each place, {first}-{last} (by the claims of each date)",
+    return protocol.describe(fig, title=f"Who held each place, {first}-{last} (by the claims of each date)",
                             alt=timeline_alt(spans, places, ids))
 
 
@@ -230,10 +227,6 @@ def control_map_panel(ax, day, front_lines, control: pd.DataFrame, *, boundaries
     -------
     list of str
         The source ids drawn on.
-
-    Examples
-    --------
-    >>> ids = control_map_panel(ax, "2020-12-01", fl, kb.control_on("2020-12-01"), boundaries=b, places=p)  # doctest: +SKIP
     """
     maps.base_map(boundaries, places, ax=ax, extent="nk", context=context if furniture else None,
                   place_ids=label_ids, country_labels=False, scale_bar=furniture, north_arrow=furniture,
@@ -243,7 +236,7 @@ def control_map_panel(ax, day, front_lines, control: pd.DataFrame, *, boundaries
         ax.text(0.5, 0.03, "no mapped line for this day", transform=ax.transAxes, ha="center", va="bottom",
                 fontsize=style.LABEL_SIZE, color=style.MUTED_TEXT, path_effects=style.halo(), gid="no_line_note")
     _points(ax, places, control)
-    ax.set_title(title or citations.day(day), loc="left", fontsize=style.FONT_SIZE + 1)
+    ax.set_title(title or wording.day(day), loc="left", fontsize=style.FONT_SIZE + 1)
     return list(dict.fromkeys([*boundaries["source_id"], *front_lines["source_id"],
                                *(s for ids in control["source_id"].dropna() for s in ids.split(";"))]))
 
@@ -274,13 +267,6 @@ def control_small_multiples(days: Sequence, front_lines_by_day: Sequence, contro
     ------
     ValueError
         The three sequences differ in length.
-
-    Examples
-    --------
-    >>> days = ["1994-05-12", "2020-12-01"]
-    >>> fig = control_small_multiples(days, [kb.load_front_lines(as_of=d) for d in days],
-    ...     [kb.control_on(d) for d in days], boundaries=kb.load_boundaries(), places=kb.load_places(),
-    ...     sources=kb.load_sources(), manifest=kb.load_manifest())  # doctest: +SKIP
     """
     if not len(days) == len(front_lines_by_day) == len(control_by_day):
         raise ValueError("days, front_lines_by_day and control_by_day must have the same length")
@@ -305,17 +291,15 @@ def control_small_multiples(days: Sequence, front_lines_by_day: Sequence, contro
                for h in HOLDER_COLOR if h != "unknown"]
         dot.append(Line2D([], [], linestyle="none", marker="o", markersize=6.5, color="white",
                           markeredgecolor=style.TEXT, markeredgewidth=1.4, label="Place where claims of that date differ"))
-        style.figure_legend(fig, [maps._nkao_handle(), *handles, *dot], ncols=3, fontsize=7)
-        citations.add_caption(fig, sources, used, licences=citations.layer_licences(manifest))
+        style.figure_legend(fig, [nkao_handle(), *handles, *dot], ncols=3, fontsize=7)
+        captions.add_caption(fig, sources, used, licences=captions.layer_licences(manifest))
     years = sorted({pd.Timestamp(d).year for d in days})
-    return figures.describe(fig, title=f"Control on {len(days)} days, {years[0]}-{years[-1]}",
+    return protocol.describe(fig, title=f"Control on {len(days)} days, {years[0]}-{years[-1]}",
                             alt=small_multiples_alt(days, front_lines_by_day, control_by_day))
 
 
 def _area_handles(fl_all: Sequence) -> list:
     """One legend patch per control area or corridor key drawn on any panel (styled as on the maps)."""
-    from matplotlib.colors import to_rgba
-    from matplotlib.patches import Patch
 
     frame = pd.concat([f for f in fl_all if len(f)], ignore_index=True) if any(len(f) for f in fl_all) else None
     if frame is None:
@@ -325,10 +309,7 @@ def _area_handles(fl_all: Sequence) -> list:
     handles = []
     for row in frame.sort_values(["feature", "valid_from", "key"]).itertuples():
         st = style.control_area_style(row.key, keys) if row.feature == "control_area" else dict(style.CORRIDOR)
-        patch = Patch(facecolor=to_rgba(st["facecolor"], st["alpha"]), edgecolor=st.get("edgecolor", st["facecolor"]),
-                      hatch=st["hatch"], label=textwrap.fill(str(row.label), 46))
-        patch.set_hatchcolor(style.HATCH_COLOR)
-        handles.append(patch)
+        handles.append(area_handle(st, row.label))
     return handles
 
 
@@ -346,11 +327,6 @@ def held_list(control: pd.DataFrame, places) -> pd.DataFrame:
     -------
     pandas.DataFrame
         ``holder`` (readable), ``place``, ``since`` (ISO date or empty), ``claims_differ``, sorted by holder then place.
-
-    Examples
-    --------
-    >>> held_list(kb.control_on("2020-11-22", ["agdam"]), kb.load_places())["since"].tolist()  # doctest: +SKIP
-    ['2020-11-20']
     """
     out = pd.DataFrame({
         "holder": control["held_by"].map(HOLDER_LABEL),
@@ -427,7 +403,7 @@ class AsOfExplorer:
         import matplotlib.pyplot as plt
 
         day = self.day
-        self.label.value = citations.day(day)
+        self.label.value = wording.day(day)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             front_lines = self._front_lines_for(day)
@@ -437,7 +413,7 @@ class AsOfExplorer:
             ax = fig.add_subplot()
             control_map_panel(ax, day, front_lines, control, boundaries=self._boundaries, places=self._places,
                               furniture=False)
-        png = figures.png_bytes(fig)
+        png = protocol.png_bytes(fig)
         plt.close(fig)
         table = held_list(control, self._places)
         notes = "".join(f"Note: {w.message}\n" for w in caught)

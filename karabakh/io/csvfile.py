@@ -1,7 +1,7 @@
 """One CSV file against its Table Schema: bytes -> text -> header -> records -> typed columns.
 
 Each step returns what it could read and every problem it found, located by file, line and column, so that
-:mod:`karabakh.tables` can list them all at once. Nothing here writes.
+:mod:`karabakh.io.tables` can list them all at once. Nothing here writes.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from karabakh.errors import Problem
+from karabakh.io.errors import Problem
 
 MAX_TABLE_BYTES = 10 * 1024 * 1024  # our tables are a few kB; anything this big is not one of them
 _BOM = b"\xef\xbb\xbf"
@@ -232,7 +232,7 @@ def convert(col: pd.Series, field: dict[str, Any], label: str) -> tuple[pd.Serie
     Returns
     -------
     tuple of (pandas.Series, list of Problem)
-        The typed column (see :mod:`karabakh.tables`) and one problem per bad cell.
+        The typed column (see :mod:`karabakh.io.tables`) and one problem per bad cell.
 
     Examples
     --------

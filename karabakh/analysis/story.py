@@ -9,8 +9,11 @@ from __future__ import annotations
 #: of the Russian-brokered cease-fire. Marked on the charts.
 ARTICLE_SOURCE_ID = "voa_2023_09_20"
 ARTICLE_DATE = "2023-09-20"
-#: The first day of the Azerbaijani operation.
+#: The first day of the Azerbaijani operation (events.csv ev009).
 OFFENSIVE_START = "2023-09-19"
+#: The day traffic on the Lachin road was stopped (events.csv ev003, which attributes the word "blockade"; ICRC and
+#: peacekeeper traffic continued for months).
+LACHIN_ROAD_RESTRICTED_FROM = "2022-12-12"
 
 #: The small multiples of the front lines: (title, first day, day after the last day or None = still running).
 #: A panel shows every front-line feature valid on at least one day of its period.

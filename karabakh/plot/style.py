@@ -7,9 +7,11 @@ hatch so the maps read in greyscale. Maps are drawn in UTM zone 38N (EPSG:32638,
 Nothing here imports matplotlib at import time: :func:`rc` returns the rcParams that :func:`styled` applies with
 ``matplotlib.rc_context`` around each figure (no global state is changed). The small drawing helpers every figure
 module shares (:func:`new_figure`, :func:`halo`, :func:`figure_legend`, :func:`series_styles`) live here too.
-The story's dates and periods are in :mod:`karabakh.story`.
+The story's dates and periods are in :mod:`karabakh.analysis.story`.
 """
 from __future__ import annotations
+
+import textwrap
 
 import contextlib
 from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
@@ -431,3 +433,19 @@ def place_labels(fig: Figure, labels: list, *, spots: Sequence[tuple[float, floa
             label.set_visible(False)
             hidden.append(label)
     return hidden
+
+
+def wrap(text: str, width: int = 60) -> str:
+    """A label on as many lines as it needs, never cut: the one wrap of every legend entry and annotation.
+
+    Parameters
+    ----------
+    text : str
+    width : int
+        Characters per line.
+
+    Returns
+    -------
+    str
+    """
+    return textwrap.fill(text, width=width)

@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import os
 
-from karabakh import layers, tables
-
-
+from karabakh.io import layers, tables
 def compare_with_references(data_dir: str | os.PathLike[str] | None = None):
     """The layers' areas, lengths and widths next to published figures (``layers/reference_figures.csv``).
 
-    Areas: equal-area projection (karabakh.geo.area_km2); lengths: geodesic (length_km); width: diameter of the
+    Areas: equal-area projection (karabakh.analysis.geo.area_km2); lengths: geodesic (length_km); width: diameter of the
     largest circle inside the polygon, in the same equal-area projection.
 
     Parameters
@@ -40,7 +38,7 @@ def compare_with_references(data_dir: str | os.PathLike[str] | None = None):
     import pandas as pd
     import shapely
 
-    from karabakh.geo import EQUAL_AREA_CRS, area_km2, length_km
+    from karabakh.analysis.geo import EQUAL_AREA_CRS, area_km2, length_km
 
     b = layers.load_boundaries(data_dir)
     b.index = ["nkao" if k == "nkao" else f"country_{iso.lower()}" for k, iso in zip(b["kind"], b["iso3"])]

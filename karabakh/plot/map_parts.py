@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
-from karabakh import figures, style
-
+from karabakh.plot import protocol, style
 if TYPE_CHECKING:
     import geopandas as gpd
     from matplotlib.axes import Axes
@@ -360,7 +359,7 @@ def add_locator_inset(ax: Axes, context: gpd.GeoDataFrame, extent: str | Sequenc
                             **style.LOCATOR_BOX))
     for spine in inset.spines.values():
         spine.set_edgecolor(style.BORDER)
-    figures.remember_sources(ax.figure, context["source_id"])
+    protocol.remember_sources(ax.figure, context["source_id"])
     return inset
 
 
@@ -393,7 +392,6 @@ def add_control_areas(ax: Axes, front_lines: gpd.GeoDataFrame, *, extent: str | 
     """
     from matplotlib.colors import to_rgba
     from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
 
     frame = clip_to_extent(front_lines, extent).sort_values(["feature", "valid_from", "key"], kind="stable")
     keys = tuple(frame.loc[frame["feature"] == "control_area", "key"])
@@ -413,8 +411,42 @@ def add_control_areas(ax: Axes, front_lines: gpd.GeoDataFrame, *, extent: str | 
                                  hatch=st["hatch"], zorder=3 if ftype == "control_area" else 3.5)
             coll.set_hatchcolor(style.HATCH_COLOR)
             coll.set_hatch_linewidth(style.HATCH_LINEWIDTH)
-            patch = Patch(facecolor=face, edgecolor=edge, hatch=st["hatch"], label=row.label)
-            patch.set_hatchcolor(style.HATCH_COLOR)
-            handles.append(patch)
-        figures.remember_sources(ax.figure, frame.loc[frame["feature"] == ftype, "source_id"])
+            handles.append(area_handle(st, row.label))
+        protocol.remember_sources(ax.figure, frame.loc[frame["feature"] == ftype, "source_id"])
     return handles
+
+
+def area_handle(st: dict, label: str):
+    """The legend patch of a control area or corridor drawn with style ``st`` (face, edge, alpha and hatch as drawn).
+
+    Parameters
+    ----------
+    st : dict
+        :func:`karabakh.plot.style.control_area_style` or ``style.CORRIDOR``.
+    label : str
+        The legend entry (wrapped by :func:`karabakh.plot.style.wrap`).
+
+    Returns
+    -------
+    matplotlib.patches.Patch
+    """
+    from matplotlib.colors import to_rgba
+    from matplotlib.patches import Patch
+
+    patch = Patch(facecolor=to_rgba(st["facecolor"], st["alpha"]), edgecolor=st.get("edgecolor", st["facecolor"]),
+                  hatch=st["hatch"], label=style.wrap(str(label), 46))
+    patch.set_hatchcolor(style.HATCH_COLOR)
+    return patch
+
+
+def nkao_handle():
+    """The legend entry of the former NKAO's outline (as :data:`karabakh.plot.style.NKAO_OUTLINE` draws it).
+
+    Returns
+    -------
+    matplotlib.lines.Line2D
+    """
+    from matplotlib.lines import Line2D
+
+    return Line2D([], [], color=style.NKAO_OUTLINE["edgecolor"], linestyle=style.NKAO_OUTLINE["linestyle"],
+                  linewidth=style.NKAO_OUTLINE["linewidth"], label="Former NKAO (boundary of 1991)")

@@ -31,9 +31,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
-from karabakh import execute
-# show_figure records each figure under this metadata key (and writes <name>.png / .svg; see karabakh.execute).
-from karabakh.figures import META_KEY
+from karabakh.build import execute
+# show_figure records each figure under this metadata key (and writes <name>.png / .svg; see karabakh.build.execute).
+from karabakh.plot.protocol import META_KEY
 
 __all__ = ["run", "build_site", "export_figures", "collect_figures", "check_offline", "remote_references",
            "SiteError", "INDEX_COLUMNS"]
@@ -45,7 +45,7 @@ DOCS_FIGURE = "region_map"
 OUTPUTS, MARKER = ("site", "figures"), ".karabakh-build"
 #: In build/site: the digest of everything the site was built from (see :func:`_site_digest`).
 STAMP = ".karabakh-inputs"
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class SiteError(RuntimeError):
@@ -89,13 +89,6 @@ def collect_figures(nb: Any, notebook: str) -> list[Figure]:
     ------
     SiteError
         An image was shown some other way (it would have no name, title, alt text or sources).
-
-    Examples
-    --------
-    >>> import nbformat
-    >>> nb = nbformat.read("notebooks/01_where_it_happened.ipynb", as_version=4)  # doctest: +SKIP
-    >>> [f.name for f in collect_figures(nb, "01_where_it_happened.ipynb")]  # doctest: +SKIP
-    ['region_map']
     """
     figures = []
     for index, cell in enumerate(nb.cells):
@@ -131,10 +124,6 @@ def export_figures(executed: Sequence[tuple[Path, Any, Path]], out: Path) -> lis
     ------
     SiteError
         Listing every figure named twice, not written, or written with another picture than the one shown.
-
-    Examples
-    --------
-    >>> figures = export_figures(runs, Path("build/figures"))  # doctest: +SKIP
     """
     out.mkdir(parents=True, exist_ok=True)
     figures, problems, seen = [], [], {}
@@ -209,8 +198,7 @@ def _stage_sources(docs: Path, executed: Sequence[tuple[Path, Any, Path]], data_
     ``_generated/`` what the pages include from elsewhere (data dictionary, provenance, changes, citation, API)."""
     import nbformat
 
-    from karabakh import tables
-
+    from karabakh.io import tables
     shutil.copytree(docs, src, ignore=shutil.ignore_patterns("conf.py", "__pycache__", "_build"))
     (src / "notebooks").mkdir()
     for path, nb, _ in executed:
@@ -279,12 +267,6 @@ def build_site(executed: Sequence[tuple[Path, Any, Path]], out: Path, *, docs: P
     ------
     SiteError
         Sphinx failed, or a page or style sheet would fetch from another host (:func:`check_offline`).
-
-    Examples
-    --------
-    >>> build_site(runs, Path("/tmp/site"), docs=Path("docs"), data_folder=Path("data"),
-    ...            work=Path("/tmp/w"))  # doctest: +SKIP
-    ''
     """
     _stage_sources(docs, executed, data_folder, work / "src")
     warnings = _build_html(work / "src", out, work / "doctrees", docs, jobs=jobs)
@@ -304,10 +286,6 @@ def check_offline(site: Path) -> None:
     ------
     SiteError
         Listing every file and address found by :func:`remote_references`.
-
-    Examples
-    --------
-    >>> check_offline(Path("build/site"))  # doctest: +SKIP
     """
     problems = [f"{p.relative_to(site)}: {url}" for p in sorted(site.rglob("*")) if p.suffix in (".html", ".css")
                 for url in remote_references(p.read_text(encoding="utf-8", errors="replace"))]
@@ -321,7 +299,7 @@ def check_offline(site: Path) -> None:
 
 
 def _site_digest(data_folder: Path, notebooks: Path, docs: Path) -> str:
-    """What the whole output depends on: :func:`karabakh.execute.inputs_digest` plus the notebooks, ``docs/``
+    """What the whole output depends on: :func:`karabakh.build.execute.inputs_digest` plus the notebooks, ``docs/``
     (but the region map the job itself copies there) and ``CITATION.cff``. Equal digests: nothing to do."""
     paths = [*sorted(notebooks.glob("*.ipynb")), ROOT / "CITATION.cff",
              *(p for p in sorted(docs.rglob("*")) if p.name != f"{DOCS_FIGURE}.png" and "_build" not in p.parts)]
@@ -392,12 +370,6 @@ def run(notebooks_dir: str | os.PathLike = "notebooks", build_dir: str | os.Path
     int
         0 on success; 1 when the data is invalid, a notebook fails or the site cannot be built (the previous
         ``build/site`` and ``build/figures`` are then left exactly as they were).
-
-    Examples
-    --------
-    >>> from karabakh import site
-    >>> site.run("notebooks", "build")  # doctest: +SKIP
-    0
     """
     out = out or sys.stdout
     start = time.perf_counter()
@@ -405,8 +377,8 @@ def run(notebooks_dir: str | os.PathLike = "notebooks", build_dir: str | os.Path
     def say(msg: str = "") -> None:
         print(msg, file=out, flush=True)
 
-    from karabakh import tables
-    from karabakh.__main__ import validate
+    from karabakh.io import tables
+    from karabakh.io.validate import validate
 
     notebooks, build, docs = Path(notebooks_dir), Path(build_dir), Path(docs_dir)
     folder = tables.data_dir(data_dir)

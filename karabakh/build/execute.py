@@ -18,11 +18,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from karabakh.figures import FIGURE_DIR_ENV
+from karabakh.plot.protocol import FIGURE_DIR_ENV
 
 __all__ = ["NotebookFailed", "execute_notebook", "execute_all", "inputs_digest"]
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 _ANSI_RE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
@@ -50,14 +50,15 @@ def inputs_digest(data_folder: Path, *extra: Path) -> str:
 
     Examples
     --------
-    >>> from karabakh import execute, tables
+    >>> from karabakh.build import execute
+    >>> from karabakh.io import tables
     >>> len(execute.inputs_digest(tables.data_dir()))
     64
     """
     h = hashlib.sha256()
     _hash_files(h, data_folder, data_folder.rglob("*"))
-    package = Path(__file__).resolve().parent
-    _hash_files(h, package.parent, package.glob("*.py"))
+    package = Path(__file__).resolve().parents[1]
+    _hash_files(h, package.parent, package.rglob("*.py"))
     for item in (ROOT / "requirements.lock", *extra):
         if item.is_dir():
             _hash_files(h, item, item.rglob("*"))
@@ -100,10 +101,6 @@ def execute_notebook(src: Path, figure_dir: Path, *, timeout: int = 120) -> Any:
     ------
     NotebookFailed
         A cell raised or ran too long, or the kernel died or would not start; names the notebook and the cell.
-
-    Examples
-    --------
-    >>> nb = execute_notebook(Path("notebooks/01_where_it_happened.ipynb"), Path("/tmp/figs"))  # doctest: +SKIP
     """
     import nbformat
     import zmq
@@ -164,10 +161,6 @@ def execute_all(sources: Sequence[Path], work: Path, cache_folder: Path | None, 
     NotebookFailed
         For the first notebook (in order) that failed; no new kernel starts after a failure. The notebooks that
         ran through are cached all the same.
-
-    Examples
-    --------
-    >>> runs = execute_all(sorted(Path("notebooks").glob("*.ipynb")), Path("/tmp/w"), None)  # doctest: +SKIP
     """
     import nbformat
     from jupyter_cache import get_cache

@@ -21,94 +21,19 @@ Ministry on Parukh, 27 March 2022) outranks a party's own claim of the same day,
 from __future__ import annotations
 
 import os
-import warnings
 from typing import Iterable, Sequence
 
 import pandas as pd
 
-from karabakh import tables
-from karabakh.errors import CoverageWarning, DataValidationError, Problem
+from karabakh.io import tables
+from karabakh.io.days import to_day
+from karabakh.io.errors import DataValidationError, Problem
 
 #: Qualifiers from most to least shared (rule 2 of the module docstring).
 QUALIFIER_RANK = ("confirmed_by_both", "reported_by_third_parties", "claimed_by_one_side")
 HOLDERS = ("ethnic_armenian_forces", "azerbaijan", "armenia", "contested", "unknown")
 #: Where the history ends for charts of spans (exclusive): the end of 2024, the table's scope.
 HISTORY_END = pd.Timestamp("2025-01-01")
-#: Days for which no front line is mapped: (first day, first day after, why). ``kb.load_front_lines(as_of=...)``
-#: returns no control area or line of contact for them and warns (:class:`~karabakh.errors.CoverageWarning`).
-COVERAGE_GAPS = (
-    ("2020-09-27", "2020-11-10", "the 2020 war (27 Sept - 9 Nov 2020) moved the front every day and no dated line of "
-                                 "it is in the sources"),
-)
-
-
-def coverage_gap(day) -> str | None:
-    """Why no front line is mapped for ``day``, or None when one is (``COVERAGE_GAPS``).
-
-    Parameters
-    ----------
-    day : str, date, datetime or Timestamp
-
-    Returns
-    -------
-    str or None
-
-    Examples
-    --------
-    >>> coverage_gap("2020-11-01") is not None, coverage_gap("2020-11-10")
-    (True, None)
-    """
-    ts = _day(day)
-    for start, end, why in COVERAGE_GAPS:
-        if pd.Timestamp(start) <= ts < pd.Timestamp(end):
-            return why
-    return None
-
-
-def features_valid_on(front_lines, day: pd.Timestamp):
-    """The dated features valid on ``day`` (valid_from <= day < valid_to), minus control areas and lines of contact
-    on a day of a coverage gap, with a :class:`~karabakh.errors.CoverageWarning` naming the gap.
-
-    Parameters
-    ----------
-    front_lines : GeoDataFrame
-        As read by ``karabakh.layers.load_front_lines`` (``valid_from``/``valid_to`` as datetime64).
-    day : pandas.Timestamp
-        The day asked about.
-
-    Returns
-    -------
-    GeoDataFrame
-        The rows of ``front_lines`` valid on ``day`` (a new index).
-
-    Warns
-    -----
-    CoverageWarning
-        ``day`` lies in ``COVERAGE_GAPS``; the message points to :func:`control_on`.
-
-    Examples
-    --------
-    >>> from karabakh import layers
-    >>> fl = layers.load_front_lines()
-    >>> sorted(features_valid_on(fl, pd.Timestamp("2022-01-01"))["feature"])
-    ['contact_line', 'control_area', 'corridor']
-    >>> import warnings
-    >>> with warnings.catch_warnings(record=True) as caught:
-    ...     warnings.simplefilter("always")
-    ...     during_war = features_valid_on(fl, pd.Timestamp("2020-10-15"))
-    >>> "control_area" in set(during_war["feature"]), caught[0].category.__name__
-    (False, 'CoverageWarning')
-    """
-    keep = (front_lines["valid_from"] <= day) & (front_lines["valid_to"].isna() | (day < front_lines["valid_to"]))
-    gap = coverage_gap(day)
-    if gap is not None:
-        keep &= ~front_lines["feature"].isin(["control_area", "contact_line"])
-        warnings.warn(f"no front line is mapped for {day.date()}: {gap}. No control area or line of contact is "
-                      "returned; kb.control_on(date) gives who held each place that day, claim by claim.",
-                      CoverageWarning, stacklevel=3)
-    return front_lines[keep].reset_index(drop=True)
-
-
 def load_control(data_dir: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     """The control history (``control.csv``), validated and typed, in date order.
 
@@ -126,7 +51,7 @@ def load_control(data_dir: str | os.PathLike[str] | None = None) -> pd.DataFrame
     Raises
     ------
     DataValidationError
-        The file breaks its schema (see :mod:`karabakh.tables`), or a ``contested`` / ``unknown`` row gives no
+        The file breaks its schema (see :mod:`karabakh.io.tables`), or a ``contested`` / ``unknown`` row gives no
         reason in ``notes``, or one claimant's source makes two claims for one place and day.
 
     Examples
@@ -224,18 +149,6 @@ def _resolved_dates(control: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _day(value) -> pd.Timestamp:
-    try:
-        day = pd.Timestamp(value)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"date must be a day like '2020-11-15', got {value!r}") from exc
-    if pd.isna(day):
-        raise ValueError(f"date must be a day like '2020-11-15', got {value!r}")
-    if day.tzinfo is not None:
-        day = day.tz_convert(None)
-    return day.normalize()
-
-
 def control_on(date, places: Iterable[str] | None = None,
                data_dir: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     """Who held each place on one day, by the most reliable claim (rule in the module docstring).
@@ -270,7 +183,7 @@ def control_on(date, places: Iterable[str] | None = None,
     >>> control_on("2020-11-15", ["agdam", "shusha"])[["place_id", "held_by"]].values.tolist()
     [['agdam', 'ethnic_armenian_forces'], ['shusha', 'azerbaijan']]
     """
-    day = _day(date)
+    day = to_day(date)
     control = load_control(data_dir)
     known = sorted(control["place_id"].unique())
     wanted = known if places is None else ([places] if isinstance(places, str) else list(places))
@@ -324,7 +237,7 @@ def control_spans(places: Sequence[str] | None = None, *, end=HISTORY_END,
     if missing:
         raise KeyError(f"no control history for place(s) {', '.join(map(repr, missing))}")
     resolved = _resolved_dates(control[control["place_id"].isin(wanted)])
-    resolved["end"] = resolved.groupby("place_id")["date"].shift(-1).fillna(_day(end))
+    resolved["end"] = resolved.groupby("place_id")["date"].shift(-1).fillna(to_day(end))
     key = resolved["held_by"] + resolved["claims_differ"].astype(str)
     run = key.ne(key.groupby(resolved["place_id"]).shift()).cumsum()
     spans = resolved.groupby(["place_id", run], sort=False).agg(

@@ -11,7 +11,7 @@ import functools
 import hashlib
 from pathlib import Path
 
-from karabakh.errors import Problem
+from karabakh.io.errors import Problem
 
 MANIFEST = "SHA256SUMS"
 MAX_BYTES = 100 * 2**20  # larger files are refused without being read
@@ -34,7 +34,7 @@ def files(folder: Path) -> list[Path]:
 
     Examples
     --------
-    >>> from karabakh.tables import shipped_data_dir
+    >>> from karabakh.io.tables import shipped_data_dir
     >>> any(p.name == "casualties.csv" for p in files(shipped_data_dir()))
     True
     """
@@ -84,7 +84,7 @@ def manifest_text(folder: Path) -> str:
 
     Examples
     --------
-    >>> from karabakh.tables import shipped_data_dir
+    >>> from karabakh.io.tables import shipped_data_dir
     >>> "  casualties.csv" in manifest_text(shipped_data_dir())
     True
     """
@@ -103,11 +103,6 @@ def write(folder: Path) -> Path:
     -------
     Path
         The manifest written.
-
-    Examples
-    --------
-    >>> write(folder)  # doctest: +SKIP
-    PosixPath('data/SHA256SUMS')
     """
     path = Path(folder) / MANIFEST
     path.write_text(manifest_text(Path(folder)), encoding="utf-8", newline="\n")
@@ -176,7 +171,7 @@ def file_problems(folder: Path, path: Path) -> list[Problem]:
 
     Examples
     --------
-    >>> from karabakh.tables import shipped_data_dir
+    >>> from karabakh.io.tables import shipped_data_dir
     >>> file_problems(shipped_data_dir(), shipped_data_dir() / "casualties.csv")
     []
     """
@@ -216,7 +211,7 @@ def verify(folder: Path) -> list[Problem]:
 
     Examples
     --------
-    >>> from karabakh.tables import shipped_data_dir
+    >>> from karabakh.io.tables import shipped_data_dir
     >>> verify(shipped_data_dir())
     []
     """

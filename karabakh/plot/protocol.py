@@ -98,7 +98,7 @@ def source_ids(fig: Figure) -> list[str]:
     Parameters
     ----------
     fig : matplotlib.figure.Figure
-        A figure drawn by :mod:`karabakh.maps` or :mod:`karabakh.charts`.
+        A figure drawn by :mod:`karabakh.plot.maps` or :mod:`karabakh.plot.charts`.
 
     Returns
     -------
@@ -262,8 +262,7 @@ def draw_title(fig: Figure, title: str) -> None:
     >>> fig.get_suptitle()
     'Arrivals in Armenia'
     """
-    from karabakh import style
-
+    from karabakh.plot import style
     current = fig.get_suptitle()
     if current and current != title:
         raise ValueError(f"the figure already has the title {current!r}; show_figure was given {title!r}")

@@ -9,7 +9,7 @@ package. Every loader reads its CSV, checks it against that schema and returns t
 - ids are unique, required cells are filled, patterns and ranges hold, and every reference to another table
   (``source_id``, ``claimant_actor_id``, ``place_id``, each id in ``events.actor_ids``...) resolves.
 
-Anything wrong raises :class:`~karabakh.errors.DataValidationError` listing every problem with its file, line
+Anything wrong raises :class:`~karabakh.io.errors.DataValidationError` listing every problem with its file, line
 and column. Loaders only read: nothing is ever written to the data folder.
 """
 from __future__ import annotations
@@ -22,8 +22,8 @@ from typing import Any
 
 import pandas as pd
 
-from karabakh import checksums, csvfile, rules
-from karabakh.errors import DataValidationError, Problem
+from karabakh.io import checksums, csvfile, rules
+from karabakh.io.errors import DataValidationError, Problem
 
 TABLES = ("sources", "casualties", "actors", "events", "displacement", "places", "article_figures",
           "raw_registry", "layer_references", "control", "incidents", "sectors", "timeline")
@@ -69,9 +69,9 @@ def shipped_data_dir() -> Path:
     >>> (shipped_data_dir() / "datapackage.json").is_file()
     True
     """
-    here = Path(__file__).resolve().parent
-    inside = here / "data"
-    return inside if (inside / "datapackage.json").is_file() else here.parent / "data"
+    package = Path(__file__).resolve().parents[1]
+    inside = package / "data"
+    return inside if (inside / "datapackage.json").is_file() else package.parent / "data"
 
 
 @functools.cache
@@ -150,8 +150,7 @@ def load_table(name: str, data_dir: str | os.PathLike[str] | None = None, *, che
     >>> len(load_table("sources")) > 10
     True
     """
-    from karabakh import checksums
-
+    from karabakh.io import checksums
     path = _table_path(name, data_dir)
     root = _root(path, name)
     frame, problems = _cached(name, path)
@@ -409,9 +408,6 @@ def _read_and_check(name: str, path: Path) -> tuple[pd.DataFrame, list[Problem]]
     folder = _root(path, name)
     problems += rules.check_keys(name, frame, spec, label, lambda table: table_ids(folder, table))
     problems += rules.check_rules(name, frame, label)
-    if name in ("incidents", "sectors", "timeline"):  # Crisis Group's tables: their rules live with their loaders
-        from karabakh import incidents
-        problems += incidents.check_rules(name, frame, label)
     if name == "article_figures":
         problems += rules.check_row_ids(frame, label, lambda table: table_ids(folder, table))
         problems += rules.check_quotes(frame, label, folder)

@@ -2,9 +2,10 @@
 
 A source is always written the same way, ``Publisher (YYYY-MM-DD)`` (or ``(undated)``), from the sources table:
 in a figure's caption (:func:`caption_text`, :func:`add_caption`), in a notebook's list of sources
-(:func:`source_list`) and in the report's list of cited sources (:func:`cited_sources`). Claims are written by
-:func:`qualified` ("at least 32") and claimants by :func:`claimant_labels` (the actor's name and role from
-``actors.csv`` where the claim names one). Nothing here loads data: pass the tables.
+(:func:`source_list`) and in the report's list of cited sources (:func:`cited_sources`). Claimants are written by
+:func:`claimant_labels` (the actor's name and role from ``actors.csv`` where the claim names one); numbers and days
+by :mod:`karabakh.analysis.wording`. Nothing here loads a table: pass the tables (only :func:`add_caption` reads the
+shipped ``datapackage.json`` for the compilation's licence, when none is given).
 """
 from __future__ import annotations
 
@@ -13,109 +14,20 @@ from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
 import pandas as pd
 
-from karabakh import style
-from karabakh.figures import remember_sources, source_ids
+from karabakh.analysis.wording import iso_date
+from karabakh.io import tables
+from karabakh.plot import style
+from karabakh.plot.protocol import remember_sources, source_ids
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["day", "iso_date", "qualified", "value_text", "source_text", "caption_text", "add_caption",
-           "source_list", "cited_sources", "layer_licences", "package_licence", "claimant_labels", "claimant_keys",
+__all__ = ["source_text", "caption_text", "add_caption",
+           "source_list", "cited_sources", "layer_licences", "package_licence",
            "NOT_AN_ENDORSEMENT"]
 
 #: The statement under every map.
 NOT_AN_ENDORSEMENT = style.NOT_AN_ENDORSEMENT
-_QUALIFIER_WORDS = {"exact": "", "at_least": "at least ", "more_than": "more than ", "approx": "about ",
-                    "unspecified": ""}
-_QUALIFIER_SIGNS = {"exact": "", "at_least": "\u2265", "more_than": ">", "approx": "~", "unspecified": "?"}
-
-
-def iso_date(value: object) -> str:
-    """A date as ``YYYY-MM-DD``, or ``""`` for a missing one.
-
-    Parameters
-    ----------
-    value : str, datetime-like or None
-        The date.
-
-    Returns
-    -------
-    str
-
-    Examples
-    --------
-    >>> iso_date("2023-09-20 18:00"), iso_date(None)
-    ('2023-09-20', '')
-    """
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return ""
-    return pd.Timestamp(value).strftime("%Y-%m-%d")
-
-
-def day(value: object) -> str:
-    """A date as the notebooks write it in prose: ``20 Sept 2023``.
-
-    Parameters
-    ----------
-    value : str or datetime-like
-        The date.
-
-    Returns
-    -------
-    str
-
-    Examples
-    --------
-    >>> day("2023-09-20")
-    '20 Sept 2023'
-    """
-    ts = pd.Timestamp(value)
-    month = {"Sep": "Sept"}.get(ts.strftime("%b"), ts.strftime("%b"))
-    return f"{ts.day} {month} {ts.year}"
-
-
-def qualified(value: float, qualifier: str) -> str:
-    """A claimed number in words, as the claimant qualified it.
-
-    Parameters
-    ----------
-    value : int or float
-        The number.
-    qualifier : str
-        ``exact``, ``at_least``, ``more_than``, ``approx`` or ``unspecified`` (the tables' ``value_qualifier``).
-
-    Returns
-    -------
-    str
-
-    Examples
-    --------
-    >>> qualified(32, "at_least"), qualified(100417, "exact")
-    ('at least 32', '100,417')
-    """
-    return f"{_QUALIFIER_WORDS.get(str(qualifier), '')}{int(value):,}"
-
-
-def value_text(value: float, qualifier: str) -> str:
-    """A claimed number with its qualifier as a sign, for labels on charts.
-
-    Parameters
-    ----------
-    value : int or float
-        The number.
-    qualifier : str
-        The tables' ``value_qualifier``.
-
-    Returns
-    -------
-    str
-
-    Examples
-    --------
-    >>> value_text(200, "more_than"), value_text(32, "at_least"), value_text(30, "approx")
-    ('>200', '≥32', '~30')
-    """
-    return f"{_QUALIFIER_SIGNS.get(str(qualifier), '')}{int(value):,}"
 
 
 def source_text(row: Mapping) -> str:
@@ -168,8 +80,13 @@ def layer_licences(manifest: pd.DataFrame) -> dict[str, str]:
     return out
 
 
-def package_licence() -> str:
-    """The licence of the data compilation, as ``datapackage.json`` states it (its first ``licenses`` entry).
+def package_licence(schema: Mapping) -> str:
+    """The licence of the data compilation, as a data package descriptor states it (its first ``licenses`` entry).
+
+    Parameters
+    ----------
+    schema : mapping
+        The descriptor (``datapackage.json``; :func:`karabakh.io.tables.schema` for the shipped one).
 
     Returns
     -------
@@ -178,12 +95,10 @@ def package_licence() -> str:
 
     Examples
     --------
-    >>> isinstance(package_licence(), str)
-    True
+    >>> package_licence({"licenses": [{"name": "CC-BY-4.0"}]}), package_licence({})
+    ('CC-BY-4.0', '')
     """
-    from karabakh import tables
-
-    licences = tables.schema().get("licenses") or []
+    licences = schema.get("licenses") or []
     return licences[0].get("name", "") if licences else ""
 
 
@@ -249,12 +164,12 @@ def add_caption(fig: Figure, sources: pd.DataFrame, ids: Sequence[str] = (), *,
     licences, is_map, note
         As for :func:`caption_text`.
     compilation_licence : str, optional
-        Default: the package's own (:func:`package_licence`).
+        Default: the shipped data package's own (:func:`package_licence` of ``datapackage.json``).
 
     Returns
     -------
     matplotlib.figure.Figure
-        The same figure. A figure legend made with ``bottom=True`` (see :mod:`karabakh.charts`) sits just above.
+        The same figure. A figure legend made with ``bottom=True`` (see :mod:`karabakh.plot.charts`) sits just above.
 
     Examples
     --------
@@ -266,7 +181,7 @@ def add_caption(fig: Figure, sources: pd.DataFrame, ids: Sequence[str] = (), *,
     """
     remember_sources(fig, ids)
     if compilation_licence is None:
-        compilation_licence = package_licence()
+        compilation_licence = package_licence(tables.schema())
     text = caption_text(source_ids(fig), sources, licences=licences, is_map=is_map, note=note,
                         compilation_licence=compilation_licence)
     width_chars = int(fig.get_figwidth() * 72 / (style.CAPTION_SIZE * 0.62))
@@ -348,67 +263,3 @@ def cited_sources(ids: Iterable[str], sources: pd.DataFrame) -> dict[str, dict[s
     by_id = sources.set_index("id")
     return {s: {"text": source_text(by_id.loc[s]), "title": str(by_id.loc[s, "title"]), "url": str(by_id.loc[s, "url"])}
             for s in sorted(set(_unique(ids)) & set(by_id.index))}
-
-
-def claimant_keys(frame: pd.DataFrame) -> pd.Series:
-    """The key claims are grouped by: the actor id (``claimant_actor_id``) where present, else the claimant text.
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        Rows of the casualties or displacement table.
-
-    Returns
-    -------
-    pandas.Series of str
-
-    Examples
-    --------
-    >>> list(claimant_keys(pd.DataFrame({"claimant_actor_id": ["unhcr", None], "claimant": ["UNHCR chief", "A town"]})))
-    ['unhcr', 'A town']
-    """
-    ids = frame["claimant_actor_id"].astype(object)
-    return ids.where(ids.notna(), frame["claimant"].astype(object)).astype(str).rename(None)
-
-
-def claimant_labels(frame: pd.DataFrame, actors: pd.DataFrame, *, with_role: bool = True) -> pd.Series:
-    """Who made each claim: the actor's name and role where the claim names an actor, else the claimant text.
-
-    The role is the actor's ``position_title`` for a person (``Gegham Stepanyan, Human Rights Defender
-    (ombudsman) of Artsakh``); a state speaks through its government (``Government of Armenia``); other bodies
-    are named by their own name.
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        Rows with ``claimant`` and ``claimant_actor_id``.
-    actors : pandas.DataFrame
-        The actors table (``kb.load_actors()``).
-    with_role : bool
-        Add the role after a person's name.
-
-    Returns
-    -------
-    pandas.Series of str
-
-    Examples
-    --------
-    >>> actors = pd.DataFrame({"id": ["unhcr"], "name": ["UNHCR"], "kind": ["international_org"],
-    ...                        "position_title": [None]})
-    >>> list(claimant_labels(pd.DataFrame({"claimant_actor_id": ["unhcr", None],
-    ...                                    "claimant": ["UNHCR chief", "A town"]}), actors))
-    ['UNHCR', 'A town']
-    """
-    by_id = actors.set_index("id")
-    labels = {}
-    for aid, row in by_id.iterrows():
-        role = row.get("position_title")
-        person = str(row.get("kind")) == "person"
-        if with_role and person and isinstance(role, str) and role:
-            labels[aid] = f"{row['name']}, {role}"
-        elif with_role and str(row.get("kind")) == "state":
-            labels[aid] = f"Government of {row['name']}"
-        else:
-            labels[aid] = row["name"]
-    named = frame["claimant_actor_id"].astype(object).map(labels)
-    return named.where(named.notna(), frame["claimant"].astype(object)).astype(str).rename(None)

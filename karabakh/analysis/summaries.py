@@ -3,7 +3,7 @@ the numbered events, the control areas' sizes, and when each count of arrivals w
 
 Every function takes the tables it reads (nothing is loaded here) and returns a DataFrame; claims of different
 claimants are put side by side, never summed. Claimants are grouped by actor (``claimant_actor_id``) where the
-row names one (:func:`karabakh.citations.claimant_keys`).
+row names one (:func:`karabakh.plot.wording.claimant_keys`).
 """
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Sequence
 
 import pandas as pd
 
-from karabakh import citations, geo
 
+from karabakh.analysis import wording
+from karabakh.analysis import geo
 if TYPE_CHECKING:
     import geopandas as gpd
 
@@ -52,7 +53,7 @@ def article_counts_compared(article_figures: pd.DataFrame, casualties: pd.DataFr
     counts = article_figures[(article_figures["table"].astype(str) == "casualties")
                              & article_figures["value"].notna()].sort_values("id")
     cas = casualties.copy()
-    cas["who"] = citations.claimant_labels(cas, actors)
+    cas["who"] = wording.claimant_labels(cas, actors)
     cas["group"] = cas["subgroup"].astype(str).replace(_SUBGROUP_CLASS)
     by_id = cas.set_index("id")
     keys = ["incident", "side", "category", "group"]
@@ -62,10 +63,10 @@ def article_counts_compared(article_figures: pd.DataFrame, casualties: pd.DataFr
         same = cas[(cas[keys].astype(str) == ref[keys].astype(str).to_numpy()).all(axis=1) & cas["value"].notna()]
         for c in same.sort_values(["reported_on", "id"]).itertuples():
             rows.append({"figure_id": f.id, "figure": f.figure,
-                         "article_says": f"{f.claimant}: {citations.qualified(f.value, f.value_qualifier)}",
-                         "reported_on": citations.iso_date(c.reported_on), "claimant": c.who,
+                         "article_says": f"{f.claimant}: {wording.qualified(f.value, f.value_qualifier)}",
+                         "reported_on": wording.iso_date(c.reported_on), "claimant": c.who,
                          "subgroup": str(c.subgroup), "value": int(c.value), "value_qualifier": str(c.value_qualifier),
-                         "claim": citations.qualified(c.value, c.value_qualifier), "source_id": c.source_id,
+                         "claim": wording.qualified(c.value, c.value_qualifier), "source_id": c.source_id,
                          "relayed_by": "" if pd.isna(c.relayed_by) else c.relayed_by,
                          "is_article_row": c.id == f.row_id})
     return pd.DataFrame(rows, columns=["figure_id", "figure", "article_says", "reported_on", "claimant", "subgroup",
@@ -98,9 +99,9 @@ def article_dates_compared(article_figures: pd.DataFrame, events: pd.DataFrame) 
     out = pd.DataFrame({
         "figure_id": dated["id"].to_numpy(),
         "figure": dated["figure"].to_numpy(),
-        "article_date": [citations.iso_date(d) for d in dated["date"]],
+        "article_date": [wording.iso_date(d) for d in dated["date"]],
         "event_id": dated["row_id"].to_numpy(),
-        "event_date": [citations.iso_date(ev.loc[r, "date"]) for r in dated["row_id"]],
+        "event_date": [wording.iso_date(ev.loc[r, "date"]) for r in dated["row_id"]],
     })
     out["same_day"] = out["article_date"] == out["event_date"]
     out["event_source_id"] = [ev.loc[r, "source_id"] for r in dated["row_id"]]
@@ -134,13 +135,13 @@ def latest_claims(casualties: pd.DataFrame, actors: pd.DataFrame, *, incident: s
     """
     data = casualties[(casualties["incident"].astype(str) == incident) & casualties["value"].notna()
                       & casualties["subgroup"].astype(str).isin(subgroups)].copy()
-    data["key"] = citations.claimant_keys(data).to_numpy()
-    data["who"] = citations.claimant_labels(data, actors).to_numpy()
+    data["key"] = wording.claimant_keys(data).to_numpy()
+    data["who"] = wording.claimant_labels(data, actors).to_numpy()
     data = data.sort_values(["reported_on", "id"]).groupby(["side", "category", "key"], observed=True).tail(1)
     out = pd.DataFrame({
         "side": data["side"].astype(str), "category": data["category"].astype(str), "claimant": data["who"],
-        "reported_on": [citations.iso_date(d) for d in data["reported_on"]],
-        "claim": [citations.qualified(v, q) for v, q in zip(data["value"], data["value_qualifier"])],
+        "reported_on": [wording.iso_date(d) for d in data["reported_on"]],
+        "claim": [wording.qualified(v, q) for v, q in zip(data["value"], data["value_qualifier"])],
         "source_id": data["source_id"],
     })
     return out.sort_values(["side", "category", "reported_on", "claimant"]).reset_index(drop=True)
@@ -180,7 +181,7 @@ def count_times(displacement: pd.DataFrame) -> pd.DataFrame:
     offsets = pd.to_timedelta([f"{c}:00" if isinstance(c, str) and c.count(":") == 1 else (c or "12:00:00")
                                for c in clock.fillna("12:00")])
     out = pd.DataFrame({"when": displacement["date"].to_numpy() + offsets.to_numpy(), "timed": timed.to_numpy(),
-                        "series": (citations.claimant_keys(displacement) + " ("
+                        "series": (wording.claimant_keys(displacement) + " ("
                                    + displacement["measure"].astype(str).str.replace("_", " ") + ")").to_numpy()},
                        index=displacement.index)
     values = displacement["cumulative_arrivals"].astype(float)
@@ -220,15 +221,15 @@ def latest_counts(displacement: pd.DataFrame, actors: pd.DataFrame) -> pd.DataFr
     data = displacement.copy()
     times = count_times(data)
     data["when"], data["series"] = times["when"], times["series"]
-    data["who"] = citations.claimant_labels(data, actors).to_numpy()
+    data["who"] = wording.claimant_labels(data, actors).to_numpy()
     data = data.sort_values(["when", "id"]).groupby("series", sort=False).tail(1).sort_values(["when", "id"])
     column = "time" if "time" in data.columns else "time_local"
     return pd.DataFrame({
-        "date": [citations.day(d) for d in data["date"]],
+        "date": [wording.day(d) for d in data["date"]],
         "time_local": data[column].astype(object).where(data[column].notna(), "").to_numpy(),
         "claimant": data["who"].to_numpy(),
         "measure": data["measure"].astype(str).str.replace("_", " ").to_numpy(),
-        "count": [citations.qualified(v, q) for v, q in zip(data["cumulative_arrivals"], data["value_qualifier"])],
+        "count": [wording.qualified(v, q) for v, q in zip(data["cumulative_arrivals"], data["value_qualifier"])],
         "cumulative_arrivals": data["cumulative_arrivals"].astype(int).to_numpy(),
         "source_id": data["source_id"].to_numpy(),
     })
@@ -264,7 +265,7 @@ def numbered_events(events: pd.DataFrame, start: str, end: str) -> pd.DataFrame:
     ev["order"] = ev["clock"].replace("", "99:99")
     ev = ev.sort_values(["date", "order", "id"]).reset_index(drop=True)
     return pd.DataFrame({
-        "n": range(1, len(ev) + 1), "date": [citations.day(d) for d in ev["date"]], "time_local": ev["clock"],
+        "n": range(1, len(ev) + 1), "date": [wording.day(d) for d in ev["date"]], "time_local": ev["clock"],
         "kind": ev["kind"].astype(str), "event": ev["event"], "source_id": ev["source_id"], "id": ev["id"],
         "when": ev["date"],
     })

@@ -2,7 +2,7 @@
 
 ``python -m karabakh build-layers`` (``make layers``) writes ``boundaries.geojson``, ``front_lines.geojson``,
 ``context.geojson`` and ``manifest.csv``; building twice, or on any clone, gives byte-identical files. The
-extracts are first checked against their registry (``data/raw/registry.csv``, see :mod:`karabakh.sources`).
+extracts are first checked against their registry (``data/raw/registry.csv``, see :mod:`karabakh.io.raw`).
 How each layer is derived, and the evidence, is in ``data/layers/README.md``.
 """
 from __future__ import annotations
@@ -13,8 +13,8 @@ import json
 import os
 from pathlib import Path
 
-from karabakh import layers, sources
-from karabakh.errors import DataValidationError
+from karabakh.io import layers, raw
+from karabakh.io.errors import DataValidationError
 
 SIMPLIFY_TOLERANCE_DEG = 0.0002  # ~22 m N-S / ~17 m E-W; 0.2 mm at 1:100,000, invisible at the maps' scales
 CONTEXT_TOLERANCE_DEG = 0.02  # ~2 km: a locator inset is ~2 inches for ~3,000 km
@@ -136,25 +136,20 @@ def build(data_dir: str | os.PathLike[str] | None = None, out_dir: str | os.Path
         An extract is missing or differs from its registry row (nothing written).
     RuntimeError
         The evidence no longer supports how the layers are derived.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> report = build(out_dir=tempfile.mkdtemp())  # doctest: +SKIP
     """
     import geopandas as gpd
     import shapely
     from shapely.ops import linemerge
 
-    from karabakh.geo import area_km2, length_km
+    from karabakh.analysis.geo import area_km2, length_km
 
-    problems = sources.verify(data_dir)
+    problems = raw.verify(data_dir)
     if problems:
         raise DataValidationError(problems)
-    registry = sources.load_registry(data_dir, checksum=False).set_index("file")
-    raw = sources.raw_dir(data_dir)
+    registry = raw.load_registry(data_dir, checksum=False).set_index("file")
+    folder = raw.raw_dir(data_dir)
     out = Path(out_dir) if out_dir is not None else layers.layers_dir(data_dir)
-    read = lambda name: _read(raw / name)  # noqa: E731
+    read = lambda name: _read(folder / name)  # noqa: E731
 
     # countries: NE 5.1.1 cut at the region (the extract), simplified as a coverage so shared borders stay shared
     countries = read(NE_COUNTRIES).sort_values("ISO_A3").reset_index(drop=True)
@@ -357,7 +352,7 @@ def _manifest_row(registry, f: dict, file: str, size: float | None = None, raw_s
         "area_km2": f"{size:.1f}" if measured and polygonal else "",
         "length_km": f"{size:.1f}" if measured and not polygonal else "",
         "simplify_change_pct": f"{(size - raw_size) / raw_size * 100:+.4f}" if measured else "",
-        "inputs": ";".join(f"{sources.RAW}/{p}" for p in f["inputs"]),
+        "inputs": ";".join(f"{raw.RAW}/{p}" for p in f["inputs"]),
         "inputs_sha256": ";".join(registry.loc[p, "extract_sha256"] for p in f["inputs"]),
     }
 
@@ -381,10 +376,6 @@ def print_report(report: dict) -> None:
     ----------
     report : dict
         What :func:`build` returned.
-
-    Examples
-    --------
-    >>> print_report(build(out_dir=tempfile.mkdtemp()))  # doctest: +SKIP
     """
     print(json.dumps({k: v for k, v in report.items() if k != "layers"}, indent=1))
     for row in report["layers"]:
