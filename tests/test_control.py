@@ -133,7 +133,7 @@ def test_spans_hatch_where_claims_differ():
 
 
 @pytest.mark.parametrize("call, error, words", [
-    (lambda: kb.control_on("not a day"), ValueError, "a day like"),
+    (lambda: kb.control_on("not a day"), ValueError, "give a day as 'YYYY-MM-DD'"),
     (lambda: kb.control_on("2021-01-01", ["atlantis"]), KeyError, "atlantis"),
     (lambda: kb.control_history("atlantis"), KeyError, "no control history"),
 ])

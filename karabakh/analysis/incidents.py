@@ -9,6 +9,7 @@ import pandas as pd
 
 from karabakh.analysis import story
 from karabakh.analysis.wording import day, qualified
+from karabakh.io.days import to_day
 
 
 def monthly_people(incidents: pd.DataFrame, start: str = "2020-11", end: str = "2023-09") -> pd.DataFrame:
@@ -115,7 +116,7 @@ def summary_sentences(incidents: pd.DataFrame, per_sector, *, closure_start: str
     top = in_peak.groupby("sector")["people"].sum().sort_values(ascending=False)
     out.append(f"Its worst month was {peak.strftime('%B %Y')}: {int(month.max()):,} people killed or wounded, "
                f"{int(top.iloc[0]):,} of them in the sector '{top.index[0]}'.")
-    during = incidents[incidents["date"] >= pd.Timestamp(closure_start)]
+    during = incidents[incidents["date"] >= to_day(closure_start)]
     d = totals(during)
     out.append(f"From the Lachin corridor's closure ({day(closure_start)}) to {day(last)}, Crisis Group counted "
                f"{d[('killed', 'combatant')] + d[('killed', 'non_combatant')]:,} people killed and "

@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 
 from karabakh.io import layers, tables
+
+
 def compare_with_references(data_dir: str | os.PathLike[str] | None = None):
     """The layers' areas, lengths and widths next to published figures (``layers/reference_figures.csv``).
 

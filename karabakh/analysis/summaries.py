@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Sequence
 
 import pandas as pd
 
+from karabakh.analysis import geo, wording
+from karabakh.io.days import to_day
 
-from karabakh.analysis import wording
-from karabakh.analysis import geo
 if TYPE_CHECKING:
     import geopandas as gpd
 
@@ -259,7 +259,7 @@ def numbered_events(events: pd.DataFrame, start: str, end: str) -> pd.DataFrame:
     >>> table["n"].tolist() == list(range(1, len(table) + 1))
     True
     """
-    t0, t1 = pd.Timestamp(start), pd.Timestamp(end)
+    t0, t1 = to_day(start), to_day(end)
     ev = events[(events["date"] >= t0) & (events["date"] <= t1)].copy()
     ev["clock"] = ev["time_local"].astype(object).where(ev["time_local"].notna(), "").astype(str)
     ev["order"] = ev["clock"].replace("", "99:99")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from karabakh.io.days import to_day
+
 _QUALIFIER_WORDS = {"exact": "", "at_least": "at least ", "more_than": "more than ", "approx": "about ",
                     "unspecified": ""}
 _QUALIFIER_SIGNS = {"exact": "", "at_least": "\u2265", "more_than": ">", "approx": "~", "unspecified": "?"}
@@ -33,7 +35,7 @@ def iso_date(value: object) -> str:
     """
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
-    return pd.Timestamp(value).strftime("%Y-%m-%d")
+    return to_day(value).strftime("%Y-%m-%d")
 
 
 def day(value: object) -> str:
@@ -53,7 +55,7 @@ def day(value: object) -> str:
     >>> day("2023-09-20")
     '20 Sept 2023'
     """
-    ts = pd.Timestamp(value)
+    ts = to_day(value)
     month = {"Sep": "Sept"}.get(ts.strftime("%b"), ts.strftime("%b"))
     return f"{ts.day} {month} {ts.year}"
 

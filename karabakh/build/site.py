@@ -214,7 +214,9 @@ def _stage_sources(docs: Path, executed: Sequence[tuple[Path, Any, Path]], data_
                        ("CITATION.cff", ROOT / "CITATION.cff")):
         text = path.read_text(encoding="utf-8") if path.is_file() else f"*({path.name} is not in this checkout.)*\n"
         (gen / name).write_text(text, encoding="utf-8")
-    modules = sorted(p.stem for p in (ROOT / "karabakh").glob("*.py") if not p.stem.startswith("_"))
+    package = ROOT / "karabakh"
+    modules = sorted(".".join(p.relative_to(package).with_suffix("").parts) for p in package.rglob("*.py")
+                     if not p.stem.startswith("_"))
     api = ["# API reference", "", "Generated from the docstrings (numpydoc style) of every module of `karabakh`.", ""]
     for mod in modules:
         api += [f"## `karabakh.{mod}`", "", "```{eval-rst}", f".. automodule:: karabakh.{mod}", "   :members:",

@@ -494,7 +494,7 @@ def coverage_gap(day) -> str | None:
     """
     ts = to_day(day)
     for start, end, why in COVERAGE_GAPS:
-        if pd.Timestamp(start) <= ts < pd.Timestamp(end):
+        if to_day(start) <= ts < to_day(end):
             return why
     return None
 

@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Sequence
 
 import pandas as pd
 
+from karabakh.analysis import story, summaries, wording
+from karabakh.io.days import to_day
 from karabakh.plot import captions, protocol, style
 
-from karabakh.analysis import wording
-from karabakh.analysis import story, summaries
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
@@ -62,7 +62,7 @@ def _article_handle():
 def _date_axis(ax, lo, hi, *, daily: bool) -> None:
     import matplotlib.dates as mdates
 
-    ax.set_xlim(pd.Timestamp(lo), pd.Timestamp(hi))
+    ax.set_xlim(lo, hi)  # Timestamps that may carry a time of day (padding)
     if daily:
         ax.xaxis.set_major_locator(mdates.DayLocator(interval=2))
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%-d %b"))
@@ -133,7 +133,7 @@ def casualty_claims_chart(casualties: pd.DataFrame, actors: pd.DataFrame, articl
     panels = [(s, c) for s in _SIDE for c in categories if (s, c) in present]
     looks = style.series_styles(data["series"])
     names = dict(zip(data["series"], data["who"]))
-    d0, d1 = (pd.Timestamp(d) for d in detail)
+    d0, d1 = (to_day(d) for d in detail)
     later = data["reported_on"].max() >= d1
     labels, said = [], []
 
@@ -168,7 +168,7 @@ def casualty_claims_chart(casualties: pd.DataFrame, actors: pd.DataFrame, articl
                 if col == 0:
                     _date_axis(ax, d0, d1, daily=True)
                     ax.set_title(f"{_SIDE[side]}: {_CATEGORY[category]}", loc="left", fontsize=style.FONT_SIZE)
-                    mark = ax.axvline(pd.Timestamp(story.ARTICLE_DATE), zorder=1, **style.ARTICLE_MARK)
+                    mark = ax.axvline(to_day(story.ARTICLE_DATE), zorder=1, **style.ARTICLE_MARK)
                     mark.set_gid("article_mark")
                     ax.yaxis.set_major_formatter(_thousands())
                 else:
@@ -248,7 +248,7 @@ def arrivals_chart(displacement: pd.DataFrame, actors: pd.DataFrame, *, sources:
     data = data.sort_values(["when", "id"])
     looks = style.series_styles(data["series"])
     names = dict(zip(data["series"], data["who"]))
-    d0, d1 = (pd.Timestamp(d) for d in detail)
+    d0, d1 = (to_day(d) for d in detail)
     labels = []
     with style.styled():
         fig = style.new_figure("chart", height=5.4 + 0.12 * len(looks))
@@ -283,10 +283,10 @@ def arrivals_chart(displacement: pd.DataFrame, actors: pd.DataFrame, *, sources:
         _date_axis(detail_ax, d0, d1, daily=True)
         detail_ax.set_title(f"{wording.day(d0)} \N{EN DASH} {wording.day(d1 - pd.Timedelta(days=1))}, "
                             "by report time", loc="left", fontsize=style.FONT_SIZE)
-        start = pd.Timestamp(story.OFFENSIVE_START)
+        start = to_day(story.OFFENSIVE_START)
         _date_axis(overall, start - pd.Timedelta(days=5), data["when"].max() + pd.Timedelta(days=12), daily=False)
         overall.set_title("All counts", loc="left", fontsize=style.FONT_SIZE)
-        overall.axvline(pd.Timestamp(story.ARTICLE_DATE), zorder=1, **style.ARTICLE_MARK).set_gid("article_mark")
+        overall.axvline(to_day(story.ARTICLE_DATE), zorder=1, **style.ARTICLE_MARK).set_gid("article_mark")
         detail_ax.set_ylim(0, float(data["cumulative_arrivals"].max()) * 1.1)
         detail_ax.yaxis.set_major_formatter(_thousands())
         detail_ax.set_ylabel("People, cumulative (as reported)", fontsize=style.LABEL_SIZE)
@@ -345,7 +345,7 @@ def timeline_strip(events: pd.DataFrame, *, sources: pd.DataFrame, start: str = 
     from matplotlib.lines import Line2D
 
     ev = summaries.numbered_events(events, start, end)
-    t0, t1, tm = pd.Timestamp(start), pd.Timestamp(end), pd.Timestamp(detail_end)
+    t0, t1, tm = to_day(start), to_day(end), to_day(detail_end)
     slot = ev["when"].where(ev["when"] < tm, ev["when"].dt.to_period("W").dt.start_time)
     ev["stack"] = ev.groupby(slot).cumcount()
     top = int(ev["stack"].max()) + 1 if len(ev) else 1
@@ -369,7 +369,7 @@ def timeline_strip(events: pd.DataFrame, *, sources: pd.DataFrame, start: str = 
                          loc="left", fontsize=style.FONT_SIZE)
         _date_axis(later, tm - pd.Timedelta(days=3), t1 + pd.Timedelta(days=9), daily=False)
         later.set_title(f"{wording.day(tm)} \N{EN DASH} {wording.day(t1)}", loc="left", fontsize=style.FONT_SIZE)
-        detail.axvline(pd.Timestamp(story.ARTICLE_DATE), zorder=1, **style.ARTICLE_MARK).set_gid("article_mark")
+        detail.axvline(to_day(story.ARTICLE_DATE), zorder=1, **style.ARTICLE_MARK).set_gid("article_mark")
         kinds = [k for k in style.EVENT_KIND_COLOR if k in set(ev["kind"])]
         handles = [Line2D([], [], linestyle="none", marker=style.EVENT_KIND_MARKER[k],
                           color=style.EVENT_KIND_COLOR[k], markeredgecolor=style.MARKER_EDGE, label=k) for k in kinds]

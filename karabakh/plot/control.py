@@ -13,10 +13,15 @@ from typing import Sequence
 
 import pandas as pd
 
-from karabakh.plot import captions, protocol, maps, style
-
 from karabakh.analysis import wording
-from karabakh.plot.map_parts import area_handle, add_control_areas, to_map_crs, nkao_handle
+from karabakh.io.days import to_day
+from karabakh.plot import captions, maps, protocol, style
+from karabakh.plot.map_parts import (
+    add_control_areas,
+    area_handle,
+    nkao_handle,
+    to_map_crs,
+)
 
 #: Colour per holder (control.csv ``held_by``): Okabe-Ito, with a neutral grey for ``unknown``.
 HOLDER_COLOR = {
@@ -160,7 +165,7 @@ def control_timeline(spans: pd.DataFrame, places, sources: pd.DataFrame, *, orde
         fig = style.new_figure("timeline", height=max(6.5, 0.24 * len(ids) + 2.6))
         axes = fig.subplots(1, len(WINDOWS), sharey=True, gridspec_kw={"width_ratios": (1.0, 1.6, 1.6)})
         for ax, (lo, hi, title) in zip(axes, WINDOWS):
-            lo, hi = pd.Timestamp(lo), pd.Timestamp(hi)
+            lo, hi = to_day(lo), to_day(hi)
             shown = spans[(spans["start"] < hi) & (spans["end"] > lo) & spans["place_id"].isin(rows)]
             for r in shown.itertuples():
                 x0, x1 = max(r.start, lo), min(r.end, hi)
@@ -185,7 +190,7 @@ def control_timeline(spans: pd.DataFrame, places, sources: pd.DataFrame, *, orde
         captions.add_caption(fig, sources, list(source_ids), is_map=False,
                               note="Holder by the rule of karabakh.analysis.control.control_on (latest dated claims, most "
                                    "shared first)")
-    first, last = pd.Timestamp(WINDOWS[0][0]).year, pd.Timestamp(WINDOWS[-1][1]).year - 1
+    first, last = to_day(WINDOWS[0][0]).year, pd.Timestamp(WINDOWS[-1][1]).year - 1
     return protocol.describe(fig, title=f"Who held each place, {first}-{last} (by the claims of each date)",
                             alt=timeline_alt(spans, places, ids))
 
@@ -293,7 +298,7 @@ def control_small_multiples(days: Sequence, front_lines_by_day: Sequence, contro
                           markeredgecolor=style.TEXT, markeredgewidth=1.4, label="Place where claims of that date differ"))
         style.figure_legend(fig, [nkao_handle(), *handles, *dot], ncols=3, fontsize=7)
         captions.add_caption(fig, sources, used, licences=captions.layer_licences(manifest))
-    years = sorted({pd.Timestamp(d).year for d in days})
+    years = sorted({to_day(d).year for d in days})
     return protocol.describe(fig, title=f"Control on {len(days)} days, {years[0]}-{years[-1]}",
                             alt=small_multiples_alt(days, front_lines_by_day, control_by_day))
 
@@ -309,7 +314,7 @@ def _area_handles(fl_all: Sequence) -> list:
     handles = []
     for row in frame.sort_values(["feature", "valid_from", "key"]).itertuples():
         st = style.control_area_style(row.key, keys) if row.feature == "control_area" else dict(style.CORRIDOR)
-        handles.append(area_handle(st, row.label))
+        handles.append(area_handle(st, style.wrap(str(row.label), 46)))
     return handles
 
 
@@ -367,8 +372,8 @@ class AsOfExplorer:
                  value="2020-11-15"):
         self._control_for, self._front_lines_for = control_for, front_lines_for
         self._boundaries, self._places = boundaries, places
-        self.start, self.end = pd.Timestamp(start), pd.Timestamp(end)
-        self.value = pd.Timestamp(value)
+        self.start, self.end = to_day(start), to_day(end)
+        self.value = to_day(value)
         self.slider = self.label = self.out = self.widget = None  # built when shown in a Jupyter server session
 
     def build(self):

@@ -12,14 +12,14 @@ from typing import Sequence
 
 import pandas as pd
 
-from karabakh.analysis import story
+from karabakh.analysis import story, wording
+from karabakh.io.days import to_day
 from karabakh.io.rules import CRISISGROUP_DATA_ENDS
-from karabakh.plot import captions, protocol, map_parts, style
+from karabakh.plot import captions, map_parts, protocol, style
 
-from karabakh.analysis import wording
 DATA_END_NOTE = "Crisis Group's data stop on 10 Sept 2023 (no incidents after that day, none of the offensive)"
-CLOSURE_START = pd.Timestamp(story.LACHIN_ROAD_RESTRICTED_FROM)
-OFFENSIVE_START = pd.Timestamp(story.OFFENSIVE_START)
+CLOSURE_START = to_day(story.LACHIN_ROAD_RESTRICTED_FROM)
+OFFENSIVE_START = to_day(story.OFFENSIVE_START)
 STATUS_STYLE = {  # Crisis Group's status -> (label, colour, hatch): the hatch keeps them apart in greyscale
     "combatant": ("combatants", style.OKABE_ITO["blue"], ""),
     "non_combatant": ("non-combatants", style.OKABE_ITO["orange"], "////"),

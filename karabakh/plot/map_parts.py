@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Sequence
 import numpy as np
 
 from karabakh.plot import protocol, style
+
 if TYPE_CHECKING:
     import geopandas as gpd
     from matplotlib.axes import Axes
@@ -424,7 +425,7 @@ def area_handle(st: dict, label: str):
     st : dict
         :func:`karabakh.plot.style.control_area_style` or ``style.CORRIDOR``.
     label : str
-        The legend entry (wrapped by :func:`karabakh.plot.style.wrap`).
+        The legend entry.
 
     Returns
     -------
@@ -434,7 +435,7 @@ def area_handle(st: dict, label: str):
     from matplotlib.patches import Patch
 
     patch = Patch(facecolor=to_rgba(st["facecolor"], st["alpha"]), edgecolor=st.get("edgecolor", st["facecolor"]),
-                  hatch=st["hatch"], label=style.wrap(str(label), 46))
+                  hatch=st["hatch"], label=label)
     patch.set_hatchcolor(style.HATCH_COLOR)
     return patch
 

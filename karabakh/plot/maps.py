@@ -20,12 +20,22 @@ from typing import TYPE_CHECKING, Mapping, Sequence
 
 import pandas as pd
 
+from karabakh.analysis import geo, story, wording
+from karabakh.io.days import to_day
 from karabakh.plot import captions, protocol, style
-
-from karabakh.analysis import wording
-from karabakh.analysis import geo, story
-from karabakh.plot.map_parts import (nkao_handle, add_control_areas, add_locator_inset, add_north_arrow, add_scale_bar, clip_to_extent,
-                                draw_lines, draw_polygons, extent_bounds, set_map_extent, to_map_crs)
+from karabakh.plot.map_parts import (
+    add_control_areas,
+    add_locator_inset,
+    add_north_arrow,
+    add_scale_bar,
+    clip_to_extent,
+    draw_lines,
+    draw_polygons,
+    extent_bounds,
+    nkao_handle,
+    set_map_extent,
+    to_map_crs,
+)
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -350,9 +360,9 @@ def nk_map(front_lines: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, places: 
 
 
 def _in_period(front_lines, start, end):
-    keep = front_lines["valid_to"].isna() | (front_lines["valid_to"] > pd.Timestamp(start))
+    keep = front_lines["valid_to"].isna() | (front_lines["valid_to"] > to_day(start))
     if end is not None:
-        keep &= front_lines["valid_from"] < pd.Timestamp(end)
+        keep &= front_lines["valid_from"] < to_day(end)
     return front_lines[keep]
 
 

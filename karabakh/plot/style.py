@@ -11,9 +11,8 @@ The story's dates and periods are in :mod:`karabakh.analysis.story`.
 """
 from __future__ import annotations
 
-import textwrap
-
 import contextlib
+import textwrap
 from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 if TYPE_CHECKING:
