@@ -40,7 +40,7 @@ def test_style_palette_is_okabe_ito_and_hatches_are_distinct():
 
 def test_style_extents_are_projected_and_cover_the_story(data):
     places = map_parts.to_map_crs(data["places"]).set_index("id")
-    for key, ids in style.PLACES.items():
+    for key, ids in story.MAP_PLACES.items():
         xmin, xmax, ymin, ymax = style.EXTENTS[key]
         assert xmin < xmax and ymin < ymax and xmax - xmin > 10_000  # metres, not degrees
         for pid in ids:
@@ -66,7 +66,7 @@ def test_region_map_artists(region, data):
     assert "Stepanakert / Khankendi" in labels and {"Baku", "Yerevan", "Goris"} <= labels
     assert "Yevlakh (talks, 21 Sept)" in labels  # the talks venue, its day from the events table (ev021)
     assert data["events"].set_index("id").loc["ev021", "source_id"] in protocol.description(region)["source_ids"]
-    contested = data["places"].set_index("id").loc[list(style.PLACES["region"])]
+    contested = data["places"].set_index("id").loc[list(story.MAP_PLACES["region"])]
     for row in contested[contested["name_armenian"] != contested["name_azerbaijani"]].itertuples():
         label = next(t for t in labels if t.startswith(row.label))
         assert row.name_armenian in label and row.name_azerbaijani in label

@@ -38,3 +38,11 @@ CLAIMS_DETAIL = ("2023-09-18", "2023-10-01")
 #: The places of the story (places.id), and the distances the region map draws.
 STORY_PLACES = ("yevlakh", "stepanakert", "shusha", "lachin", "goris", "kornidzor", "baku", "yerevan")
 DISTANCES = (("yevlakh", "stepanakert"), ("stepanakert", "goris"), ("stepanakert", "baku"))
+#: Places labelled on each map extent (places.id). Labels come from places.label (both names where contested).
+MAP_PLACES = {
+    "region": ("yerevan", "baku", "yevlakh", "stepanakert", "goris"),
+    "nk": ("stepanakert", "shusha", "lachin", "goris", "kornidzor", "agdam", "martakert", "martuni", "yevlakh"),
+}
+#: On the region map, places labelled with what happened there: place id -> (word, events.id); the label reads
+#: "Yevlakh (talks, 21 Sept)", the day taken from the events table.
+PLACE_EVENTS = {"yevlakh": ("talks", "ev021")}

@@ -129,7 +129,7 @@ def base_map(boundaries: gpd.GeoDataFrame, places: gpd.GeoDataFrame, *, ax: Axes
     context : geopandas.GeoDataFrame, optional
         ``kb.load_boundaries(context=True)``: draws the locator inset when given.
     place_ids : sequence of str, optional
-        The places labelled (places.id); default ``style.PLACES`` of the extent.
+        The places labelled (places.id); default ``story.MAP_PLACES`` of the extent.
     place_notes : mapping, optional
         place id -> text added to the label in brackets.
     country_labels, scale_bar, north_arrow : bool
@@ -168,7 +168,7 @@ def base_map(boundaries: gpd.GeoDataFrame, places: gpd.GeoDataFrame, *, ax: Axes
         if country_labels:
             _country_labels(ax, key)
         protocol.remember_sources(ax.figure, boundaries["source_id"])
-        _draw_places(ax, places, list(style.PLACES.get(key, ()) if place_ids is None else place_ids), place_notes,
+        _draw_places(ax, places, list(story.MAP_PLACES.get(key, ()) if place_ids is None else place_ids), place_notes,
                      wrap=wrap_labels)
         if scale_bar:
             add_scale_bar(ax)
@@ -220,7 +220,7 @@ def region_map(boundaries: gpd.GeoDataFrame, places: gpd.GeoDataFrame, *, contex
                distances: Sequence[tuple[str, str]] = story.DISTANCES) -> Figure:
     """The region: countries, the former NKAO, the places of the story, the Lachin corridor and distances.
 
-    Places in ``style.PLACE_EVENTS`` are labelled with what happened there and the day (from ``events``); each
+    Places in ``story.PLACE_EVENTS`` are labelled with what happened there and the day (from ``events``); each
     pair of places in ``distances`` is joined by its geodesic, labelled with its length (``geo.distance_km``)
     where the label clears the NKAO boundary.
 
@@ -261,13 +261,13 @@ def region_map(boundaries: gpd.GeoDataFrame, places: gpd.GeoDataFrame, *, contex
     notes = {}
     if events is not None:
         by_event = events.set_index("id")
-        for pid, (word, eid) in style.PLACE_EVENTS.items():
+        for pid, (word, eid) in story.PLACE_EVENTS.items():
             if eid in by_event.index:
                 notes[pid] = f"{word}, {wording.day(by_event.loc[eid, 'date']).rsplit(' ', 1)[0]}"
     ax = base_map(boundaries, places, extent="region", context=context, place_notes=notes)
     fig = ax.figure
     if events is not None:
-        protocol.remember_sources(fig, [by_event.loc[e, "source_id"] for _, e in style.PLACE_EVENTS.values()
+        protocol.remember_sources(fig, [by_event.loc[e, "source_id"] for _, e in story.PLACE_EVENTS.values()
                                          if e in by_event.index])
     handles = [nkao_handle()]
     by_id = places.set_index("id")
@@ -276,7 +276,7 @@ def region_map(boundaries: gpd.GeoDataFrame, places: gpd.GeoDataFrame, *, contex
         if corridors is not None:
             handles += add_control_areas(ax, corridors, extent="region", features=("corridor",))
         nkao = to_map_crs(boundaries[boundaries["kind"] == "nkao"]).boundary
-        points = to_map_crs(places[places["id"].isin(style.PLACES["region"])]).geometry
+        points = to_map_crs(places[places["id"].isin(story.MAP_PLACES["region"])]).geometry
         obstacles = unary_union([*nkao, *points])
         metres_per_point = (style.EXTENTS["region"][1] - style.EXTENTS["region"][0]) / (style.FIGSIZE["map"][0] * 66)
         for a, b in distances:
@@ -300,7 +300,7 @@ def region_map(boundaries: gpd.GeoDataFrame, places: gpd.GeoDataFrame, *, contex
                                   label="Geodesic distance (WGS 84)"))
         _legend(ax, handles, loc="lower left")
         _caption(fig, sources, manifest)
-    shown = ", ".join(by_id.loc[p, "label"] for p in style.PLACES["region"] if p in by_id.index)
+    shown = ", ".join(by_id.loc[p, "label"] for p in story.MAP_PLACES["region"] if p in by_id.index)
     alt = ("Map of the South Caucasus: Azerbaijan and Armenia in grey, the former NKAO as a dashed outline inside "
            f"Azerbaijan{', the Lachin corridor hatched' if corridors is not None and len(corridors) else ''}. "
            f"Places marked: {shown}. " + "".join(f"{s}. " for s in described)).strip()

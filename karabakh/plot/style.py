@@ -71,11 +71,6 @@ PLACE_MARKER = {"marker": "o", "markersize": 4.5, "color": OKABE_ITO["black"], "
                 "markeredgewidth": 0.6}
 CAPITAL_MARKER = {"marker": "s", "markersize": 5, "color": OKABE_ITO["black"], "markeredgecolor": "white",
                   "markeredgewidth": 0.6}
-#: Places labelled on each map extent (places.id). Labels come from places.label (both names where contested).
-PLACES = {
-    "region": ("yerevan", "baku", "yevlakh", "stepanakert", "goris"),
-    "nk": ("stepanakert", "shusha", "lachin", "goris", "kornidzor", "agdam", "martakert", "martuni", "yevlakh"),
-}
 #: Label offsets in points (dx, dy) and alignment, by place id; default: right of the point.
 LABEL_OFFSET = {
     "stepanakert": (5, -3, "left", "top"),
@@ -89,9 +84,6 @@ LABEL_OFFSET = {
     "martuni": (0, 5, "center", "bottom"),
 }
 DEFAULT_LABEL_OFFSET = (5, 0, "left", "center")
-#: On the region map, places labelled with what happened there: place id -> (word, events.id); the label reads
-#: "Yevlakh (talks, 21 Sept)", the day taken from the events table.
-PLACE_EVENTS = {"yevlakh": ("talks", "ev021")}
 #: Country names, placed at fixed lon/lat (the countries' centroids fall outside the extents or in odd places).
 #: name -> (lon, lat, horizontal alignment): labels near a map's edge are aligned away from it, so they stay inside.
 COUNTRY_LABELS = {
