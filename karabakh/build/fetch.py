@@ -165,9 +165,92 @@ def select_records(upstream: Path, bbox: str) -> bytes:
     return ("{\n" + ",\n".join(lines) + "\n}\n").encode("utf-8")
 
 
+REGION_ISO3 = ("ARM", "AZE")  # the countries whose rows select_countries keeps
+
+
+def select_countries(upstream: Path, bbox: str) -> bytes:
+    """The rows of an R data file (UNHCR's ``refugees`` package) between Armenia and Azerbaijan, as CSV.
+
+    A row is kept when both its country of origin (``coo_iso``) and its country of asylum (``coa_iso``) are in
+    :data:`REGION_ISO3` (refugees from Azerbaijan in Armenia and back, the displaced inside each country, their
+    returns). Columns and row order are the upstream data frame's; R's ``NA`` becomes an empty cell and whole
+    numbers are written without a decimal point (every upstream count is whole), so the text is byte-stable.
+
+    Parameters
+    ----------
+    upstream : Path
+        An ``.rda`` file holding one data frame (read with the ``rdata`` package).
+    bbox : str
+        Ignored (must be empty in the registry: the selection is by country, not by box).
+
+    Returns
+    -------
+    bytes
+        UTF-8 CSV, ``\\n`` line ends, a header row.
+
+    Raises
+    ------
+    ValueError
+        The file holds not exactly one data frame, or it lacks ``coo_iso`` / ``coa_iso``.
+
+    Examples
+    --------
+    >>> import csv, io
+    >>> out = select_countries(_rda_example(), "")
+    >>> rows = list(csv.DictReader(io.StringIO(out.decode())))
+    >>> [(r["coo_iso"], r["coa_iso"], r["refugees"]) for r in rows]
+    [('AZE', 'ARM', '300000'), ('ARM', 'AZE', '')]
+    """
+    import csv
+    import io
+    import math
+    import warnings
+
+    import pandas as pd
+    import rdata
+
+    with warnings.catch_warnings():  # rdata: "Missing constructor for R class tbl_df" (read as a data.frame)
+        warnings.simplefilter("ignore")
+        frames = rdata.read_rda(Path(upstream))
+    if len(frames) != 1:
+        raise ValueError(f"{upstream}: expected one data frame, found {', '.join(frames) or 'none'}")
+    (frame,) = frames.values()
+    if not {"coo_iso", "coa_iso"} <= set(frame.columns):
+        raise ValueError(f"{upstream}: no coo_iso / coa_iso columns (found {', '.join(frame.columns)})")
+    keep = frame[frame["coo_iso"].isin(REGION_ISO3) & frame["coa_iso"].isin(REGION_ISO3)]
+
+    def cell(value) -> str:
+        if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+            return ""
+        if isinstance(value, float):
+            return str(int(value)) if value.is_integer() else repr(value)
+        return str(value)
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(list(keep.columns))
+    for row in keep.itertuples(index=False):
+        writer.writerow([cell(v) for v in row])
+    return buf.getvalue().encode("utf-8")
+
+
+def _rda_example() -> Path:
+    """A small UNHCR-like ``.rda`` (three rows, one of them outside the region) for the examples."""
+    import tempfile
+
+    import pandas as pd
+    import rdata
+
+    frame = pd.DataFrame({"year": [1992.0, 1992.0, 1992.0], "coo_iso": ["AZE", "ARM", "RUS"],
+                          "coa_iso": ["ARM", "AZE", "ARM"], "refugees": [300000.0, float("nan"), 5.0]})
+    path = Path(tempfile.mkdtemp()) / "example.rda"
+    rdata.write_rda(path, {"example": frame})
+    return path
+
+
 CLIP_STEPS: dict[str, Callable[[Path, str], bytes]] = {
     "verbatim": verbatim, "select_features": select_features, "clip_geometries": clip_geometries,
-    "select_records": select_records,
+    "select_records": select_records, "select_countries": select_countries,
 }
 
 

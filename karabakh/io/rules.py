@@ -24,9 +24,11 @@ ROW_RULES = {
                    "`period_start` ≤ `period_end`", "`reported_on` ≥ `period_start`"),
     "article_figures": ("a figure has a `value` or a `date` (or both)", "a `value` has a `value_qualifier`"),
     "raw_registry": ("`member` and `member_sha256` are both given or both empty",
-                     "every clip step but `verbatim` has a `bbox`, and `verbatim` has none",
+                     "a spatial clip step (`select_features`, `clip_geometries`, `select_records`) has a `bbox`; "
+                     "`verbatim` and `select_countries` have none",
                      "a verbatim copy's `extract_sha256` is its `upstream_sha256`"),
 }
+SPATIAL_CLIP_STEPS = ("select_features", "clip_geometries", "select_records")  # the clip steps that take a bbox
 Ids = Callable[[str], "tuple[set[str] | None, str]"]
 #: The last incident in Crisis Group's casualties.csv.
 CRISISGROUP_DATA_ENDS = pd.Timestamp("2023-09-10")
@@ -210,8 +212,10 @@ def check_rules(name: str, frame: pd.DataFrame, label: str) -> list[Problem]:
         bad(frame["member"].isna() != frame["member_sha256"].isna(), "column 'member_sha256'",
             "member and member_sha256 go together (both empty, or both given)")
         verbatim = frame["clip"] == "verbatim"
-        bad(~verbatim & frame["bbox"].isna(), "column 'bbox'", "a clip step other than verbatim needs its bbox")
-        bad(verbatim & frame["bbox"].notna(), "column 'bbox'", "a verbatim copy has no bbox")
+        spatial = frame["clip"].isin(SPATIAL_CLIP_STEPS)
+        bad(spatial & frame["bbox"].isna(), "column 'bbox'", "a spatial clip step needs its bbox")
+        bad(~spatial & frame["bbox"].notna(), "column 'bbox'",
+            "only a spatial clip step has a bbox (verbatim copies and select_countries have none)")
         bad(verbatim & frame["member"].isna() & (frame["upstream_sha256"] != frame["extract_sha256"]),
             "column 'extract_sha256'", "a verbatim copy must have the upstream file's sha256")
     if name == "incidents":
