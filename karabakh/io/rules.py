@@ -27,11 +27,19 @@ ROW_RULES = {
                      "a spatial clip step (`select_features`, `clip_geometries`, `select_records`) has a `bbox`; "
                      "`verbatim` and `select_countries` have none",
                      "a verbatim copy's `extract_sha256` is its `upstream_sha256`"),
+    "incidents_pre2020": ("a weapon row has a `weapon` and no `status`/`outcome`; every other row the reverse",
+                          "`date` before 27 Sept 2020"),
+    "excess_deaths_2020": ("`value_low` ≤ `value` ≤ `value_high`", "`expected_low` ≤ `expected` ≤ `expected_high`"),
+    "war_2020_tolls": ("`value_low` and `value_high` together, and `value_low` ≤ `value` ≤ `value_high`",
+                       "`period_start` ≤ `period_end`", "an official claim has `reported_on` ≥ `period_start`",
+                       "an empty `reported_on` is explained in `notes`"),
 }
 SPATIAL_CLIP_STEPS = ("select_features", "clip_geometries", "select_records")  # the clip steps that take a bbox
 Ids = Callable[[str], "tuple[set[str] | None, str]"]
 #: The last incident in Crisis Group's casualties.csv.
 CRISISGROUP_DATA_ENDS = pd.Timestamp("2023-09-10")
+#: The first day of the 2020 war (Crisis Group's pre-2020 files end before it).
+WAR_2020_STARTS = pd.Timestamp("2020-09-27")
 
 
 def check_keys(name: str, frame: pd.DataFrame, spec: dict[str, Any], label: str, ids: Ids) -> list[Problem]:
@@ -232,4 +240,26 @@ def check_rules(name: str, frame: pd.DataFrame, label: str) -> list[Problem]:
         bad(frame["lat"].isna() & frame["notes"].isna(), "column 'notes'", "say why the sector has no point")
     if name == "timeline":
         bad(frame["end_date"] < frame["date"], "column 'end_date'", "ends before it starts")
+    if name == "incidents_pre2020":
+        weapon = frame["breakdown"] == "weapon"
+        bad(weapon & (frame["status"].notna() | frame["outcome"].notna() | frame["weapon"].isna()), "column 'weapon'",
+            "a weapon row has a weapon and no status or outcome")
+        bad(~weapon & (frame["status"].isna() | frame["outcome"].isna() | frame["weapon"].notna()), "column 'status'",
+            "a casualty row has a status and an outcome and no weapon")
+        bad(frame["date"] >= WAR_2020_STARTS, "column 'date'", "on or after 27 Sept 2020: not before the 2020 war")
+    if name in ("excess_deaths_2020", "war_2020_tolls"):
+        low, high = frame["value_low"], frame["value_high"]
+        bad(low.notna() != high.notna(), "column 'value_high'", "value_low and value_high go together")
+        bad((low > frame["value"]) | (frame["value"] > high), "column 'value'",
+            "outside its interval value_low..value_high")
+    if name == "excess_deaths_2020":
+        bad((frame["expected_low"] > frame["expected"]) | (frame["expected"] > frame["expected_high"]),
+            "column 'expected'", "outside its interval expected_low..expected_high")
+    if name == "war_2020_tolls":
+        bad(frame["period_start"] > frame["period_end"], "column 'period_end'", "period ends before it starts")
+        bad(frame["reported_on"].isna() & (frame["kind"] == "official_claim"), "column 'reported_on'",
+            "an official claim needs the date it was made")
+        bad(frame["reported_on"].isna() & frame["notes"].isna(), "column 'notes'", "say why reported_on is empty")
+        bad(frame["reported_on"] < frame["period_start"], "column 'reported_on'",
+            "reported before the period it counts began")
     return problems
