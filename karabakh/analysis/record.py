@@ -1,0 +1,193 @@
+"""The whole record read for the text and the charts: one incident series 2015-2023, the excess-death totals and
+UNHCR's series (issue 20).
+
+Each function takes the frames it reads (``kb.load_...``) and keeps each source's figures apart: Crisis Group's
+pre-war and post-war definitions stay in their own rows (``period``), stocks and flows are never added, and the
+intervals of age groups are never summed.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+#: The 2020 war: 27 Sept - 10 Nov 2020 (cease-fire statement of 9/10 Nov).
+WAR_2020 = (pd.Timestamp("2020-09-27"), pd.Timestamp("2020-11-10"))
+#: The April 2016 escalation, which Crisis Group's counts leave out.
+APRIL_2016 = (pd.Timestamp("2016-04-01"), pd.Timestamp("2016-04-05"))
+
+
+def incident_series(pre2020: pd.DataFrame, incidents: pd.DataFrame) -> pd.DataFrame:
+    """Crisis Group's people killed and wounded per month, Jan 2015 - Sept 2023, as one long table.
+
+    Before the war the rows come from its ``all.csv`` (status ``military`` / ``civilian``), after it from
+    ``casualties.csv`` (``combatant`` / ``non_combatant``); ``period`` keeps the two apart, because the two files
+    use different words and Crisis Group does not say that they mean the same people. Months without incidents are
+    absent (not 0): the April 2016 escalation is not in the counts.
+
+    Parameters
+    ----------
+    pre2020 : pandas.DataFrame
+        :func:`karabakh.io.record.load_incidents_pre2020` (only breakdown ``all`` is used).
+    incidents : pandas.DataFrame
+        :func:`karabakh.io.incidents.load_incidents`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns month (Timestamp, first day), period, status, outcome, people (int).
+
+    Examples
+    --------
+    >>> import karabakh as kb
+    >>> series = incident_series(kb.load_incidents_pre2020(), kb.load_incidents())
+    >>> series.groupby("period")["month"].agg(["min", "max"]).astype(str).values.tolist()
+    [['2020-11-01', '2023-09-01'], ['2015-01-01', '2020-09-01']]
+    """
+    pre = pre2020[pre2020["breakdown"] == "all"].assign(period="pre_2020_war")
+    post = incidents.assign(period="post_2020_war")
+    both = pd.concat([pre[["date", "period", "status", "outcome", "people"]],
+                      post[["date", "period", "status", "outcome", "people"]]], ignore_index=True)
+    both["month"] = both["date"].dt.to_period("M").dt.to_timestamp()
+    out = (both.groupby(["month", "period", "status", "outcome"], observed=True)["people"].sum().astype("int64")
+           .reset_index())
+    return out.sort_values(["month", "period", "status", "outcome"], ignore_index=True)
+
+
+def excess_totals(excess: pd.DataFrame, *, ages: tuple[int, int] = (15, 49), by: tuple[str, ...] = ("territory",)):
+    """Sums of the age-group point estimates of excess deaths: the method of the paper's own totals.
+
+    Karlinsky & Torrisi's abstract gives totals for ages 15-49 ("almost 6,500"; Armenia "nearly 2,800",
+    Azerbaijan 3,400, Artsakh 310); the sums of their age-group points reproduce them. No interval is formed for a
+    total: the enveloping intervals of age groups do not add up (they are not independent, and the paper gives none
+    for the totals), so the result has no ``value_low`` / ``value_high``.
+
+    Parameters
+    ----------
+    excess : pandas.DataFrame
+        :func:`karabakh.io.record.load_excess_deaths`.
+    ages : (int, int)
+        First and last age group by lower bound (15, 49 keeps 15-19 ... 45-49).
+    by : tuple of str
+        Columns to group by (``territory``, ``sex``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``by``; columns ``value`` (summed points, excess deaths) and ``age_groups`` (how many summed).
+
+    Examples
+    --------
+    >>> import karabakh as kb
+    >>> totals = excess_totals(kb.load_excess_deaths())
+    >>> int(round(totals.loc["Armenia", "value"]))
+    2757
+    """
+    low, high = ages
+    rows = excess[(excess["age_low"] >= low) & (excess["age_low"] <= high - 4)]
+    grouped = rows.groupby(list(by), observed=True)
+    return pd.DataFrame({"value": grouped["value"].sum(), "age_groups": grouped["age_group"].nunique()})
+
+
+def refugees_from_azerbaijan_in_armenia(unhcr: pd.DataFrame, years: tuple[int, int] = (2015, 2025)) -> pd.DataFrame:
+    """UNHCR's stock of refugees from Azerbaijan in Armenia at the end of each year (a stock, not arrivals).
+
+    Parameters
+    ----------
+    unhcr : pandas.DataFrame
+        :func:`karabakh.io.record.load_unhcr`.
+    years : (int, int)
+        First and last year.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns year, value, kind (``stock``), id.
+
+    Examples
+    --------
+    >>> import karabakh as kb
+    >>> stock = refugees_from_azerbaijan_in_armenia(kb.load_unhcr())
+    >>> int(stock.set_index("year").loc[2023, "value"])
+    143054
+    """
+    keep = ((unhcr["table"] == "population") & (unhcr["measure"] == "refugees") & (unhcr["origin_iso"] == "AZE")
+            & (unhcr["asylum_iso"] == "ARM") & unhcr["year"].between(*years))
+    return unhcr.loc[keep, ["year", "value", "kind", "id"]].sort_values("year", ignore_index=True)
+
+
+def refugee_inflows(unhcr: pd.DataFrame) -> pd.DataFrame:
+    """UNHCR's flows from Azerbaijan into Armenia (people who arrived during the year), by measure.
+
+    Parameters
+    ----------
+    unhcr : pandas.DataFrame
+        :func:`karabakh.io.record.load_unhcr`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns year, measure (``refugees``, ``refugee_like``, ``asylum_seekers``), value, kind (``flow``), id.
+
+    Examples
+    --------
+    >>> import karabakh as kb
+    >>> flows = refugee_inflows(kb.load_unhcr())
+    >>> flows[(flows["year"] == 2023) & (flows["measure"] == "refugees")]["value"].tolist()
+    [141942]
+    """
+    keep = (unhcr["table"] == "flows") & (unhcr["origin_iso"] == "AZE") & (unhcr["asylum_iso"] == "ARM")
+    return unhcr.loc[keep, ["year", "measure", "value", "kind", "id"]].sort_values(["year", "measure"],
+                                                                                   ignore_index=True)
+
+
+def internally_displaced(unhcr: pd.DataFrame) -> pd.DataFrame:
+    """Internally displaced people in Azerbaijan and in Armenia by year, UNHCR's and IDMC's figures side by side.
+
+    Parameters
+    ----------
+    unhcr : pandas.DataFrame
+        :func:`karabakh.io.record.load_unhcr`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns year, country (ISO3), reporter (``UNHCR`` or ``IDMC``), value (a stock).
+
+    Examples
+    --------
+    >>> import karabakh as kb
+    >>> idp = internally_displaced(kb.load_unhcr())
+    >>> sorted(idp["reporter"].unique())
+    ['IDMC', 'UNHCR']
+    """
+    unhcr_idp = (unhcr["table"] == "population") & (unhcr["measure"] == "idps") & (unhcr["value"] > 0)
+    idmc = unhcr["table"] == "idmc"
+    keep = unhcr[(unhcr_idp | idmc) & (unhcr["origin_iso"] == unhcr["asylum_iso"])]
+    return pd.DataFrame({"year": keep["year"], "country": keep["asylum_iso"],
+                         "reporter": keep["table"].map({"population": "UNHCR", "idmc": "IDMC"}),
+                         "value": keep["value"]}).sort_values(["country", "reporter", "year"], ignore_index=True)
+
+
+def latest_tolls(tolls: pd.DataFrame) -> pd.DataFrame:
+    """Each claimant's latest official claim for each side, category, subgroup and scope (never summed).
+
+    Parameters
+    ----------
+    tolls : pandas.DataFrame
+        :func:`karabakh.io.record.load_war_tolls`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The latest row of each (claimant, side, category, subgroup, scope), official claims only.
+
+    Examples
+    --------
+    >>> import karabakh as kb
+    >>> latest = latest_tolls(kb.load_war_tolls())
+    >>> int(latest[(latest["claimant"] == "Ministry of Defence of Azerbaijan")
+    ...            & (latest["category"] == "killed")]["value"].iloc[0])
+    2900
+    """
+    official = tolls[tolls["kind"] == "official_claim"].sort_values(["reported_on", "id"])
+    keys = ["claimant", "side", "category", "subgroup", "scope"]
+    return official.groupby(keys, observed=True).tail(1).sort_values(keys, ignore_index=True)
