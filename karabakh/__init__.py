@@ -4,7 +4,7 @@ Tables (pandas): ``load_sources``, ``load_casualties``, ``load_actors``, ``load_
 ``load_displacement``, ``load_article_figures``; places as points (GeoPandas): ``load_places``.
 Crisis Group's incidents 2020-2023, sectors (GeoPandas) and timeline 2015-2023: ``load_incidents``,
 ``load_sectors``, ``load_timeline``. The whole record (``karabakh.io.record``): Crisis Group's incidents before the
-2020 war and detentions after it (``load_incidents_pre2020``, ``load_detentions``), the 2020 war's tolls claim by
+2020 war and detentions after it (``load_incidents_pre2020``, ``load_detentions``), its Russian timeline (``load_timeline_ru``), the 2020 war's tolls claim by
 claim (``load_war_tolls``), Karlinsky & Torrisi's excess deaths (``load_excess_deaths``) and UNHCR's figures
 (``load_unhcr``).
 Map layers (GeoPandas): ``load_boundaries``, ``load_front_lines(as_of=...)``.
@@ -52,7 +52,7 @@ _LAZY = {
     "latest_claims": "analysis.summaries", "latest_counts": "analysis.summaries", "numbered_events": "analysis.summaries",
     "load_control": "analysis.control", "control_on": "analysis.control", "control_history": "analysis.control", "control_spans": "analysis.control",
     "load_incidents": "io.incidents", "load_sectors": "io.incidents", "load_timeline": "io.incidents",
-    "load_incidents_pre2020": "io.record", "load_detentions": "io.record", "load_excess_deaths": "io.record",
+    "load_incidents_pre2020": "io.record", "load_detentions": "io.record", "load_timeline_ru": "io.record", "load_excess_deaths": "io.record",
     "load_unhcr": "io.record", "load_war_tolls": "io.record",
 }
 

@@ -68,6 +68,25 @@ def test_russian_labels_are_joined_only_where_they_translate():
     assert len(unjoined) == mislabelled and unjoined["notes"].str.contains("no Russian category joined").all()
 
 
+def test_russian_timeline_rows_are_joined_to_the_event_of_the_same_day_they_translate():
+    """Every dated row of the Russian timeline is joined (none left unchecked), to an English event of that day."""
+    rows = _raw("crisisgroup_nk_timeline_ru.csv")[1:]
+    dated = [r for r in rows if r[0]]
+    ru = kb.load_timeline_ru()
+    assert len(ru) == len(dated) == 57 and ru["timeline_id"].is_unique
+    both = ru.merge(kb.load_timeline(), left_on="timeline_id", right_on="id", suffixes=("_ru", ""))
+    assert (both["date_ru"] == both["date"]).all()
+    assert list(both["headline_ru"]) == [" ".join(r[9].split()) for r in dated]
+    assert set(both.loc[both["notes_ru"].notna(), "timeline_id"]) == {"tl267", "tl269"}  # display year 2021
+
+
+def test_an_unchecked_russian_row_is_refused():
+    head = (1, ["Year", "Month", "Day", "Time", "End Year", "End Month", "End Day", "End Time", "Display Date",
+                "Headline", "Text"])
+    rows, problems = build_record.timeline_ru_rows([head, (999, ["2021", "1", "1"] + [""] * 8)], [])
+    assert rows == [] and "not checked" in problems[0].message and problems[0].where == "line 999"
+
+
 def test_detentions_equal_the_raw_file_and_join_sectors():
     rows = _raw("crisisgroup_detentions.csv")[1:]
     det = kb.load_detentions()
@@ -156,10 +175,10 @@ def test_toll_claims_are_sourced_and_never_summed():
 # ------------------------------------------------------------------------------- bad inputs, rebuild
 
 def test_rebuild_is_byte_identical(data_copy):
-    for name in ("incidents_pre2020", "detentions", "excess_deaths_2020", "unhcr_displacement"):
+    for name in ("incidents_pre2020", "detentions", "timeline_ru", "excess_deaths_2020", "unhcr_displacement"):
         (data_copy / f"{name}.csv").unlink()
     build_record.build(data_copy)
-    for name in ("incidents_pre2020", "detentions", "excess_deaths_2020", "unhcr_displacement"):
+    for name in ("incidents_pre2020", "detentions", "timeline_ru", "excess_deaths_2020", "unhcr_displacement"):
         assert (data_copy / f"{name}.csv").read_bytes() == (DATA / f"{name}.csv").read_bytes()
 
 

@@ -14,7 +14,7 @@ LOADERS = {
     "layer_references": lambda: tables.load_table("layer_references"),
     "control": kb.load_control,
     "incidents": kb.load_incidents, "sectors": kb.load_sectors, "timeline": kb.load_timeline,
-    "incidents_pre2020": kb.load_incidents_pre2020, "detentions": kb.load_detentions,
+    "timeline_ru": kb.load_timeline_ru, "incidents_pre2020": kb.load_incidents_pre2020, "detentions": kb.load_detentions,
     "excess_deaths_2020": kb.load_excess_deaths, "unhcr_displacement": kb.load_unhcr,
     "war_2020_tolls": kb.load_war_tolls,
 }

@@ -17,6 +17,9 @@ written unless every input is sound, and the output is byte-identical on every r
   hand); where the label is another category's (Crisis Group's Russian ``all.csv`` labels military wounded as
   "killed civilians", for one), ``category_ru`` stays empty and ``notes`` says so. The Russian files name no
   sector in Russian (``ru/detentions`` keeps the English sector names): there is no Russian sector name to join.
+- Crisis Group's ``nk-timeline-ru.csv`` -> ``data/timeline_ru.csv``: each dated Russian event joined to the English
+  event of ``timeline.csv`` it translates (:data:`TIMELINE_RU`: read side by side by hand; the build checks the date
+  and the English headline again, and refuses a dated Russian row nobody has checked).
 - Karlinsky & Torrisi's ``KT_NK_War_data.csv`` -> ``data/excess_deaths_2020.csv``: their 2020 estimate for each
   territory, sex and age group (expected deaths and excess deaths with their enveloping intervals), numbers as
   written upstream. The age group "May-14" (a spreadsheet's reading of "5 - 14"; ``age_low`` 5) is repaired to
@@ -53,6 +56,7 @@ PRE2020 = {  # breakdown -> (English extract, Russian extract, id prefix)
     "weapon": ("crisisgroup_pre2020_weapon.csv", "crisisgroup_ru_pre2020_weapon.csv", "cpw"),
 }
 DETENTIONS = ("crisisgroup_detentions.csv", "crisisgroup_ru_detentions.csv")
+TIMELINE_RU_FILE = "crisisgroup_nk_timeline_ru.csv"
 KT_FILE = "karlinsky_torrisi_nk_war_data.csv"
 UNHCR_FILES = ("unhcr_population.csv", "unhcr_flows.csv", "unhcr_idmc.csv", "unhcr_solutions.csv")
 # raw category -> (status, outcome) or ("", "") for a weapon
@@ -78,6 +82,65 @@ TRANSLATIONS = {
     "Armenian non-combatant": "Армянский некомбатант", "Armenian combatant": "Армянский комбатант",
     "Azerbaijani non-combatant": "Азербайджанский некомбатант", "Azerbaijani combatant": "Азербайджанский комбатант",
 }
+TIMELINE_RU: dict[int, str] = {  # line of nk-timeline-ru.csv -> the English headline it translates (read by hand)
+    2: 'Death toll climbs as fighting over NK rages on',
+    3: 'Three failed ceasefire attempts',
+    4: 'Sides declare ceasefire after six weeks of war',
+    5: 'Azerbaijan holds victory parade',
+    6: 'Fresh clashes in NK',
+    7: 'Moscow facilitates POW exchange',
+    8: 'First post-war summit in Moscow',
+    9: 'Turkish-Russian Joint Monitoring Centre opens in Azerbaijan',
+    10: 'First ever Turkish-Azerbaijani drills in Kars',
+    11: 'Sides meet in NK to discuss cooperation',
+    12: 'Armenia’s General Staff demands PM’s resignation',
+    13: 'Russian becomes second official language in Nagorno-Karabakh',
+    14: 'Aliyev raises concerns over Iskander missiles',
+    15: 'OSCE Minsk group co-chairs call for meeting of leaders',
+    16: 'Biden makes statement on Armenian Genocide',
+    17: 'Russian military reinforce new sites in south of Armenia',
+    18: 'Armenian court sentences two Syrian fighters to life in prison',
+    19: 'Baku releases three Armenian detainees amid international pressure',
+    20: 'Russian FM visits region in attempt to revive OSCE Minsk process',
+    21: 'Clashes and detentions on Armenia-Azerbaijan state border',
+    22: 'Armenia and Azerbaijan make breakthrough deal on detainees and mines',
+    23: 'Azerbaijan and Turkey sign new declaration to increase cooperation',
+    24: 'Pashinyan’s party wins Armenian elections',
+    25: 'Aliyev introduces “Eastern Zangezur” next to Armenia',
+    26: 'Pashinyan and Aliyev meet with Putin',
+    27: 'Deadliest clashes since second NK war',
+    28: 'Russia stations new military post in Armenian border zone',
+    29: 'Azerbaijan regains controls over highway in its border zone',
+    30: 'OSCE Minsk Group resumes mediation functions',
+    31: 'ICJ hosts first hearings',
+    32: 'Armenia and Azerbaijan resume comms channel',
+    33: 'Russian mediation yields no final agreement',
+    34: 'ICJ preliminary ruling',
+    35: 'First-ever EU mediation of Azerbaijan-Armenia talks',
+    36: 'Armenia and Turkey start talks',
+    37: 'Armenian president resigns',
+    38: 'Damage to pipeline causes gas crisis in NK',
+    39: 'Armenian FM visits Turkey for first time in over a decade',
+    40: 'Baku gains control over Kartanglukh mountains in NK',
+    41: 'Armenia and Azerbaijan ready to start work on peace deal',
+    42: 'Lavrov says OSCE Minsk Group’s future is “uncertain”',
+    43: 'First meeting of border commissions',
+    44: 'Armenian opposition protests PM Pashinyan’s plan for NK',
+    45: 'U.S. insists on relevance of OSCE Minsk Group',
+    46: 'Armenia and Turkey reach first agreements',
+    47: 'First bilateral meeting of FMs in Tbilisi',
+    48: 'Baku launches military operation in NK',
+    49: 'Azerbaijan regains control of Lachin',
+    50: 'Brussels meeting produces no results',
+    51: 'Deadliest escalation since 2020 war',
+    53: 'EU deploys temporary mission to Armenia',
+    54: 'Blocked road to NK',
+    55: 'Armenia sends aid to Türkiye',
+    56: 'New EU mission patrols Armenian borders',
+    57: 'Baku and Stepanakert resume direct contacts',
+    58: 'Azerbaijan sets up checkpoint on Lachin road',
+    59: 'Armenia and Azerbaijan engage in peace talks',
+}
 KT_TERRITORIES = ("Armenia", "Azerbaijan", "Artsakh", "Georgia", "Iranian Azerbaijan", "Russia Dagestan")
 AGE_REPAIRS = {"May-14": "5 - 14"}  # spreadsheet date-mangling -> the age group (age_low 5)
 # UNHCR table -> {column: kind}; each non-empty cell becomes a row
@@ -95,6 +158,8 @@ DETENTION_COLUMNS = ("id", "date", "detained", "side", "status", "people", "sect
                      "source_id", "raw_line", "notes")
 EXCESS_COLUMNS = ("id", "territory", "group", "sex", "age_group", "age_low", "deaths_2020", "expected",
                   "expected_low", "expected_high", "value", "value_low", "value_high", "source_id", "raw_line", "notes")
+TIMELINE_RU_COLUMNS = ("id", "timeline_id", "date", "display_date_ru", "headline_ru", "text_ru", "source_id",
+                       "raw_line", "notes")
 UNHCR_COLUMNS = ("id", "year", "table", "measure", "kind", "origin_iso", "asylum_iso", "value", "source_id",
                  "raw_file", "raw_line")
 _US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
@@ -254,6 +319,69 @@ def detention_rows(english: list, russian: list, sector_ids: set[str]) -> tuple[
     return out, problems
 
 
+def timeline_ru_rows(rows: list, timeline: list[dict]) -> tuple[list[dict], list[Problem]]:
+    """Rows of ``timeline_ru.csv``: each dated event of Crisis Group's Russian timeline joined to the English event
+    it translates (:data:`TIMELINE_RU`, read by hand), checked again here by date and headline.
+
+    Parameters
+    ----------
+    rows : list
+        Rows from :func:`read_extract` of ``TIMELINE_RU_FILE`` (header first).
+    timeline : list of dict
+        The rows of ``timeline.csv`` (id, date, headline).
+
+    Returns
+    -------
+    tuple
+        The rows (dicts keyed by ``TIMELINE_RU_COLUMNS``) and the problems: a dated Russian row not in
+        ``TIMELINE_RU`` (not checked), or whose English event is not in the timeline on that date.
+
+    Examples
+    --------
+    >>> head = (1, ["Year", "Month", "Day", "Time", "End Year", "End Month", "End Day", "End Time", "Display Date",
+    ...             "Headline", "Text"])
+    >>> ru = (2, ["2020", "9", "27", "", "", "", "", "", "27 сентября 2021", "Потери растут", "Текст"])
+    >>> en = [{"id": "tl267", "date": "2020-09-27", "headline": "Death toll climbs as fighting over NK rages on"}]
+    >>> out, problems = timeline_ru_rows([head, ru], en)
+    >>> out[0]["timeline_id"], out[0]["headline_ru"], problems
+    ('tl267', 'Потери растут', [])
+    >>> out[0]["notes"]
+    'the Russian display date gives the year 2021; the Year column and the English event give 2020'
+    """
+    by_key = {(t["date"], t["headline"]): t["id"] for t in timeline}
+    out, problems = [], []
+    for line, cells in rows[1:]:
+        if not any(cells[:3]):
+            continue
+        where = f"line {line}"
+        day = _ymd_text(*cells[:3])
+        english = TIMELINE_RU.get(line)
+        if day is None:
+            problems.append(Problem(f"data/raw/{TIMELINE_RU_FILE}", f"{where}, column 'Day'",
+                                    f"Year/Month/Day do not form a date (values {cells[:3]!r})"))
+            continue
+        if english is None:
+            problems.append(Problem(f"data/raw/{TIMELINE_RU_FILE}", where, "a dated row not checked against the "
+                                    "English timeline: add it to build.record.TIMELINE_RU after reading both"))
+            continue
+        timeline_id = by_key.get((day, english))
+        if timeline_id is None:
+            problems.append(Problem("data/timeline.csv", "column 'headline'", f"no event {english!r} on {day} "
+                                    f"(joined from line {line} of raw/{TIMELINE_RU_FILE})"))
+            continue
+        display = " ".join(cells[8].split())
+        years = set(re.findall(r"\b(?:19|20)\d\d\b", display))
+        notes = ""
+        if years and years != {day[:4]}:
+            notes = (f"the Russian display date gives the year {', '.join(sorted(years))}; the Year column and the "
+                     f"English event give {day[:4]}")
+        out.append({"id": f"tlr{len(out) + 1:03d}", "timeline_id": timeline_id, "date": day,
+                    "display_date_ru": display, "headline_ru": " ".join(cells[9].split()),
+                    "text_ru": " ".join(cells[10].split()) if len(cells) > 10 else "", "source_id": CG_SOURCE,
+                    "raw_line": str(line), "notes": notes})
+    return out, problems
+
+
 def excess_rows(rows: list) -> tuple[list[dict], list[Problem]]:
     """Rows of ``excess_deaths_2020.csv``: the 2020 rows of Karlinsky & Torrisi's file (see the module docstring).
 
@@ -388,12 +516,16 @@ def build(data: str | os.PathLike[str] | None = None) -> dict[str, Path]:
     russian = {b: read(r) for b, (_, r, _) in PRE2020.items()}
     detentions = [read(f) for f in DETENTIONS]
     kt = read(KT_FILE)
+    timeline_ru = read(TIMELINE_RU_FILE)
     unhcr = {f[6:-4]: read(f) for f in UNHCR_FILES}
     if problems:
         raise DataValidationError(problems)
     sector_ids = set(tables.load_table("sectors", folder)["id"])
+    with open(folder / "timeline.csv", encoding="utf-8", newline="") as fh:
+        timeline = list(csv.DictReader(fh))
     built = {"incidents_pre2020": (pre2020_rows(english, russian), PRE2020_COLUMNS),
              "detentions": (detention_rows(*detentions, sector_ids), DETENTION_COLUMNS),
+             "timeline_ru": (timeline_ru_rows(timeline_ru, timeline), TIMELINE_RU_COLUMNS),
              "excess_deaths_2020": (excess_rows(kt), EXCESS_COLUMNS),
              "unhcr_displacement": (unhcr_rows(unhcr), UNHCR_COLUMNS)}
     for (_, found), _ in built.values():
@@ -430,10 +562,12 @@ def main(argv: list[str] | None = None) -> int:
     >>> main(["--data", str(copy)])  # doctest: +ELLIPSIS
     wrote .../incidents_pre2020.csv
     wrote .../detentions.csv
+    wrote .../timeline_ru.csv
     wrote .../excess_deaths_2020.csv
     wrote .../unhcr_displacement.csv
     0
-    >>> built = [f"{name}.csv" for name in ("incidents_pre2020", "detentions", "excess_deaths_2020", "unhcr_displacement")]
+    >>> built = [f"{n}.csv" for n in ("incidents_pre2020", "detentions", "timeline_ru", "excess_deaths_2020",
+    ...                                "unhcr_displacement")]
     >>> all(checksums.digest(copy / f) == checksums.digest(tables.data_dir() / f) for f in built)
     True
     >>> shutil.rmtree(copy.parent)
@@ -459,6 +593,13 @@ def _us_date(text: str) -> date | None:
         return None
     try:
         return date(int(m.group(3)), int(m.group(1)), int(m.group(2)))
+    except ValueError:
+        return None
+
+
+def _ymd_text(year: str, month: str, day: str) -> str | None:
+    try:
+        return date(int(year), int(month), int(day)).isoformat()
     except ValueError:
         return None
 

@@ -3,6 +3,7 @@
 - ``incidents_pre2020``: Crisis Group's incidents before the 2020 war (Jan 2015 - Sept 2020; GPL-3.0). Crisis
   Group states that **the April 2016 escalation is not in these counts**.
 - ``detentions``: Crisis Group's detentions after the 2020 war (Nov 2020 - Aug 2023; GPL-3.0).
+- ``timeline_ru``: Crisis Group's Russian timeline, joined to the English events it translates.
 - ``excess_deaths_2020``: Karlinsky & Torrisi's (2023) excess deaths in 2020 with their intervals (MIT).
 - ``unhcr_displacement``: UNHCR's refugee, IDP and return figures between Armenia and Azerbaijan (CC BY 4.0).
 - ``war_2020_tolls``: the 2020 war's tolls, claim by claim (official claims and the paper's own totals).
@@ -79,6 +80,34 @@ def load_detentions(data_dir: str | os.PathLike[str] | None = None) -> pd.DataFr
     ['armenian', 'azerbaijani']
     """
     return tables.load_table("detentions", data_dir)
+
+
+def load_timeline_ru(data_dir: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """Crisis Group's Russian timeline: each dated event joined to the English event it translates (``timeline_id``).
+
+    Parameters
+    ----------
+    data_dir : path-like, optional
+        Data folder (default: the shipped data; ``$KARABAKH_DATA`` overrides).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns id, timeline_id (timeline.id), date, display_date_ru, headline_ru, text_ru, source_id, raw_line, notes.
+
+    Raises
+    ------
+    DataValidationError
+        The file is missing or breaks the schema or the rules.
+
+    Examples
+    --------
+    >>> from karabakh.io.incidents import load_timeline
+    >>> ru = load_timeline_ru().merge(load_timeline(), left_on="timeline_id", right_on="id")
+    >>> bool((ru["date_x"] == ru["date_y"]).all())
+    True
+    """
+    return tables.load_table("timeline_ru", data_dir)
 
 
 def load_excess_deaths(data_dir: str | os.PathLike[str] | None = None) -> pd.DataFrame:

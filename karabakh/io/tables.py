@@ -26,7 +26,7 @@ from karabakh.io import checksums, csvfile, rules
 from karabakh.io.errors import DataValidationError, Problem
 
 TABLES = ("sources", "casualties", "actors", "events", "displacement", "places", "article_figures",
-          "raw_registry", "layer_references", "control", "incidents", "sectors", "timeline", "incidents_pre2020",
+          "raw_registry", "layer_references", "control", "incidents", "sectors", "timeline", "timeline_ru", "incidents_pre2020",
           "detentions", "excess_deaths_2020", "unhcr_displacement", "war_2020_tolls")
 LIST_SEPARATOR = rules.LIST_SEPARATOR
 MAX_TABLE_BYTES = csvfile.MAX_TABLE_BYTES
