@@ -167,6 +167,50 @@ def internally_displaced(unhcr: pd.DataFrame) -> pd.DataFrame:
                          "value": keep["value"]}).sort_values(["country", "reporter", "year"], ignore_index=True)
 
 
+def exodus_measures(latest: pd.DataFrame, unhcr: pd.DataFrame, year: int = 2023) -> pd.DataFrame:
+    """The claimants' latest arrival counts of 2023-24 beside UNHCR's yearly figures for that year, one row each.
+
+    Three different measures, labelled and never added: a claimant's cumulative count of arrivals or registrations
+    on a day (``count on a day``), UNHCR's flow of refugees from Azerbaijan into Armenia during the year (``flow``), and
+    UNHCR's stock of them at the end of the year (``stock``).
+
+    Parameters
+    ----------
+    latest : pandas.DataFrame
+        :func:`karabakh.analysis.summaries.latest_counts` (date, claimant, measure, count, ...).
+    unhcr : pandas.DataFrame
+        :func:`karabakh.io.record.load_unhcr`.
+    year : int
+        UNHCR's year.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns when, who, what (the claimant's measure, or UNHCR's), kind (count on a day | flow | stock), number (as
+        the claimant or UNHCR gave it), source_id.
+
+    Examples
+    --------
+    >>> import karabakh as kb
+    >>> table = exodus_measures(kb.latest_counts(kb.load_displacement(), kb.load_actors()), kb.load_unhcr())
+    >>> table[table["who"].str.startswith("UNHCR (yearly")][["kind", "number"]].values.tolist()
+    [['flow', '141,942'], ['stock', '143,054']]
+    """
+    claims = pd.DataFrame({"when": latest["date"], "who": latest["claimant"], "what": latest["measure"],
+                           "kind": "count on a day", "number": latest["count"], "source_id": latest["source_id"]})
+    flow = refugee_inflows(unhcr)
+    flow = flow[(flow["year"] == year) & (flow["measure"] == "refugees")]
+    stock = refugees_from_azerbaijan_in_armenia(unhcr, (year, year))
+    yearly = pd.DataFrame({"when": [f"during {year}", f"end of {year}"],
+                           "who": ["UNHCR (yearly statistics)"] * 2,
+                           "what": ["refugees from Azerbaijan who arrived in Armenia",
+                                    "refugees from Azerbaijan in Armenia"],
+                           "kind": ["flow", "stock"],
+                           "number": [f"{int(v):,}" for v in (*flow["value"], *stock["value"])],
+                           "source_id": "unhcr_refugees_2025_12_1"})
+    return pd.concat([claims, yearly], ignore_index=True)
+
+
 def latest_tolls(tolls: pd.DataFrame) -> pd.DataFrame:
     """Each claimant's latest official claim for each side, category, subgroup and scope (never summed).
 
