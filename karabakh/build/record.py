@@ -229,7 +229,7 @@ def pre2020_rows(english: dict[str, list], russian: dict[str, list]) -> tuple[li
     >>> rows[0]["status"], rows[0]["outcome"], rows[0]["category_ru"], problems
     ('military', 'wounded', '', [])
     >>> rows[0]["notes"]
-    "Crisis Group's Russian file labels this row 'Убитые гражданские', not 'Раненые военные': no Russian category joined"
+    "Crisis Group's Russian label 'Убитые гражданские' is not 'Раненые военные': not joined"
     """
     out, problems = [], []
     for breakdown, rows in english.items():
@@ -307,7 +307,8 @@ def detention_rows(english: list, russian: list, sector_ids: set[str]) -> tuple[
                                        (people.isdigit() and int(people) >= 1, "Detentions",
                                         "not a whole number of people, 1 or more", people)):
             if not ok:
-                problems.append(Problem(f"data/raw/{file}", f"{where}, column '{column}'", f"{why} (value {value!r})"))
+                problems.append(Problem(f"data/raw/{file}", f"{where}, column '{column}'",
+                                        f"{why} (value {value!r})"))
         if day is None or kind is None or place is None or place[0] not in sector_ids or not people.isdigit():
             continue
         ru = ru_body[number - 1] if number <= len(ru_body) else None
@@ -618,8 +619,7 @@ def _russian(ru: list[str] | None, day_text: str, english: str, people: str) -> 
         return "", "no Russian row pairs with this one (same line, date and number)"
     if ru[1] == TRANSLATIONS.get(english):
         return ru[1], ""
-    return "", (f"Crisis Group's Russian file labels this row {ru[1]!r}, not {TRANSLATIONS.get(english)!r}: "
-                "no Russian category joined")
+    return "", f"Crisis Group's Russian label {ru[1]!r} is not {TRANSLATIONS.get(english)!r}: not joined"
 
 
 def _csv_text(rows: list[dict], columns: tuple[str, ...]) -> str:

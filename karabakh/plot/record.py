@@ -147,7 +147,8 @@ def toll_claims_chart(tolls: pd.DataFrame, *, sources: pd.DataFrame, category: s
     from matplotlib.lines import Line2D
 
     claims = tolls[(tolls["kind"] == "official_claim") & (tolls["category"] == category)].sort_values("reported_on")
-    claims = claims.assign(series=claims["claimant"].astype(str) + " - " + claims["subgroup"].astype(str).map(SUBGROUP_WORD))
+    subgroup = claims["subgroup"].astype(str).map(SUBGROUP_WORD)
+    claims = claims.assign(series=claims["claimant"].astype(str) + " - " + subgroup)
     looks = style.series_styles(claims["series"])
     with style.styled():
         fig = style.new_figure("chart", width=10.0, height=6.6)
@@ -336,8 +337,9 @@ def unhcr_chart(stock: pd.DataFrame, flows: pd.DataFrame, *, sources: pd.DataFra
         protocol.remember_sources(fig, stock["id"].map(lambda _: "unhcr_refugees_2025_12_1"))
         captions.add_caption(fig, sources, is_map=False,
                              note=f"UNHCR's yearly figures {years[0]}-{years[1]} (R package refugees 2025.12.1; "
-                                  f"{years[1]} is the last year it gives); flows under 100 people not drawn. A stock is not a sum of "
-                                  "flows, and neither is comparable to the daily arrival counts of Sept-Oct 2023")
+                                  f"{years[1]} is the last year it gives); flows under 100 people not drawn. "
+                                  "A stock is not a sum of flows, and neither is comparable to the daily arrival "
+                                  "counts of Sept-Oct 2023")
         last = stock.iloc[-1]
         big = shown.loc[shown["value"].idxmax()]
         protocol.describe(
