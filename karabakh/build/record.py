@@ -9,7 +9,8 @@ written unless every input is sound, and the output is byte-identical on every r
   The pre-war files' own words are kept apart from the post-war ones: ``all.csv`` counts "Military" and
   "Civilians", the side files "Combatants" and "Non-combatants". Rows of ``arm.csv`` that hold only Crisis
   Group's ID (no date, category or count) are not incidents and are skipped (listed in ``data/CHANGES.md``).
-  **Crisis Group states that the April 2016 escalation is not in these counts** (``period_note``).
+  **Crisis Group states that the April 2016 escalation is not in these counts** (said in the table's description
+  and by :data:`karabakh.io.record.APRIL_2016_GAP`).
 - Crisis Group's ``detentions/detentions.csv`` -> ``data/detentions.csv``, the sector text joined to
   ``sectors.csv`` by :data:`karabakh.build.incidents.SECTORS`.
 - The Russian versions (``ru/``) give ``category_ru`` where a Russian row pairs with the English row (same line,
@@ -48,7 +49,6 @@ from karabakh.io.errors import DataValidationError, Problem
 CG_SOURCE = "crisisgroup_nk_data"
 KT_SOURCE = "karlinsky_torrisi_2023"
 UNHCR_SOURCE = "unhcr_refugees_2025_12_1"
-APRIL_2016_NOTE = ("Crisis Group: the April 2016 escalation is not in these counts")
 PRE2020 = {  # breakdown -> (English extract, Russian extract, id prefix)
     "all": ("crisisgroup_pre2020_all.csv", "crisisgroup_ru_pre2020_all.csv", "cpa"),
     "armenian": ("crisisgroup_pre2020_arm.csv", "crisisgroup_ru_pre2020_arm.csv", "cpr"),
