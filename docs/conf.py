@@ -1,7 +1,7 @@
 """Sphinx configuration of the project's site: the notebooks as pages (MyST-NB), the data dictionary, the API
 reference, the provenance of the layers, the changes to the data and how to cite; sphinx-book-theme.
 
-The site is built by the main job (``python -m karabakh report``, see ``karabakh/site.py``), which stages this
+The site is built by the main job (``python -m karabakh report``, see ``karabakh/build/site.py``), which stages this
 folder's pages, the executed notebooks and the generated pages into a temporary source folder. Nothing on the
 site asks another host for anything (no CDN scripts, fonts, MathJax or widget managers; links out are fine).
 """

@@ -197,7 +197,9 @@ def control_on(date, places: Iterable[str] | None = None,
     out["held_by"] = out["held_by"].fillna("unknown")
     out["claims_differ"] = out["claims_differ"].fillna(False).astype(bool)
     out = out.rename_axis("place_id").reset_index()
-    return out[["place_id", "held_by", "since", "source_id", "qualifier", "claims_differ"]]
+    out = out[["place_id", "held_by", "since", "source_id", "qualifier", "claims_differ"]]
+    out.attrs["as_of"] = day  # the day asked about, for whatever draws or writes this answer
+    return out
 
 
 def control_spans(places: Sequence[str] | None = None, *, end=HISTORY_END,

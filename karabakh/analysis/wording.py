@@ -35,7 +35,8 @@ def iso_date(value: object) -> str:
     """
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
-    return to_day(value).strftime("%Y-%m-%d")
+    ts = value if isinstance(value, pd.Timestamp) and value.tzinfo is None else to_day(value)  # a day read already
+    return ts.strftime("%Y-%m-%d")
 
 
 def day(value: object) -> str:
@@ -55,7 +56,7 @@ def day(value: object) -> str:
     >>> day("2023-09-20")
     '20 Sept 2023'
     """
-    ts = to_day(value)
+    ts = value if isinstance(value, pd.Timestamp) and value.tzinfo is None else to_day(value)  # a day read already
     month = {"Sep": "Sept"}.get(ts.strftime("%b"), ts.strftime("%b"))
     return f"{ts.day} {month} {ts.year}"
 

@@ -18,8 +18,6 @@ def generated_sections() -> dict[str, str]:
     >>> sorted(generated_sections())
     ['data-dictionary', 'references']
     """
-    from karabakh.analysis import references
-    from karabakh.io import tables
     refs = references.compare_with_references()
     rows = ["| layer | measure | ours | published | difference | published by |", "|---|---|---|---|---|---|"]
     for r in refs.itertuples():

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -23,6 +24,7 @@ from karabakh.plot.protocol import FIGURE_DIR_ENV
 __all__ = ["NotebookFailed", "execute_notebook", "execute_all", "inputs_digest"]
 
 ROOT = Path(__file__).resolve().parents[2]
+DURATIONS = "durations.json"  # beside the execution cache: each notebook's last execution time
 _ANSI_RE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
@@ -187,6 +189,9 @@ def execute_all(sources: Sequence[Path], work: Path, cache_folder: Path | None, 
                 continue
         todo.append((src, figure_dir))
 
+    # the longest first (their last durations, kept beside the cache): two kernels finish closer together
+    durations = _durations(cache_folder)
+    todo.sort(key=lambda item: -durations.get(item[0].name, 0.0))
     failed: list[NotebookFailed] = []
 
     def one(src: Path, figure_dir: Path):
@@ -199,7 +204,9 @@ def execute_all(sources: Sequence[Path], work: Path, cache_folder: Path | None, 
             failed.append(exc)
             say(f"  {src.name}: FAILED after {time.perf_counter() - t0:.1f} s")
             return None
-        say(f"  {src.name}: executed in {time.perf_counter() - t0:.1f} s")
+        took = time.perf_counter() - t0
+        durations[src.name] = round(took, 2)
+        say(f"  {src.name}: executed in {took:.1f} s")
         return nb
 
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
@@ -211,9 +218,29 @@ def execute_all(sources: Sequence[Path], work: Path, cache_folder: Path | None, 
         if cache is not None:  # a notebook that ran through is cached, even when another one failed
             artifacts = NbArtifacts(sorted(p for p in figure_dir.rglob("*") if p.is_file()), in_folder=figure_dir)
             cache.cache_notebook_bundle(CacheBundleIn(nb, str(src), artifacts=artifacts), overwrite=True)
+    _keep_durations(cache_folder, durations)
     if failed:
         order = {src.name: i for i, src in enumerate(sources)}
         raise min(failed, key=lambda exc: order[exc.notebook])
     return [(src, *results[src]) for src in sources]
 
 
+def _durations(cache_folder: Path | None) -> dict[str, float]:
+    """Each notebook's last execution time in seconds (empty when unknown or unreadable: only an ordering hint)."""
+    try:
+        data = json.loads((cache_folder / DURATIONS).read_text(encoding="utf-8")) if cache_folder else {}
+    except (OSError, ValueError):
+        return {}
+    return {k: float(v) for k, v in data.items() if isinstance(v, (int, float))} if isinstance(data, dict) else {}
+
+
+def _keep_durations(cache_folder: Path | None, durations: dict[str, float]) -> None:
+    """Write the execution times beside the cache (a temporary file renamed: never half-written)."""
+    if cache_folder is None:
+        return
+    tmp = cache_folder / f".{DURATIONS}.{os.getpid()}"
+    try:
+        tmp.write_text(json.dumps(durations, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, cache_folder / DURATIONS)
+    except OSError:  # a hint only: the job does not fail for it
+        tmp.unlink(missing_ok=True)

@@ -464,7 +464,9 @@ def load_front_lines(as_of: Any = None, data_dir: str | os.PathLike[str] | None 
     gdf["held_by"] = gdf["held_by"].replace("", None)
     gdf["peacekeepers"] = gdf["peacekeepers"].map({"true": True, "false": False}).astype("boolean")
     if as_of is not None:
-        gdf = features_valid_on(gdf, to_day(as_of, name="as_of"))
+        day = to_day(as_of, name="as_of")
+        gdf = features_valid_on(gdf, day)
+        gdf.attrs["as_of"] = day  # the day asked about, for whatever draws this selection
     return gdf
 
 
@@ -475,6 +477,7 @@ COVERAGE_GAPS = (
                                  "it is in the sources"),
 )
 
+_GAPS = tuple((to_day(start), to_day(end), why) for start, end, why in COVERAGE_GAPS)
 
 def coverage_gap(day) -> str | None:
     """Why no front line is mapped for ``day``, or None when one is (``COVERAGE_GAPS``).
@@ -492,9 +495,13 @@ def coverage_gap(day) -> str | None:
     >>> coverage_gap("2020-11-01") is not None, coverage_gap("2020-11-10")
     (True, None)
     """
-    ts = to_day(day)
-    for start, end, why in COVERAGE_GAPS:
-        if to_day(start) <= ts < to_day(end):
+    return _gap(to_day(day))
+
+
+def _gap(day: pd.Timestamp) -> str | None:
+    """:func:`coverage_gap` for a day read already."""
+    for start, end, why in _GAPS:
+        if start <= day < end:
             return why
     return None
 
@@ -534,7 +541,7 @@ def features_valid_on(front_lines, day: pd.Timestamp):
     (False, 'CoverageWarning')
     """
     keep = (front_lines["valid_from"] <= day) & (front_lines["valid_to"].isna() | (day < front_lines["valid_to"]))
-    gap = coverage_gap(day)
+    gap = _gap(day)
     if gap is not None:
         keep &= ~front_lines["feature"].isin(["control_area", "contact_line"])
         warnings.warn(f"no front line is mapped for {day.date()}: {gap}. No control area or line of contact is "

@@ -108,13 +108,28 @@ def timeline_alt(spans: pd.DataFrame, places, ids: Sequence[str]) -> str:
             f"place by the claims of each date. " + "; ".join(parts) + ".")
 
 
-def small_multiples_alt(days: Sequence, front_lines_by_day: Sequence, control_by_day: Sequence) -> str:
+def _panel_days(front_lines_by_day: Sequence, control_by_day: Sequence) -> list:
+    """The day of each panel, from the frames' ``attrs["as_of"]``; the two frames of a panel must agree."""
+    if len(front_lines_by_day) != len(control_by_day):
+        raise ValueError("front_lines_by_day and control_by_day must have the same length")
+    days = []
+    for i, (fl, ctl) in enumerate(zip(front_lines_by_day, control_by_day)):
+        day = ctl.attrs.get("as_of")
+        if day is None:
+            raise ValueError(f"panel {i + 1}: the control frame carries no day: pass kb.control_on(day)")
+        if "as_of" in fl.attrs and fl.attrs["as_of"] != day:
+            raise ValueError(f"panel {i + 1}: front lines of {fl.attrs['as_of']:%Y-%m-%d} beside control on {day:%Y-%m-%d}")
+        days.append(day)
+    return days
+
+
+def small_multiples_alt(front_lines_by_day: Sequence, control_by_day: Sequence) -> str:
     """The alt text of :func:`control_small_multiples`: for each day, the areas drawn and who held the places.
 
     Parameters
     ----------
-    days, front_lines_by_day, control_by_day : sequences
-        As for :func:`control_small_multiples`.
+    front_lines_by_day, control_by_day : sequences
+        As for :func:`control_small_multiples` (the day of each panel is ``control.attrs["as_of"]``).
 
     Returns
     -------
@@ -123,10 +138,13 @@ def small_multiples_alt(days: Sequence, front_lines_by_day: Sequence, control_by
     Examples
     --------
     >>> fl = pd.DataFrame({"feature": ["control_area"], "label": ["Area held, 1994-2020"]})
-    >>> small_multiples_alt(["1994-05-12"], [fl], [pd.DataFrame({"held_by": ["azerbaijan"]})]).split(". ")[-1]
+    >>> ctl = pd.DataFrame({"held_by": ["azerbaijan"]})
+    >>> ctl.attrs["as_of"] = pd.Timestamp("1994-05-12")
+    >>> small_multiples_alt([fl], [ctl]).split(". ")[-1]
     '12 May 1994: Area held, 1994-2020; places held by Azerbaijan 1.'
     """
     parts = []
+    days = _panel_days(front_lines_by_day, control_by_day)
     for day, fl, ctl in zip(days, front_lines_by_day, control_by_day):
         areas = fl.loc[fl["feature"] == "control_area", "label"].tolist()
         counts = ctl["held_by"].astype(str).value_counts()
@@ -246,14 +264,16 @@ def control_map_panel(ax, day, front_lines, control: pd.DataFrame, *, boundaries
                                *(s for ids in control["source_id"].dropna() for s in ids.split(";"))]))
 
 
-def control_small_multiples(days: Sequence, front_lines_by_day: Sequence, control_by_day: Sequence, *,
+def control_small_multiples(front_lines_by_day: Sequence, control_by_day: Sequence, *,
                             boundaries, places, sources: pd.DataFrame, manifest: pd.DataFrame, context=None,
                             ncols: int = 3):
     """Maps of control on several days side by side (one panel per day), one shared legend and the caption.
 
+    The day of each panel is the day its frames were asked for (``attrs["as_of"]``, set by ``kb.control_on`` and
+    ``kb.load_front_lines(as_of=...)``): the figure draws what it is given and reads no date again.
+
     Parameters
     ----------
-    days : sequence of date-like
     front_lines_by_day : sequence of GeoDataFrame
         For each day, ``kb.load_front_lines(as_of=day)`` (empty where no line is mapped).
     control_by_day : sequence of DataFrame
@@ -271,10 +291,9 @@ def control_small_multiples(days: Sequence, front_lines_by_day: Sequence, contro
     Raises
     ------
     ValueError
-        The three sequences differ in length.
+        The two sequences differ in length, or a panel's frames are of different days.
     """
-    if not len(days) == len(front_lines_by_day) == len(control_by_day):
-        raise ValueError("days, front_lines_by_day and control_by_day must have the same length")
+    days = _panel_days(front_lines_by_day, control_by_day)
     import math
 
     from matplotlib.lines import Line2D
@@ -298,9 +317,9 @@ def control_small_multiples(days: Sequence, front_lines_by_day: Sequence, contro
                           markeredgecolor=style.TEXT, markeredgewidth=1.4, label="Place where claims of that date differ"))
         style.figure_legend(fig, [nkao_handle(), *handles, *dot], ncols=3, fontsize=7)
         captions.add_caption(fig, sources, used, licences=captions.layer_licences(manifest))
-    years = sorted({to_day(d).year for d in days})
+    years = sorted({d.year for d in days})
     return protocol.describe(fig, title=f"Control on {len(days)} days, {years[0]}-{years[-1]}",
-                            alt=small_multiples_alt(days, front_lines_by_day, control_by_day))
+                            alt=small_multiples_alt(front_lines_by_day, control_by_day))
 
 
 def _area_handles(fl_all: Sequence) -> list:
