@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from karabakh.analysis.record import APRIL_2016, WAR_2020
+from karabakh.analysis import wording
 from karabakh.io.rules import CRISISGROUP_DATA_ENDS
 from karabakh.plot import captions, protocol, style
 
@@ -183,7 +184,9 @@ def toll_claims_chart(tolls: pd.DataFrame, *, sources: pd.DataFrame, category: s
         style.figure_legend(fig, handles, ncols=2, fontsize=6.5)
         protocol.remember_sources(fig, claims["source_id"])
         captions.add_caption(fig, sources, is_map=False,
-                             note="Official claims to Sept 2021, as reported; the war (27 Sept - 10 Nov 2020) is "
+                             note=f"Official claims made from {wording.day(claims['reported_on'].min())} to "
+                                  f"{wording.day(claims['reported_on'].max())}, as reported: the claims "
+                                  "found (data/CHANGES.md), not every claim made; the war (27 Sept - 10 Nov 2020) is "
                                   "shaded. Claims of different claimants count different people and are never added")
         protocol.describe(
             fig, title=f"The 2020 war: people {category} as the authorities announced it, claim by claim",
@@ -257,20 +260,24 @@ def excess_deaths_chart(excess: pd.DataFrame, *, sources: pd.DataFrame,
         style.figure_legend(fig, handles, ncols=2, fontsize=7)
         protocol.remember_sources(fig, excess["source_id"])
         captions.add_caption(fig, sources, is_map=False,
-                             note="Excess deaths in 2020 (registered minus expected from 2015-2019 trends); each "
+                             note="Excess deaths in 2020, the last year of the data (registered deaths minus those "
+                                  "expected from 2015-2019); each "
                                   "interval is the paper's enveloping interval for that age group and sex, and "
                                   "intervals are not added across groups. 2020 also had Covid-19 deaths. The paper's "
                                   "age group '5 - 14' reads 'May-14' in its data file (repaired)")
         males = excess[(excess["sex"] == "male") & excess["territory"].isin(territories[:3])]
         top = males.loc[males["value"].idxmax()]
+        young = excess[(excess["sex"] == "male") & excess["age_low"].between(15, 45)]
+        above = young[young["value_low"] > 0].groupby("territory", observed=True).size()
+        counts = ", ".join(f"{t} {int(above.get(t, 0))}" for t in territories)
         protocol.describe(
             fig, title="Excess deaths in 2020 by age group and sex, with their intervals (Karlinsky & Torrisi 2023)",
             alt=f"Six panels, one per territory ({', '.join(territories)}), each showing for {len(ages)} age groups "
                 "the estimated excess deaths of women and men in 2020 as a point with a vertical interval. In the "
                 "three belligerents' territories the excess is concentrated among young men: the largest estimate "
                 f"is {float(top['value']):.0f} (interval {float(top['value_low']):.0f} to "
-                f"{float(top['value_high']):.0f}) for men aged {top['age_group']} in {top['territory']}. The "
-                "neighbours' intervals mostly include zero.")
+                f"{float(top['value_high']):.0f}) for men aged {top['age_group']} in {top['territory']}. Of the "
+                f"seven age groups of men from 15 to 49, those whose whole interval lies above zero: {counts}.")
     return fig
 
 
