@@ -52,6 +52,35 @@ def incident_series(pre2020: pd.DataFrame, incidents: pd.DataFrame) -> pd.DataFr
     return out.sort_values(["month", "period", "status", "outcome"], ignore_index=True)
 
 
+def pre2020_sentence(pre2020: pd.DataFrame) -> str:
+    """One sentence on Crisis Group's pre-war counts (its ``all.csv``), with its own caveat on April 2016.
+
+    Parameters
+    ----------
+    pre2020 : pandas.DataFrame
+        :func:`karabakh.io.record.load_incidents_pre2020`.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> import karabakh as kb
+    >>> text = pre2020_sentence(kb.load_incidents_pre2020())
+    >>> text.startswith("Before the 2020 war (3 Jan 2015 - 21 Sept 2020)"), "April 2016 escalation is not" in text
+    (True, True)
+    """
+    from karabakh.analysis.wording import day
+
+    rows = pre2020[pre2020["breakdown"] == "all"]
+    total = rows.groupby(["status", "outcome"], observed=True)["people"].sum()
+    return (f"Before the 2020 war ({day(rows['date'].min())} - {day(rows['date'].max())}), Crisis Group's all.csv "
+            f"counts {int(total['military', 'killed'])} military and {int(total['civilian', 'killed'])} civilians "
+            f"killed, {int(total['military', 'wounded'])} military and {int(total['civilian', 'wounded'])} civilians "
+            "wounded; by Crisis Group's own account the April 2016 escalation is not in these counts.")
+
+
 def excess_totals(excess: pd.DataFrame, *, ages: tuple[int, int] = (15, 49), by: tuple[str, ...] = ("territory",)):
     """Sums of the age-group point estimates of excess deaths: the method of the paper's own totals.
 
