@@ -8,7 +8,8 @@ it. The clip steps are the functions of :data:`karabakh.build.fetch.CLIP_STEPS`:
 - ``verbatim``: the upstream file as it is (already region-specific);
 - ``select_features``: the GeoJSON features whose geometry meets the bbox, geometry and properties unchanged;
 - ``clip_geometries``: every feature cut at the bbox (shapely intersection), 2-D, properties kept;
-- ``select_records``: the records of a JSON object of points (GeoNames) that fall in the bbox, unchanged.
+- ``select_records``: the records of a JSON object of points (GeoNames) that fall in the bbox, unchanged;
+- ``select_countries``: the rows of an R data file (UNHCR) between Armenia and Azerbaijan, as CSV (no bbox).
 
 ``python -m karabakh sources`` checks the extracts against the registry (offline);
 ``python -m karabakh sources --fetch`` (:mod:`karabakh.build.fetch`, where the clip steps live) downloads the
