@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 READY  := $(VENV)/.ready
 
-.PHONY: run test lab validate layers incidents bench lock clean
+.PHONY: run test lab validate layers incidents record bench lock clean
 
 run: $(READY)            ## the main job: validate, execute the notebooks (cached), write build/figures and build/site
 	$(BIN)/python -m karabakh report
@@ -25,7 +25,10 @@ layers: $(READY)         ## rebuild data/layers/ from the extracts in data/raw/ 
 	$(BIN)/python -m karabakh build-layers
 
 incidents: $(READY)      ## rebuild incidents.csv, sectors.csv and timeline.csv from Crisis Group's files in data/raw/ (offline)
-	$(BIN)/python -m karabakh.build_incidents
+	$(BIN)/python -m karabakh.build.incidents
+
+record: incidents        ## rebuild incidents_pre2020, detentions, excess_deaths_2020, unhcr_displacement from data/raw/ (offline)
+	$(BIN)/python -m karabakh.build.record
 
 bench: $(READY)          ## benchmark scripts (print their tables; `benchmarks/bench_site.py --test` times make test too)
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

@@ -12,8 +12,7 @@ import subprocess
 import sys
 import time
 
-from karabakh import layers
-
+from karabakh.io import layers
 PLAIN = """
 import time; t = time.perf_counter()
 import pyogrio

@@ -35,7 +35,7 @@ FLOOR = new_notebook(cells=[
 
 
 def execute(nb) -> float:
-    """Seconds for one fresh run: kernel start, every cell, immediate shutdown (as karabakh.site does)."""
+    """Seconds for one fresh run: kernel start, every cell, immediate shutdown (as karabakh.build.site does)."""
     import zmq
     from nbclient import NotebookClient
     from traitlets.config import Config

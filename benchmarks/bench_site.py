@@ -1,8 +1,9 @@
-"""Benchmark: the main job (``python -m karabakh report``) cold and warm, and optionally ``make test``.
+"""Benchmark: the main job (``python -m karabakh report``) cold and warm, and optionally ``make test``, as ratios
+to a floor measured in the same run (``benchmarks/floor.py``: six minimal notebooks two at a time and a one-page
+Sphinx build with the site's configuration), so that the load of the machine weighs on both sides.
 
-Prints a before/after table. "Before" are the figures issue 12 measured on this 2-core machine before this work
-(main job 37 s from a clean checkout, no warm path; ``make test`` 82 s); "after" is measured here, each command in a
-fresh process as a user runs it:
+Goals (issue 16): the main job from a clean checkout within 2x the floor, ``make test`` within 4x, a rerun with
+nothing changed within 0.2x. Each command runs in a fresh process as a user runs it:
 
 * cold: a new build folder (no site, no execution cache): validate, execute every notebook, figures, site;
 * warm: the same command again with nothing changed (the job finds its output up to date);
@@ -24,9 +25,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from floor import floor
+
 ROOT = Path(__file__).resolve().parents[1]
-BEFORE = {"main job, cold": 37.0, "main job, warm": None, "main job, one notebook changed": None, "make test": 82.0}
-TARGET = {"main job, cold": 15.0, "main job, warm": 3.0, "main job, one notebook changed": None, "make test": 45.0}
+GOAL = {"main job, cold": 2.0, "main job, warm": 0.2, "main job, one notebook changed": None, "make test": 4.0}
 
 
 def timed(cmd: list[str], *, must_pass: bool = True) -> float:
@@ -67,16 +69,22 @@ def main() -> int:
     if kept is not None:
         readme_figure.write_bytes(kept)
     after["make test"] = timed(["make", "test"], must_pass=False) if args.test else None
+    base = floor()  # measured after the job, in the same run
     print("load after:", os.getloadavg())
     print()
-    print(f"{'':34} {'before':>8} {'after':>8} {'target':>8}")
+    for name, seconds in base.items():
+        print(f"{name:40} {seconds:7.2f} s")
+    print()
+    print(f"{'':40} {'seconds':>8} {'x floor':>8} {'goal':>8}")
+    over = []
     for name, value in after.items():
-        cells = [BEFORE[name], value, TARGET[name]]
-        print(f"{name:34} " + " ".join(f"{c:7.1f}s" if c is not None else f"{'-':>8}" for c in cells))
-    print("\nbefore: issue 12's measurements on this machine; after: this run.")
-    over = [n for n, v in after.items() if v is not None and TARGET[n] is not None and v > TARGET[n]]
+        if value is None:
+            continue
+        ratio, goal = value / base["floor"], GOAL[name]
+        over += [name] if goal is not None and ratio > goal else []
+        print(f"{name:40} {value:7.2f}s {ratio:7.2f}x " + (f"{goal:7.1f}x" if goal is not None else f"{'-':>8}"))
     if over:
-        print(f"over target: {', '.join(over)}", file=sys.stderr)
+        print(f"over the goal: {', '.join(over)}", file=sys.stderr)
     return 0
 
 

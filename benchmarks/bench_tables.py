@@ -17,8 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from karabakh import tables
-from karabakh.__main__ import validate
+from karabakh.io import tables
+from karabakh.io.validate import validate
 
 # validate() on a fresh copy of data/, in-process, measured on this machine (2 cores) before csvfile.convert checked
 # cells over plain lists (pandas operations per column before)

@@ -1,7 +1,7 @@
 """Sphinx configuration of the project's site: the notebooks as pages (MyST-NB), the data dictionary, the API
 reference, the provenance of the layers, the changes to the data and how to cite; sphinx-book-theme.
 
-The site is built by the main job (``python -m karabakh report``, see ``karabakh/site.py``), which stages this
+The site is built by the main job (``python -m karabakh report``, see ``karabakh/build/site.py``), which stages this
 folder's pages, the executed notebooks and the generated pages into a temporary source folder. Nothing on the
 site asks another host for anything (no CDN scripts, fonts, MathJax or widget managers; links out are fine).
 """
@@ -74,12 +74,12 @@ def _figure_records(path: Path) -> dict[str, dict]:
 
 
 def _source_links(ids: list[str]) -> list:
-    """"Sources: Publisher (date); ..." with each publisher linked to its page (karabakh.citations formats them)."""
+    """"Sources: Publisher (date); ..." with each publisher linked to its page (karabakh.plot.captions formats them)."""
     from docutils import nodes
 
-    from karabakh import citations, tables
-
-    cited = citations.cited_sources(ids, tables.load_sources())
+    from karabakh.plot import captions
+    from karabakh.io import tables
+    cited = captions.cited_sources(ids, tables.load_sources())
     parts: list = [nodes.Text("Sources: ")]
     for i, sid in enumerate(ids):
         parts += [nodes.Text("; ")] if i else []

@@ -3,18 +3,21 @@
 Tables (pandas): ``load_sources``, ``load_casualties``, ``load_actors``, ``load_events``,
 ``load_displacement``, ``load_article_figures``; places as points (GeoPandas): ``load_places``.
 Crisis Group's incidents 2020-2023, sectors (GeoPandas) and timeline 2015-2023: ``load_incidents``,
-``load_sectors``, ``load_timeline``.
+``load_sectors``, ``load_timeline``. The whole record (``karabakh.io.record``): Crisis Group's incidents before the
+2020 war and detentions after it (``load_incidents_pre2020``, ``load_detentions``), its Russian timeline (``load_timeline_ru``), the 2020 war's tolls claim by
+claim (``load_war_tolls``), Karlinsky & Torrisi's excess deaths (``load_excess_deaths``) and UNHCR's figures
+(``load_unhcr``).
 Map layers (GeoPandas): ``load_boundaries``, ``load_front_lines(as_of=...)``.
 Control history: ``load_control``, ``control_on(date)`` (who held each place that day), ``control_history(place_id)``,
-``control_spans`` (see ``karabakh.control`` for the rule that resolves differing claims).
+``control_spans`` (see ``karabakh.analysis.control`` for the rule that resolves differing claims).
 Geometry: ``area_km2``, ``length_km``, ``distance_km`` (place ids, Points or ``lon=``/``lat=``; never a bare
 tuple), ``point``, ``as_point``. Figures take the frames they draw: maps (``region_map``,
-``nk_map``, ``front_lines_small_multiples``, ``base_map`` and its parts; ``karabakh.maps``), charts
-(``casualty_claims_chart``, ``arrivals_chart``, ``timeline_strip``; ``karabakh.charts``), shown with
-``show_figure(fig, name)`` (``karabakh.figures``), which uses the title and alt text the figure carries. Sources and
-claims are written by ``karabakh.citations`` (``source_list``, ``qualified``, ``day``); tables for the text
-(``article_counts_compared``, ``latest_claims``, ...) are in ``karabakh.summaries``; the story's dates in
-``karabakh.story``.
+``nk_map``, ``front_lines_small_multiples``, ``base_map`` and its parts; ``karabakh.plot.maps``), charts
+(``casualty_claims_chart``, ``arrivals_chart``, ``timeline_strip``; ``karabakh.plot.charts``), shown with
+``show_figure(fig, name)`` (``karabakh.plot.protocol``), which uses the title and alt text the figure carries. Sources and
+claims are written by ``karabakh.plot.captions`` (``source_list``, ``qualified``, ``day``); tables for the text
+(``article_counts_compared``, ``latest_claims``, ...) are in ``karabakh.analysis.summaries``; the story's dates in
+``karabakh.analysis.story``.
 Every loader takes ``data_dir=None`` (default: the shipped data; ``$KARABAKH_DATA`` overrides) and raises
 ``DataValidationError`` (a ``ValueError``) naming file, line/feature, column and reason on bad data.
 
@@ -26,29 +29,31 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from karabakh.errors import CoverageWarning, DataValidationError, Problem
+from karabakh.io.errors import CoverageWarning, DataValidationError, Problem
 
 __version__ = "0.1.0"
 
 # public name -> module that defines it (imported on first use)
 _LAZY = {
-    "load_sources": "tables", "load_casualties": "tables", "load_actors": "tables", "load_events": "tables",
-    "load_displacement": "tables", "load_article_figures": "tables", "load_places": "tables",
-    "load_table": "tables", "data_dir": "tables", "validate_tables": "tables",
-    "load_boundaries": "layers", "load_front_lines": "layers", "load_manifest": "layers", "validate_layers": "layers",
-    "area_km2": "geo", "length_km": "geo", "distance_km": "geo", "point": "geo", "as_point": "geo",
-    "show_figure": "figures",
-    "base_map": "maps", "region_map": "maps", "nk_map": "maps", "front_lines_small_multiples": "maps",
-    "add_north_arrow": "map_parts", "add_scale_bar": "map_parts", "add_locator_inset": "map_parts",
-    "add_control_areas": "map_parts", "draw_polygons": "map_parts", "draw_lines": "map_parts",
-    "direction": "maps",
-    "casualty_claims_chart": "charts", "arrivals_chart": "charts", "timeline_strip": "charts",
-    "add_caption": "citations", "source_ids": "figures", "source_list": "citations", "qualified": "citations",
-    "day": "citations",
-    "control_area_table": "summaries", "article_counts_compared": "summaries", "article_dates_compared": "summaries",
-    "latest_claims": "summaries", "latest_counts": "summaries", "numbered_events": "summaries",
-    "load_control": "control", "control_on": "control", "control_history": "control", "control_spans": "control",
-    "load_incidents": "incidents", "load_sectors": "incidents", "load_timeline": "incidents",
+    "load_sources": "io.tables", "load_casualties": "io.tables", "load_actors": "io.tables", "load_events": "io.tables",
+    "load_displacement": "io.tables", "load_article_figures": "io.tables", "load_places": "io.tables",
+    "load_table": "io.tables", "data_dir": "io.tables", "validate_tables": "io.tables",
+    "load_boundaries": "io.layers", "load_front_lines": "io.layers", "load_manifest": "io.layers", "validate_layers": "io.layers",
+    "area_km2": "analysis.geo", "length_km": "analysis.geo", "distance_km": "analysis.geo", "point": "analysis.geo", "as_point": "analysis.geo",
+    "show_figure": "plot.protocol",
+    "base_map": "plot.maps", "region_map": "plot.maps", "nk_map": "plot.maps", "front_lines_small_multiples": "plot.maps",
+    "add_north_arrow": "plot.map_parts", "add_scale_bar": "plot.map_parts", "add_locator_inset": "plot.map_parts",
+    "add_control_areas": "plot.map_parts", "draw_polygons": "plot.map_parts", "draw_lines": "plot.map_parts",
+    "direction": "plot.maps",
+    "casualty_claims_chart": "plot.charts", "arrivals_chart": "plot.charts", "timeline_strip": "plot.charts",
+    "add_caption": "plot.captions", "source_ids": "plot.protocol", "source_list": "plot.captions", "qualified": "analysis.wording",
+    "day": "analysis.wording",
+    "control_area_table": "analysis.summaries", "article_counts_compared": "analysis.summaries", "article_dates_compared": "analysis.summaries",
+    "latest_claims": "analysis.summaries", "latest_counts": "analysis.summaries", "numbered_events": "analysis.summaries",
+    "load_control": "analysis.control", "control_on": "analysis.control", "control_history": "analysis.control", "control_spans": "analysis.control",
+    "load_incidents": "io.incidents", "load_sectors": "io.incidents", "load_timeline": "io.incidents",
+    "load_incidents_pre2020": "io.record", "load_detentions": "io.record", "load_timeline_ru": "io.record", "load_excess_deaths": "io.record",
+    "load_unhcr": "io.record", "load_war_tolls": "io.record",
 }
 
 __all__ = ["CoverageWarning", "DataValidationError", "Problem", "__version__", *_LAZY]

@@ -16,39 +16,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from karabakh.errors import Problem
-
-
-def validate(folder: Path | None) -> list[Problem]:
-    """Every problem in the tables, layers and raw extracts of a data folder, and its checksum manifest.
-
-    Parameters
-    ----------
-    folder : Path or None
-        The data folder (None: the shipped data).
-
-    Returns
-    -------
-    list of Problem
-        Empty when the folder is sound.
-
-    Examples
-    --------
-    >>> validate(None)
-    []
-    """
-    from karabakh import checksums, tables
-
-    return _content_problems(folder) + checksums.verify(tables.data_dir(folder))
-
-
-def _content_problems(folder: Path | None) -> list[Problem]:
-    """Every problem in the tables, layers and raw extracts (without the checksum manifest)."""
-    from karabakh import layers, sources, tables
-
-    found = tables.validate_tables(folder) + layers.validate_layers(folder) + sources.verify(folder)
-    unique: dict[Problem, None] = dict.fromkeys(found)  # the registry's own problems come from two checks
-    return list(unique)
+from karabakh.io.errors import Problem
+from karabakh.io.validate import content_problems, summary, validate
 
 
 def _print_problems(problems: list[Problem], folder: Path) -> None:
@@ -57,93 +26,28 @@ def _print_problems(problems: list[Problem], folder: Path) -> None:
         print(f"  - {problem}", file=sys.stderr)
 
 
-def summary(folder: Path | None) -> str:
-    """A short, plain-text summary of every table: rows, and the main counts.
-
-    Parameters
-    ----------
-    folder : Path or None
-        The data folder (None: the shipped data).
-
-    Returns
-    -------
-    str
-
-    Raises
-    ------
-    DataValidationError
-        A table is broken.
-
-    Examples
-    --------
-    >>> summary(None).splitlines()[0].split()[0]
-    'sources'
-    """
-    from karabakh import tables
-
-    lines = []
-    for name in tables.TABLES:
-        frame = tables.load_table(name, folder)
-        lines.append(f"{name:16s} {len(frame):4d} rows")
-    cas = tables.load_table("casualties", folder)
-    lines.append("")
-    lines.append("casualty claims by side and category (number of claims, not people):")
-    counts = cas.groupby(["side", "category"], observed=True).size()
-    for (side, category), n in counts.items():
-        lines.append(f"  {side:22s} {category:20s} {n:3d}")
-    dsp = tables.load_table("displacement", folder)
-    last = dsp.sort_values(["date", "cumulative_arrivals"]).iloc[-1]
-    lines.append("")
-    lines.append(f"latest arrivals count: {last['cumulative_arrivals']:,} on {last['date']:%Y-%m-%d} "
-                 f"({last['measure']}, claimant: {last['claimant']})")
-    return "\n".join(lines)
-
-
-def generated_sections() -> dict[str, str]:
-    """The README sections generated from the data: {marker name: Markdown}.
-
-    Returns
-    -------
-    dict of str to str
-        ``"data-dictionary"`` and ``"references"`` (layer measures next to published figures).
-
-    Examples
-    --------
-    >>> sorted(generated_sections())
-    ['data-dictionary', 'references']
-    """
-    from karabakh import references, tables
-
-    refs = references.compare_with_references()
-    rows = ["| layer | measure | ours | published | difference | published by |", "|---|---|---|---|---|---|"]
-    for r in refs.itertuples():
-        unit = {"area_km2": "km²", "length_km": "km", "width_km": "km"}.get(r.measure, "")
-        rows.append(f"| `{r.key}` | {r.measure.split('_')[0]} | {r.computed:,.1f} {unit} | {r.published:,.0f} {unit} | "
-                    f"{r.diff_pct:+.1f} % | {r.reference} |")
-    return {"data-dictionary": tables.data_dictionary(), "references": "\n".join(rows)}
-
-
 def _sources(args: argparse.Namespace) -> int:
-    from karabakh import sources
-    from karabakh.errors import DataValidationError
-    from karabakh.tables import data_dir
+    from karabakh.build import fetch
+    from karabakh.io import raw
+    from karabakh.io.errors import DataValidationError
+    from karabakh.io.tables import data_dir
 
     folder = data_dir(args.data_dir)
     if args.fetch:
         try:
-            lines = sources.fetch(args.data_dir, cache=args.cache, mirror=args.mirror,
+            lines = fetch.fetch(args.data_dir, cache=args.cache, mirror=args.mirror,
                                   only=set(args.only) if args.only else None)
         except DataValidationError as exc:
             _print_problems(exc.problems, folder)
             return 1
         print("\n".join(lines))
-        print(f"OK: {len(lines)} extracts re-derived from upstream, byte-identical to {folder / sources.RAW}.")
+        print(f"OK: {len(lines)} extracts re-derived from upstream, byte-identical to {folder / raw.RAW}.")
         return 0
-    problems = sources.verify(args.data_dir)
+    problems = raw.verify(args.data_dir)
     if problems:
         _print_problems(problems, folder)
         return 1
-    print(f"OK: every extract in {folder / sources.RAW} matches {sources.RAW}/{sources.REGISTRY}.")
+    print(f"OK: every extract in {folder / raw.RAW} matches {raw.RAW}/{raw.REGISTRY}.")
     return 0
 
 
@@ -159,12 +63,6 @@ def main(argv: list[str] | None = None) -> int:
     -------
     int
         Exit code.
-
-    Examples
-    --------
-    >>> main(["validate"])  # doctest: +SKIP
-    OK: every table, layer and raw extract in data is valid and matches SHA256SUMS.
-    0
     """
     parser = argparse.ArgumentParser(prog="python -m karabakh", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -195,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.command in ("validate", "summary"):
-        from karabakh.tables import data_dir
+        from karabakh.io.tables import data_dir
 
         folder = data_dir(args.data_dir)
         problems = validate(args.data_dir)
@@ -207,12 +105,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"OK: every table, layer and raw extract in {folder} is valid and matches SHA256SUMS.")
         return 0
     if args.command == "checksums":
-        from karabakh import checksums
-        from karabakh.tables import data_dir
+        from karabakh.io import checksums
+        from karabakh.io.tables import data_dir
 
         folder = data_dir(args.data_dir)
         if args.write:
-            problems = _content_problems(args.data_dir)
+            problems = content_problems(args.data_dir)
             if problems:
                 _print_problems(problems, folder)
                 print(f"refused: {checksums.MANIFEST} not written; fix the data in {folder} first", file=sys.stderr)
@@ -227,6 +125,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"OK: {len(checksums.files(folder))} files in {folder} match {checksums.MANIFEST}.")
         return 0
     if args.command == "docs":
+        from karabakh.build.docs import generated_sections
+
         sections = generated_sections()
         if not args.write:
             print("\n\n".join(sections.values()))
@@ -239,8 +139,8 @@ def main(argv: list[str] | None = None) -> int:
         args.write.write_text(readme, encoding="utf-8")
         return 0
     if args.command == "build-layers":
-        from karabakh import build_layers
-        from karabakh.errors import DataValidationError
+        from karabakh.build import layers as build_layers
+        from karabakh.io.errors import DataValidationError
 
         try:
             build_layers.print_report(build_layers.build(args.data, args.out))
@@ -255,8 +155,7 @@ def main(argv: list[str] | None = None) -> int:
         # in) and builds its grammars on import: ~1-3 s this job does not need (nbformat validates with
         # fastjsonschema). Marking the module absent makes jsonschema skip it, in this process only.
         sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
-        from karabakh import site
-
+        from karabakh.build import site
         return site.run(args.notebooks, args.build_dir, use_cache=not args.no_cache)
     return 2  # pragma: no cover - argparse rejects unknown commands
 

@@ -28,7 +28,7 @@ NOTEBOOKS = ROOT / "notebooks"
 
 def snapshot(folder: Path) -> dict[str, str]:
     """sha256 of every file under a folder, by relative path: compare before and after to prove nothing wrote."""
-    from karabakh.checksums import digest
+    from karabakh.io.checksums import digest
 
     return {p.relative_to(folder).as_posix(): digest(p) for p in sorted(folder.rglob("*")) if p.is_file()}
 
@@ -179,8 +179,8 @@ def notebook_site(request) -> Path:
     """The documentation site (Sphinx + MyST-NB, ``docs/``) of the notebooks as nbval ran them in this test run
     (as committed where nbval does not run them). Built once per test run, by the first worker that needs it, in
     the folder every worker sees; Sphinx's warnings are in ``notebook-site.warnings`` beside it."""
-    from karabakh import site, tables
-
+    from karabakh.build import site
+    from karabakh.io import tables
     shared = Path(os.environ[FRESH_ENV])
     built, failed = shared / "notebook-site", shared / "notebook-site.failed"
     try:

@@ -10,7 +10,10 @@ matplotlib.use("Agg")
 from matplotlib.colors import to_hex  # noqa: E402
 
 import karabakh as kb  # noqa: E402
-from karabakh import charts, maps, story  # noqa: E402
+from karabakh.analysis import story  # noqa: E402
+from karabakh.analysis import record  # noqa: E402
+from karabakh.plot import charts, maps  # noqa: E402
+from karabakh.plot import record as plot_record  # noqa: E402
 
 
 def load_all() -> dict:
@@ -20,6 +23,8 @@ def load_all() -> dict:
         "front_lines": kb.load_front_lines(), "casualties": kb.load_casualties(), "events": kb.load_events(),
         "displacement": kb.load_displacement(), "sources": kb.load_sources(), "manifest": kb.load_manifest(),
         "article_figures": kb.load_article_figures(), "actors": kb.load_actors(),
+        "incidents": kb.load_incidents(), "incidents_pre2020": kb.load_incidents_pre2020(),
+        "war_tolls": kb.load_war_tolls(), "excess": kb.load_excess_deaths(), "unhcr": kb.load_unhcr(),
     }
 
 
@@ -38,6 +43,12 @@ FIGURES = {
                                                               sources=d["sources"]),
     "arrivals": lambda d: charts.arrivals_chart(d["displacement"], d["actors"], sources=d["sources"]),
     "timeline": lambda d: charts.timeline_strip(d["events"], sources=d["sources"]),
+    "incident_series": lambda d: plot_record.incident_series_chart(
+        record.incident_series(d["incidents_pre2020"], d["incidents"]), sources=d["sources"]),
+    "toll_claims": lambda d: plot_record.toll_claims_chart(d["war_tolls"], sources=d["sources"]),
+    "excess_deaths": lambda d: plot_record.excess_deaths_chart(d["excess"], sources=d["sources"]),
+    "unhcr": lambda d: plot_record.unhcr_chart(record.refugees_from_azerbaijan_in_armenia(d["unhcr"]),
+                                               record.refugee_inflows(d["unhcr"]), sources=d["sources"]),
 }
 
 

@@ -14,7 +14,7 @@ import pytest
 from conftest import snapshot
 
 import karabakh as kb
-from karabakh import tables
+from karabakh.io import tables
 from karabakh.__main__ import main
 
 
@@ -172,10 +172,9 @@ BYTE_CASES = [
 
 def _problems(folder: Path, table: str) -> str:
     """What the library says about one input: a table's loader, else the layers' or the extracts' check."""
-    from karabakh import layers, sources
-
+    from karabakh.io import layers, raw
     if table == "raw_registry":  # the registry and the extracts it lists
-        found = sources.verify(folder)
+        found = raw.verify(folder)
         assert found, "sources.verify found nothing"
         return "\n".join(map(str, found))
     if table in tables.TABLES:

@@ -1,4 +1,4 @@
-"""Charts (karabakh.charts): every claim drawn once at its date, claimants told apart, counts never added."""
+"""Charts (karabakh.plot.charts): every claim drawn once at its date, claimants told apart, counts never added."""
 from __future__ import annotations
 
 import matplotlib.dates as mdates
@@ -7,9 +7,10 @@ import pandas as pd
 import pytest
 from figure_helpers import FIGURES, by_gid, caption, load_all, renderer, series_looks
 
-from karabakh import charts, citations, figures, story, summaries
+from karabakh.plot import charts, protocol
 
-
+from karabakh.analysis import wording
+from karabakh.analysis import story, summaries
 @pytest.fixture(scope="module")
 def data():
     return load_all()
@@ -94,8 +95,8 @@ def test_claims_group_by_actor_id_where_present():
                           "claimant": ["Ombudsman Gegham Stepanyan", "Office of the Human Rights Defender", "A town"]})
     actors = pd.DataFrame({"id": ["stepanyan"], "name": ["Gegham Stepanyan"], "kind": ["person"],
                            "position_title": ["Human Rights Defender"]})
-    assert citations.claimant_keys(frame).tolist() == ["stepanyan", "stepanyan", "A town"]
-    assert citations.claimant_labels(frame, actors).tolist() == ["Gegham Stepanyan, Human Rights Defender"] * 2 + [
+    assert wording.claimant_keys(frame).tolist() == ["stepanyan", "stepanyan", "A town"]
+    assert wording.claimant_labels(frame, actors).tolist() == ["Gegham Stepanyan, Human Rights Defender"] * 2 + [
         "A town"]
 
 
@@ -112,7 +113,7 @@ def test_arrivals_chart_draws_every_count(data):
     labelled = by_gid(detail.texts, "count_label:") + by_gid(overall.texts, "count_label:")
     assert len(labelled) == len({t.get_gid() for t in labelled})  # each series' last count labelled once
     assert "never added" in caption(fig)
-    alt = figures.description(fig)["alt"]
+    alt = protocol.description(fig)["alt"]
     assert f"{int(d['cumulative_arrivals'].iloc[-1]):,}" in alt and "about 30" in alt
 
 

@@ -1,4 +1,4 @@
-"""Sources and claims written one way (karabakh.citations), and the tables for the text (karabakh.summaries)."""
+"""Sources and claims written one way (karabakh.plot.captions), and the tables for the text (karabakh.analysis.summaries)."""
 from __future__ import annotations
 
 import pandas as pd
@@ -6,8 +6,9 @@ import pytest
 from figure_helpers import load_all
 
 import karabakh as kb
-from karabakh import citations, maps, summaries
-
+from karabakh.plot import captions, maps
+from karabakh.analysis import wording
+from karabakh.analysis import summaries
 SOURCES = pd.DataFrame({"id": ["a", "b"], "publisher": ["Pub A", "Pub B"], "title": ["Title A", "Title B"],
                         "url": ["https://a.example/1", "https://b.example/2"],
                         "published": pd.to_datetime(["2023-09-20", None])})
@@ -19,40 +20,40 @@ def data():
 
 
 def test_a_source_reads_the_same_in_caption_list_and_report():
-    caption = citations.caption_text(["a", "b", "a"], SOURCES, is_map=False)
+    caption = captions.caption_text(["a", "b", "a"], SOURCES, is_map=False)
     assert caption.startswith("Sources: Pub A (2023-09-20); Pub B (undated).")
     assert "endorsement" not in caption
-    assert citations.NOT_AN_ENDORSEMENT in citations.caption_text(["a"], SOURCES)
-    listing = citations.source_list(["b", "a", "b"], SOURCES).splitlines()
+    assert captions.NOT_AN_ENDORSEMENT in captions.caption_text(["a"], SOURCES)
+    listing = captions.source_list(["b", "a", "b"], SOURCES).splitlines()
     assert listing == ['- Pub B (undated): "Title B", https://b.example/2',
                        '- Pub A (2023-09-20): "Title A", https://a.example/1']
-    cited = citations.cited_sources(["b", "a", "unknown"], SOURCES)
+    cited = captions.cited_sources(["b", "a", "unknown"], SOURCES)
     assert list(cited) == ["a", "b"] and cited["a"]["text"] == "Pub A (2023-09-20)"
     for sid in ("a", "b"):  # one wording everywhere
-        text = citations.source_text(SOURCES.set_index("id").loc[sid])
+        text = captions.source_text(SOURCES.set_index("id").loc[sid])
         assert text in caption and any(line.startswith(f"- {text}:") for line in listing)
         assert cited[sid]["text"] == text
 
 
 def test_caption_adds_layer_licences_and_the_compilation(data):
-    licences = citations.layer_licences(data["manifest"])
+    licences = captions.layer_licences(data["manifest"])
     assert licences["crisisgroup_nk_data"] == "GPL-3.0"
-    text = citations.caption_text(["crisisgroup_nk_data"], data["sources"], licences=licences,
+    text = captions.caption_text(["crisisgroup_nk_data"], data["sources"], licences=licences,
                                   compilation_licence="CC-BY-4.0")
     assert ", GPL-3.0" in text and "Compilation: karabakh contributors, CC-BY-4.0." in text
 
 
 def test_source_list_refuses_an_unknown_id():
     with pytest.raises(KeyError, match="zz"):
-        citations.source_list(["a", "zz"], SOURCES)
+        captions.source_list(["a", "zz"], SOURCES)
 
 
 def test_words_dates_and_directions(data):
-    assert citations.qualified(32, "at_least") == "at least 32"
-    assert citations.qualified(100417, "exact") == "100,417"
-    assert citations.qualified(200, "more_than") == "more than 200"
-    assert citations.value_text(200, "more_than") == ">200"
-    assert citations.day("2023-09-20") == "20 Sept 2023" and citations.day("2023-10-01") == "1 Oct 2023"
+    assert wording.qualified(32, "at_least") == "at least 32"
+    assert wording.qualified(100417, "exact") == "100,417"
+    assert wording.qualified(200, "more_than") == "more than 200"
+    assert wording.value_text(200, "more_than") == ">200"
+    assert wording.day("2023-09-20") == "20 Sept 2023" and wording.day("2023-10-01") == "1 Oct 2023"
     p = data["places"].set_index("id")["geometry"]
     assert maps.direction(p["stepanakert"], p["yevlakh"]) in ("north", "north-north-east", "north-east")
     assert maps.direction(p["stepanakert"], p["baku"]) in ("east", "east-north-east")

@@ -133,7 +133,7 @@ def test_spans_hatch_where_claims_differ():
 
 
 @pytest.mark.parametrize("call, error, words", [
-    (lambda: kb.control_on("not a day"), ValueError, "a day like"),
+    (lambda: kb.control_on("not a day"), ValueError, "give a day as 'YYYY-MM-DD'"),
     (lambda: kb.control_on("2021-01-01", ["atlantis"]), KeyError, "atlantis"),
     (lambda: kb.control_history("atlantis"), KeyError, "no control history"),
 ])
@@ -203,25 +203,23 @@ def test_one_claim_one_row(data_copy):
 def test_timeline_hatches_where_claims_differ_and_colours_by_holder():
     from matplotlib.colors import to_hex
 
-    from karabakh import control_plots
-
-    fig = control_plots.control_timeline(kb.control_spans(["jabrayil", "goris"]), kb.load_places(),
+    from karabakh.plot import control
+    fig = control.control_timeline(kb.control_spans(["jabrayil", "goris"]), kb.load_places(),
                                          kb.load_sources())
     patches = {p.get_gid(): p for ax in fig.axes for p in ax.patches if p.get_gid()}
     war = patches["span:jabrayil:2020-10-04"]
     assert "////" in (war.get_hatch() or "") and "xx" in war.get_hatch()
-    assert to_hex(war.get_facecolor()) == control_plots.HOLDER_COLOR["contested"].lower()
+    assert to_hex(war.get_facecolor()) == control.HOLDER_COLOR["contested"].lower()
     calm = patches["span:goris:1994-05-12"]
     assert calm.get_hatch() is None
-    assert to_hex(calm.get_facecolor()) == control_plots.HOLDER_COLOR["armenia"].lower()
+    assert to_hex(calm.get_facecolor()) == control.HOLDER_COLOR["armenia"].lower()
     assert any(line.get_gid() == "change_tick" for ax in fig.axes for line in ax.lines)
 
 
 def test_held_list_labels_and_groups_places():
-    from karabakh import control_plots
-
+    from karabakh.plot import control
     places = kb.load_places()
-    table = control_plots.held_list(kb.control_on("2020-11-22", ["agdam", "stepanakert", "goris"]), places)
+    table = control.held_list(kb.control_on("2020-11-22", ["agdam", "stepanakert", "goris"]), places)
     label = places.set_index("id")["label"]
     assert list(table["place"]) == [label["stepanakert"], label["agdam"], label["goris"]]  # held by: EAF, AZE, ARM
     assert list(table["since"]) == ["1994-05-12", "2020-11-20", "1994-05-12"]
@@ -288,12 +286,11 @@ def test_a_control_area_without_holder_is_refused(data_copy):
 
 
 def test_as_of_explorer_is_text_outside_a_server_and_a_widget_inside(monkeypatch):
-    from karabakh import control_plots
-
-    explorer = control_plots.AsOfExplorer(kb.control_on, lambda d: kb.load_front_lines(as_of=d),
+    from karabakh.plot import control
+    explorer = control.AsOfExplorer(kb.control_on, lambda d: kb.load_front_lines(as_of=d),
                                           boundaries=kb.load_boundaries(), places=kb.load_places(), value="2020-11-15")
     monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
-    assert explorer._repr_mimebundle_() == {"text/plain": control_plots.AsOfExplorer.TEXT}
+    assert explorer._repr_mimebundle_() == {"text/plain": control.AsOfExplorer.TEXT}
     assert explorer.widget is None  # no widget state in a headless run
 
     monkeypatch.setenv("JPY_SESSION_NAME", "05_control_over_time.ipynb")

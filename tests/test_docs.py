@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from karabakh.__main__ import generated_sections
+from karabakh.build.docs import generated_sections
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -13,8 +13,7 @@ import matplotlib.pyplot as plt
 import pytest
 from figure_helpers import FIGURES, all_axes, labels_outside_or_overlapping, load_all, renderer, series_looks
 
-from karabakh import figures
-
+from karabakh.plot import protocol
 MPL = {"style": "default", "deterministic": True, "tolerance": 2, "baseline_dir": "baseline"}
 
 
@@ -29,7 +28,7 @@ def built(data):
     out = {}
     for name, build in FIGURES.items():
         fig = build(data)
-        figures.draw_title(fig, figures.description(fig)["title"])
+        protocol.draw_title(fig, protocol.description(fig)["title"])
         out[name] = fig
     yield out
     for fig in out.values():
@@ -58,7 +57,7 @@ def test_no_two_series_share_colour_and_marker(built, name):
     assert len(set(looks.values())) == len(looks), looks
 
 
-@pytest.mark.parametrize("name", ["casualty_claims", "arrivals", "timeline"])
+@pytest.mark.parametrize("name", ["casualty_claims", "arrivals", "timeline", "incident_series", "toll_claims"])
 def test_dates_are_on_true_time_axes(built, name):
     """Every axes of a chart is a date axis (matplotlib's date converter and locator), not categories."""
     import matplotlib.dates as mdates
@@ -71,12 +70,39 @@ def test_dates_are_on_true_time_axes(built, name):
 
 @pytest.mark.parametrize("name", FIGURES)
 def test_every_figure_carries_its_title_alt_text_and_sources(built, name, data):
-    info = figures.description(built[name])
+    info = protocol.description(built[name])
     assert info["title"] and len(info["alt"]) > 80 and any(ch.isdigit() for ch in info["alt"])
     assert info["source_ids"] and set(info["source_ids"]) <= set(data["sources"]["id"])
-    data_out, metadata, _ = figures.figure_output(built[name], name.replace("_", "-"), title=info["title"],
+    data_out, metadata, _ = protocol.figure_output(built[name], name.replace("_", "-"), title=info["title"],
                                                   alt=info["alt"], source_ids=info["source_ids"])
     assert metadata["image/png"]["alt"] == info["alt"]
+
+
+def test_estimates_are_drawn_with_their_intervals(built, data):
+    """Every excess-death estimate of every territory and sex is a point with its interval, the interval's ends the
+    table's value_low and value_high (never a point alone)."""
+    import numpy as np
+
+    excess = data["excess"]
+    for ax in built["excess_deaths"].axes:
+        for coll in [c for c in ax.collections if (c.get_gid() or "").startswith("interval:")]:
+            _, territory, sex = coll.get_gid().split(":")
+            rows = excess[(excess["territory"] == territory) & (excess["sex"] == sex)]
+            ends = sorted((float(min(s[:, 1])), float(max(s[:, 1]))) for s in coll.get_segments())
+            assert ends == sorted(zip(rows["value_low"].astype(float), rows["value_high"].astype(float)))
+            points = [ln for ln in ax.lines if ln.get_gid() == f"point:{territory}:{sex}"]
+            assert len(points) == 1 and np.allclose(sorted(points[0].get_ydata()), sorted(rows["value"]))
+
+
+def test_the_2016_gap_and_the_2020_war_are_marked_on_the_incident_series(built):
+    from matplotlib.dates import num2date
+
+    for ax in built["incident_series"].axes:
+        spans = {p.get_gid(): p for p in ax.patches if p.get_gid() in ("gap_april_2016", "war_2020")}
+        assert set(spans) == {"gap_april_2016", "war_2020"}
+        x0 = num2date(spans["war_2020"].get_x()).date().isoformat()
+        assert x0 == "2020-09-27"
+    assert "April 2016" in protocol.description(built["incident_series"])["alt"]
 
 
 def test_figures_keep_no_global_state(data):

@@ -1,4 +1,4 @@
-"""Equal-area areas, geodesic lengths and distances (karabakh.geo)."""
+"""Equal-area areas, geodesic lengths and distances (karabakh.analysis.geo)."""
 from __future__ import annotations
 
 import geopandas as gpd

@@ -12,8 +12,10 @@ import pytest
 from conftest import DATA, snapshot
 
 import karabakh as kb
-from karabakh import build_incidents, incidents, tables
-from karabakh.errors import DataValidationError
+from karabakh.build import incidents as build_incidents
+from karabakh.analysis import incidents
+from karabakh.io import tables
+from karabakh.io.errors import DataValidationError
 
 RAW = DATA / "raw"
 STATUS = {"Combatant": "combatant", "Non-combatant": "non_combatant"}
@@ -223,8 +225,7 @@ def test_unplaced_sectors_load_without_a_point_and_say_why():
 
 @pytest.fixture(scope="module")
 def frames():
-    from karabakh import incident_plots
-
+    from karabakh.plot import incidents as incident_plots
     inc = kb.load_incidents()
     return {"inc": inc, "sources": kb.load_sources(), "per_sector": incidents.people_by_sector(inc, kb.load_sectors()),
             "claims": incident_plots.offensive_claims(kb.load_casualties(), kb.load_actors())}
@@ -235,8 +236,7 @@ def _caption(fig) -> str:
 
 
 def test_monthly_chart_bars_add_up_to_the_raw_totals_and_claims_stay_apart(frames):
-    from karabakh import incident_plots
-
+    from karabakh.plot import incidents as incident_plots
     fig = incident_plots.monthly_chart(incidents.monthly_people(frames["inc"]), frames["claims"],
                                        sources=frames["sources"])
     heights: Counter = Counter()
@@ -255,8 +255,7 @@ def test_monthly_chart_bars_add_up_to_the_raw_totals_and_claims_stay_apart(frame
 
 
 def test_sector_map_draws_every_located_sector_and_lists_the_others(frames):
-    from karabakh import incident_plots
-
+    from karabakh.plot import incidents as incident_plots
     per_sector = frames["per_sector"]
     fig = incident_plots.sector_map(per_sector, boundaries=kb.load_boundaries(), front_lines=kb.load_front_lines(),
                                     sources=frames["sources"])
@@ -275,8 +274,7 @@ def test_sector_map_draws_every_located_sector_and_lists_the_others(frames):
 
 
 def test_key_events_chart_labels_the_events_asked_for(frames):
-    from karabakh import incident_plots
-
+    from karabakh.plot import incidents as incident_plots
     tl = kb.load_timeline()
     wanted = tl[tl["headline"].str.contains("Four days of fighting|Deadliest escalation")]["id"].tolist()
     fig = incident_plots.key_events_chart(tl, wanted, sources=frames["sources"])

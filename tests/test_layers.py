@@ -11,9 +11,11 @@ import shapely
 from shapely.geometry import Point
 
 import karabakh as kb
-from karabakh import build_layers, layers, references, tables
+from karabakh.build import layers as build_layers
+from karabakh.io import layers, tables
+from karabakh.analysis import references
 from karabakh.__main__ import main
-from karabakh.errors import DataValidationError
+from karabakh.io.errors import DataValidationError
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"

@@ -1,4 +1,4 @@
-"""Maps (karabakh.maps): assertions on the artists, as geopandas' own plotting tests do."""
+"""Maps (karabakh.plot.maps): assertions on the artists, as geopandas' own plotting tests do."""
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
@@ -8,8 +8,8 @@ from figure_helpers import FIGURES, by_gid, caption, load_all, renderer
 from matplotlib.colors import to_rgb
 
 import karabakh as kb
-from karabakh import figures, map_parts, maps, story, style
-
+from karabakh.plot import protocol, map_parts, maps, style
+from karabakh.analysis import story
 PALETTE_RGB = {tuple(round(c, 3) for c in to_rgb(h)) for h in style.PALETTE}
 
 
@@ -40,7 +40,7 @@ def test_style_palette_is_okabe_ito_and_hatches_are_distinct():
 
 def test_style_extents_are_projected_and_cover_the_story(data):
     places = map_parts.to_map_crs(data["places"]).set_index("id")
-    for key, ids in style.PLACES.items():
+    for key, ids in story.MAP_PLACES.items():
         xmin, xmax, ymin, ymax = style.EXTENTS[key]
         assert xmin < xmax and ymin < ymax and xmax - xmin > 10_000  # metres, not degrees
         for pid in ids:
@@ -65,15 +65,15 @@ def test_region_map_artists(region, data):
     labels = {t.get_text() for t in by_gid(ax.texts, "place_label:")}
     assert "Stepanakert / Khankendi" in labels and {"Baku", "Yerevan", "Goris"} <= labels
     assert "Yevlakh (talks, 21 Sept)" in labels  # the talks venue, its day from the events table (ev021)
-    assert data["events"].set_index("id").loc["ev021", "source_id"] in figures.description(region)["source_ids"]
-    contested = data["places"].set_index("id").loc[list(style.PLACES["region"])]
+    assert data["events"].set_index("id").loc["ev021", "source_id"] in protocol.description(region)["source_ids"]
+    contested = data["places"].set_index("id").loc[list(story.MAP_PLACES["region"])]
     for row in contested[contested["name_armenian"] != contested["name_azerbaijani"]].itertuples():
         label = next(t for t in labels if t.startswith(row.label))
         assert row.name_armenian in label and row.name_azerbaijani in label
 
     km = {t.get_gid(): t.get_text() for t in by_gid(ax.texts, "distance_label:")}
     by_id = data["places"].set_index("id")
-    alt = figures.description(region)["alt"]
+    alt = protocol.description(region)["alt"]
     for a, b in story.DISTANCES:
         expected = kb.distance_km(by_id.loc[a, "geometry"], by_id.loc[b, "geometry"])
         assert km[f"distance_label:{a}:{b}"] == f"{expected:.0f} km"
@@ -105,7 +105,7 @@ def test_map_furniture_scale_bar_north_arrow_inset_caption(region):
     for needle in ("Sources: Natural Earth (2022-05-09)", "International Crisis Group", "GeoNames", "GPL-3.0",
                    "Public domain", "not an endorsement"):
         assert needle in text
-    assert set(figures.description(region)["source_ids"]) >= {"ne_countries_5_1_1", "ne_disputed_4_0_0", "geonames",
+    assert set(protocol.description(region)["source_ids"]) >= {"ne_countries_5_1_1", "ne_disputed_4_0_0", "geonames",
                                                              "crisisgroup_nk_data"}
 
 
@@ -126,7 +126,7 @@ def assert_locator_inset(ax, extent):
     assert (x.min(), x.max(), y.min(), y.max()) == pytest.approx(style.EXTENTS[extent], abs=1.0)  # metres
     labels = {t.get_text() for t in by_gid(inset.texts, "locator_label:")}
     assert labels == set(style.LOCATOR_LABELS) and {"Black Sea", "Caspian\nSea"} <= labels
-    assert "ne_countries_5_1_1" in figures.description(ax.figure)["source_ids"]
+    assert "ne_countries_5_1_1" in protocol.description(ax.figure)["source_ids"]
 
 
 def test_the_inset_leaves_georgia_in_view(region):
@@ -201,7 +201,7 @@ def test_front_lines_small_multiples(data):
     assert set(data["front_lines"]["label"]) <= set(legend)
     assert "not an endorsement" in caption(fig)
     areas = kb.control_area_table(data["front_lines"], data["boundaries"])
-    alt = figures.description(fig)["alt"]
+    alt = protocol.description(fig)["alt"]
     for r in areas.itertuples():  # the alt text states the areas drawn, computed
         assert f"{r.label} ({r.area_km2:,.0f} km2)" in alt
 
@@ -215,7 +215,7 @@ def test_nk_map_shows_the_features_it_is_given(data):
     assert drawn == sorted(valid["key"])
     assert (*ax.get_xlim(), *ax.get_ylim()) == style.EXTENTS["nk"]
     assert "not an endorsement" in caption(fig)
-    assert figures.description(fig)["title"].endswith("on 19 Sept 2023")
+    assert protocol.description(fig)["title"].endswith("on 19 Sept 2023")
 
 
 def test_control_area_table(data):

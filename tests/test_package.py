@@ -15,11 +15,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_import_is_cheap():
-    code = ("import sys, karabakh, karabakh.site; heavy = [m for m in ('pandas', 'geopandas', 'matplotlib', 'shapely',"
+    code = ("import sys, karabakh, karabakh.build.site; heavy = [m for m in ('pandas', 'geopandas', 'matplotlib', 'shapely',"
             " 'pyproj', 'nbformat', 'nbclient', 'sphinx', 'jupyter_cache') if m in sys.modules];"
             " print(','.join(heavy))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
-    assert out == "", f"import karabakh (or its main job, karabakh.site) pulled in: {out}"
+    assert out == "", f"import karabakh (or its main job, karabakh.build.site) pulled in: {out}"
 
 
 def _lock() -> dict[str, str]:
@@ -84,7 +84,7 @@ def test_wheel_ships_the_data_and_works_outside_the_repo(tmp_path):
                    check=True, capture_output=True)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    code = ("import karabakh as kb; from karabakh import tables; "
+    code = ("import karabakh as kb; from karabakh.io import tables; "
             "print(kb.__file__); print(tables.shipped_data_dir()); "
             "print(sum(len(tables.load_table(t)) for t in tables.TABLES)); "
             "print(len(kb.load_boundaries()), len(kb.load_front_lines()))")

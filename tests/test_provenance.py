@@ -14,8 +14,7 @@ import pandas as pd
 import pytest
 
 import karabakh as kb
-from karabakh import tables
-
+from karabakh.io import tables
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 

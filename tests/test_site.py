@@ -1,4 +1,4 @@
-"""The main job (karabakh.site) on small notebooks made here, and the site of the project's notebooks.
+"""The main job (karabakh.build.site) on small notebooks made here, and the site of the project's notebooks.
 
 The job's tests execute tiny notebooks in real kernels with a one-page ``docs/`` (the project's ``conf.py``), so
 that they test the order of things (validate first, execute, export, build, swap in) in seconds.
@@ -17,8 +17,8 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from conftest import DATA, ROOT, snapshot
-from karabakh import checksums, execute, site
-
+from karabakh.io import checksums
+from karabakh.build import execute, site
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
 kernel = pytest.mark.enable_socket  # kernels talk to the test over loopback sockets
 
@@ -232,15 +232,14 @@ def test_every_notebook_is_a_page_with_alt_text_captions_and_full_size_links(not
 
 
 def test_the_site_has_the_data_dictionary_api_provenance_changes_and_citation(notebook_site):
-    from karabakh import tables
-
+    from karabakh.io import tables
     text = {p.stem: html_lib.unescape(re.sub(r"<[^>]+>", "", p.read_text(encoding="utf-8")))
             for p in notebook_site.glob("*.html")}
     for resource in json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))["resources"]:
         assert resource["path"] in text["data"], resource["path"]  # every table and layer
     assert "Every source cited by the other tables" in text["data"]
     assert tables.load_casualties.__doc__.splitlines()[0].strip() in text["api"]
-    assert "karabakh.tables.load_casualties" in (notebook_site / "api.html").read_text(encoding="utf-8")
+    assert "karabakh.io.tables.load_casualties" in (notebook_site / "api.html").read_text(encoding="utf-8")
     changes = (DATA / "CHANGES.md").read_text(encoding="utf-8")
     first_heading = next(line for line in changes.splitlines() if line.startswith("## "))[3:].strip()
     assert re.sub(r"[`*]", "", first_heading) in text["changes"]

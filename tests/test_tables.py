@@ -5,8 +5,7 @@ import pandas as pd
 import pytest
 
 import karabakh as kb
-from karabakh import tables
-
+from karabakh.io import tables
 LOADERS = {
     "sources": kb.load_sources, "casualties": kb.load_casualties, "actors": kb.load_actors,
     "events": kb.load_events, "displacement": kb.load_displacement, "places": kb.load_places,
@@ -15,6 +14,9 @@ LOADERS = {
     "layer_references": lambda: tables.load_table("layer_references"),
     "control": kb.load_control,
     "incidents": kb.load_incidents, "sectors": kb.load_sectors, "timeline": kb.load_timeline,
+    "timeline_ru": kb.load_timeline_ru, "incidents_pre2020": kb.load_incidents_pre2020, "detentions": kb.load_detentions,
+    "excess_deaths_2020": kb.load_excess_deaths, "unhcr_displacement": kb.load_unhcr,
+    "war_2020_tolls": kb.load_war_tolls,
 }
 
 

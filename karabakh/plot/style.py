@@ -1,0 +1,442 @@
+"""Every visual constant of the package's figures, in one place.
+
+Colours are the Okabe-Ito palette (safe for the common colour-vision deficiencies); control areas also carry a
+hatch so the maps read in greyscale. Maps are drawn in UTM zone 38N (EPSG:32638, metres), whose central meridian
+(45 E) runs through the South Caucasus, with fixed extents so every run draws the same picture.
+
+Nothing here imports matplotlib at import time: :func:`rc` returns the rcParams that :func:`styled` applies with
+``matplotlib.rc_context`` around each figure (no global state is changed). The small drawing helpers every figure
+module shares (:func:`new_figure`, :func:`halo`, :func:`figure_legend`, :func:`series_styles`) live here too.
+The story's dates and periods are in :mod:`karabakh.analysis.story`.
+"""
+from __future__ import annotations
+
+import contextlib
+import textwrap
+from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+    from matplotlib.legend import Legend
+
+# ------------------------------------------------------------------------------------------------ colours
+#: Okabe & Ito (2008), "Color Universal Design": eight colours distinguishable with any common colour-vision deficiency.
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+}
+PALETTE = tuple(OKABE_ITO.values())
+#: Colour cycle for series without a fixed colour (claimants, measures): black last, it is kept for text.
+CYCLE = (OKABE_ITO["blue"], OKABE_ITO["vermillion"], OKABE_ITO["bluish_green"], OKABE_ITO["orange"],
+         OKABE_ITO["reddish_purple"], OKABE_ITO["sky_blue"], OKABE_ITO["yellow"], OKABE_ITO["black"])
+
+# Neutral greys for the land, so that only the story's layers carry colour.
+LAND = "#F2F2F2"  # countries other than the two below
+COUNTRY_FILL = {"AZE": "#E4E4E4", "ARM": "#D2D2D2"}  # distinct in greyscale too
+WATER = "#FFFFFF"  # the Caspian Sea and everything outside the data: the axes background
+BORDER = "#6E6E6E"
+BORDER_WIDTH = 0.6
+TEXT = "#000000"
+MUTED_TEXT = "#4D4D4D"
+MARKER_EDGE = "#333333"  # a dark rim, so light palette colours (yellow, sky blue) stay visible on white
+
+# ------------------------------------------------------------------------------------------------ layers
+#: One style per control area (by the layer's ``key``): face colour from Okabe-Ito + hatch, so it reads in greyscale.
+CONTROL_AREA = {
+    "area_1994_2020": {"facecolor": OKABE_ITO["orange"], "hatch": "///", "alpha": 0.55},
+    "area_2020_2023": {"facecolor": OKABE_ITO["reddish_purple"], "hatch": "\\\\\\", "alpha": 0.55},
+    "nkao_azerbaijan_2023": {"facecolor": OKABE_ITO["sky_blue"], "hatch": "...", "alpha": 0.55},
+}
+#: For control areas whose key is not listed above (the layer may grow): cycled in key order.
+CONTROL_AREA_FALLBACK = (
+    {"facecolor": OKABE_ITO["yellow"], "hatch": "xx", "alpha": 0.55},
+    {"facecolor": OKABE_ITO["bluish_green"], "hatch": "++", "alpha": 0.55},
+    {"facecolor": OKABE_ITO["blue"], "hatch": "--", "alpha": 0.55},
+)
+HATCH_COLOR = "#333333"
+HATCH_LINEWIDTH = 0.6
+CORRIDOR = {"facecolor": OKABE_ITO["bluish_green"], "hatch": "xxx", "alpha": 0.8,
+            "edgecolor": OKABE_ITO["bluish_green"]}
+CONTACT_LINE = {"color": OKABE_ITO["vermillion"], "linewidth": 1.6, "linestyle": "-"}
+NKAO_OUTLINE = {"edgecolor": OKABE_ITO["black"], "linewidth": 1.3, "linestyle": (0, (4, 2)), "facecolor": "none"}
+
+# ------------------------------------------------------------------------------------------------ places
+PLACE_MARKER = {"marker": "o", "markersize": 4.5, "color": OKABE_ITO["black"], "markeredgecolor": "white",
+                "markeredgewidth": 0.6}
+CAPITAL_MARKER = {"marker": "s", "markersize": 5, "color": OKABE_ITO["black"], "markeredgecolor": "white",
+                  "markeredgewidth": 0.6}
+#: Label offsets in points (dx, dy) and alignment, by place id; default: right of the point.
+LABEL_OFFSET = {
+    "stepanakert": (5, -3, "left", "top"),
+    "shusha": (-5, -2, "right", "top"),
+    "lachin": (-5, 0, "right", "center"),
+    "goris": (-5, -2, "right", "top"),
+    "kornidzor": (-5, 2, "right", "bottom"),
+    "baku": (-5, 3, "right", "bottom"),
+    "yerevan": (5, 3, "left", "bottom"),
+    "yevlakh": (5, 3, "left", "bottom"),
+    "martuni": (0, 5, "center", "bottom"),
+}
+DEFAULT_LABEL_OFFSET = (5, 0, "left", "center")
+#: Country names, placed at fixed lon/lat (the countries' centroids fall outside the extents or in odd places).
+#: name -> (lon, lat, horizontal alignment): labels near a map's edge are aligned away from it, so they stay inside.
+COUNTRY_LABELS = {
+    "region": {"Azerbaijan": (48.3, 40.95, "center"), "Armenia": (44.75, 40.55, "center"),
+               "Georgia": (44.6, 41.75, "center"), "Iran": (48.4, 38.55, "center"), "Russia": (47.4, 41.85, "center"),
+               "Turkey": (43.9, 39.55, "left")},
+    "nk": {"Azerbaijan": (47.1, 40.42, "center"), "Armenia": (45.85, 39.8, "center"),
+           "Iran": (46.85, 38.92, "center")},
+}
+SEA_LABELS = {"region": {"Caspian Sea": (50.5, 39.95, "right")}, "nk": {}}
+
+# ------------------------------------------------------------------------------------------------ maps
+MAP_CRS = "EPSG:32638"  # WGS 84 / UTM zone 38N, metres
+#: Fixed extents (xmin, xmax, ymin, ymax) in MAP_CRS metres.
+#: region: lon ~43.8-50.6 E, lat ~38.4-42.0 N (Yerevan to Baku, Georgia to Iran);
+#: nk: lon ~45.6-47.5 E, lat ~38.8-40.8 N (the former NKAO, Lachin corridor, Goris and Yevlakh).
+EXTENTS = {
+    "region": (400_000.0, 970_000.0, 4_250_000.0, 4_660_000.0),
+    "nk": (555_000.0, 715_000.0, 4_300_000.0, 4_520_000.0),
+}
+#: The locator inset: lon/lat (xmin, xmax, ymin, ymax) of the wider area (Black Sea to the Caspian, Russia to Iran),
+#: within the context layer (``kb.load_boundaries(context=True)``: lon 26-62 E, lat 30-50 N).
+LOCATOR_EXTENT = (27.0, 61.0, 32.0, 49.0)
+LOCATOR_BOX = {"edgecolor": OKABE_ITO["vermillion"], "linewidth": 1.4, "facecolor": "none"}
+#: Labels on the inset: text -> (lon, lat, "sea" | "country").
+LOCATOR_LABELS = {
+    "Black Sea": (34.5, 43.3, "sea"),
+    "Caspian\nSea": (50.4, 45.3, "sea"),
+    "RUSSIA": (41.5, 47.0, "country"),
+    "TURKEY": (34.0, 39.0, "country"),
+    "IRAN": (54.5, 34.5, "country"),
+}
+#: Inset axes position (x, y, width, height) in the map's axes coordinates, by extent; the inset keeps its top left.
+#: On the region map the inset sits over Russia and the Caspian (top right), clear of Georgia and of every label.
+LOCATOR_BOUNDS = {"region": (0.70, 0.715, 0.29, 0.275), "nk": (0.01, 0.77, 0.44, 0.22)}
+#: Which corner of its bounds the inset keeps (its aspect is fixed, so it may not fill them).
+LOCATOR_ANCHOR = {"region": "NE", "nk": "NW"}
+SCALE_BAR = {"location": "lower right", "length_fraction": 0.22, "box_alpha": 0.8, "color": TEXT,
+             "font_properties": {"size": 8}, "scale_loc": "top", "border_pad": 0.6}
+#: The north arrow's tip (axes fraction), by extent: clear of the inset and the labels.
+NORTH_ARROW_XY = {"region": (0.955, 0.31), "nk": (0.955, 0.88)}
+NORTH_ARROW_LENGTH = 0.08
+
+# ------------------------------------------------------------------------------------------------ figures
+FONT_FAMILY = "DejaVu Sans"  # ships with matplotlib: same glyphs everywhere, no font warnings
+FONT_SIZE = 9
+TITLE_SIZE = 11
+LABEL_SIZE = 8
+CAPTION_SIZE = 6.5
+CAPTION_WRAP = 150  # characters per caption line (at the widest figure)
+DPI = 100
+#: Inches added to every figure's height for the title that ``kb.show_figure`` draws above the axes (its suptitle).
+TITLE_ROOM = 0.35
+FIGSIZE = {
+    "map": (8.0, 6.0),
+    "nk_map": (6.5, 7.5),
+    "small_multiples": (12.0, 5.4),
+    "chart": (8.5, 4.8),
+    "timeline": (10.0, 6.5),
+}
+NOT_AN_ENDORSEMENT = "Boundaries and names shown are not an endorsement by the authors of any claim."
+
+#: The seed article's date (``story.ARTICLE_DATE``) as marked on the charts.
+ARTICLE_MARK = {"color": OKABE_ITO["black"], "linestyle": ":", "linewidth": 1.2}
+
+#: How a claimant qualified a number, drawn as the fill of the series' marker (so it reads without colour):
+#: full for an exact number, the top half for "at least" / "more than", hollow for "about" or unqualified.
+QUALIFIER_FILL = {"exact": "full", "at_least": "top", "more_than": "top", "approx": "none", "unspecified": "none"}
+QUALIFIER_WORDS = {"full": "exact number", "top": "at least / more than", "none": "about, or not qualified"}
+#: Marker shapes for series (claimants); with the colour cycle (coprime lengths) every series gets its own pair.
+SERIES_MARKERS = ("o", "s", "D", "^", "v")
+
+#: Event kinds on the timeline strip, top to bottom.
+EVENT_KIND_COLOR = {
+    "military": OKABE_ITO["vermillion"],
+    "ceasefire": OKABE_ITO["blue"],
+    "diplomacy": OKABE_ITO["bluish_green"],
+    "humanitarian": OKABE_ITO["orange"],
+    "displacement": OKABE_ITO["reddish_purple"],
+    "political": OKABE_ITO["sky_blue"],
+    "background": OKABE_ITO["black"],
+}
+EVENT_KIND_MARKER = {"military": "X", "ceasefire": "s", "diplomacy": "D", "humanitarian": "P",
+                     "displacement": "v", "political": "o", "background": "."}
+
+
+def rc() -> dict:
+    """rcParams for every figure (applied with ``matplotlib.rc_context``; the global state is left alone).
+
+    Returns
+    -------
+    dict
+        matplotlib rcParams: fonts and sizes, resolution, hatch, the Okabe-Ito colour cycle, a fixed SVG hash salt.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> with matplotlib.rc_context(rc()):
+    ...     matplotlib.rcParams["axes.prop_cycle"].by_key()["color"] == list(CYCLE)
+    True
+    """
+    from cycler import cycler  # matplotlib's own dependency
+
+    return {
+        "font.family": "sans-serif",
+        "font.sans-serif": [FONT_FAMILY],
+        "font.size": FONT_SIZE,
+        "axes.titlesize": TITLE_SIZE,
+        "axes.labelsize": FONT_SIZE,
+        "xtick.labelsize": LABEL_SIZE,
+        "ytick.labelsize": LABEL_SIZE,
+        "legend.fontsize": LABEL_SIZE,
+        "figure.dpi": DPI,
+        "savefig.dpi": DPI,
+        "hatch.color": HATCH_COLOR,
+        "hatch.linewidth": HATCH_LINEWIDTH,
+        "axes.prop_cycle": cycler(color=list(CYCLE)),
+        "svg.hashsalt": "karabakh",
+        "path.simplify": True,
+    }
+
+
+def control_area_style(key: str, others: tuple[str, ...] = ()) -> dict:
+    """Face colour, hatch and alpha for the control area ``key``; unknown keys cycle through the fallbacks.
+
+    Parameters
+    ----------
+    key : str
+        The control area's ``key`` in the front-lines layer.
+    others : tuple of str
+        Every key drawn in the same figure: unknown keys get the fallbacks in key order, so two unknown areas of
+        one figure never share a style.
+
+    Returns
+    -------
+    dict
+        ``facecolor``, ``hatch`` and ``alpha`` (a copy: changing it changes no other figure).
+
+    Examples
+    --------
+    >>> control_area_style("area_1994_2020") == CONTROL_AREA["area_1994_2020"]
+    True
+    >>> control_area_style("b", ("a", "b")) == CONTROL_AREA_FALLBACK[1]
+    True
+    """
+    if key in CONTROL_AREA:
+        return dict(CONTROL_AREA[key])
+    unknown = sorted(k for k in set(others) | {key} if k not in CONTROL_AREA)
+    return dict(CONTROL_AREA_FALLBACK[unknown.index(key) % len(CONTROL_AREA_FALLBACK)])
+
+
+# ------------------------------------------------------------------------------------------------ drawing helpers
+@contextlib.contextmanager
+def styled() -> Iterator[None]:
+    """Apply :func:`rc` for the figures drawn inside the block (``matplotlib.rc_context``: nothing global changes).
+
+    Examples
+    --------
+    >>> with styled():
+    ...     fig = new_figure("chart")
+    """
+    import matplotlib
+
+    with matplotlib.rc_context(rc()):
+        yield
+
+
+def new_figure(kind: str, *, width: float | None = None, height: float | None = None) -> Figure:
+    """A new figure of the kind's size (``FIGSIZE``), ``TITLE_ROOM`` taller for the title, constrained layout.
+
+    Parameters
+    ----------
+    kind : str
+        A key of ``FIGSIZE``.
+    width, height : float, optional
+        Override the kind's size (inches, before the title room).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> new_figure("map").get_size_inches().tolist()
+    [8.0, 6.35]
+    """
+    import matplotlib.pyplot as plt
+
+    w, h = FIGSIZE[kind]
+    return plt.figure(figsize=(width or w, (height or h) + TITLE_ROOM), dpi=DPI, layout="constrained")
+
+
+def halo(width: float = 2.5) -> list:
+    """A white outline for text drawn over a map or lines (a matplotlib path effect).
+
+    Parameters
+    ----------
+    width : float
+        Width of the outline in points.
+
+    Returns
+    -------
+    list
+        ``[matplotlib.patheffects.withStroke(...)]``, for ``path_effects=``.
+
+    Examples
+    --------
+    >>> len(halo())
+    1
+    """
+    import matplotlib.patheffects as pe
+
+    return [pe.withStroke(linewidth=width, foreground="white")]
+
+
+def figure_legend(fig: Figure, handles: list, *, ncols: int = 2, fontsize: float = LABEL_SIZE) -> Legend:
+    """A legend for the whole figure, centred under the axes; ``citations.add_caption`` puts it above the caption.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure.
+    handles : list of matplotlib artists
+        The legend entries (with labels).
+    ncols : int
+        Columns.
+    fontsize : float
+        Points.
+
+    Returns
+    -------
+    matplotlib.legend.Legend
+        gid ``"legend"``.
+
+    Examples
+    --------
+    >>> from matplotlib.lines import Line2D
+    >>> leg = figure_legend(new_figure("chart"), [Line2D([], [], label="a")])
+    >>> leg.get_gid()
+    'legend'
+    """
+    leg = fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.0), ncols=ncols,
+                     fontsize=fontsize, frameon=False)
+    leg.set_in_layout(False)
+    leg._kb_bottom = True
+    leg.set_gid("legend")
+    return leg
+
+
+def series_styles(keys: Iterable[str]) -> dict[str, dict]:
+    """One colour and marker per series, no two series alike (colours from ``CYCLE``, shapes ``SERIES_MARKERS``).
+
+    Parameters
+    ----------
+    keys : iterable of str
+        The series, in the order they get their styles (duplicates dropped).
+
+    Returns
+    -------
+    dict
+        key -> ``{"color": ..., "marker": ...}``; unique pairs for up to 30 series.
+
+    Raises
+    ------
+    ValueError
+        With more series than distinct pairs.
+
+    Examples
+    --------
+    >>> series_styles(["a", "b"])["b"]
+    {'color': '#D55E00', 'marker': 's'}
+    """
+    ordered = list(dict.fromkeys(keys))
+    colours = tuple(c for c in CYCLE if c not in (OKABE_ITO["yellow"], OKABE_ITO["black"]))  # legible on white
+    if len(ordered) > len(colours) * len(SERIES_MARKERS):
+        raise ValueError(f"{len(ordered)} series: more than the distinct colour and marker pairs")
+    return {k: {"color": colours[i % len(colours)], "marker": SERIES_MARKERS[i % len(SERIES_MARKERS)]}
+            for i, k in enumerate(ordered)}
+
+
+#: Where :func:`place_labels` tries a label, in points from its anchor (dx, dy, ha, va): above, below, right, left.
+LABEL_SPOTS = ((0, 5, "center", "bottom"), (0, -6, "center", "top"), (6, 0, "left", "center"),
+               (-6, 0, "right", "center"))
+
+
+def place_labels(fig: Figure, labels: list, *, spots: Sequence[tuple[float, float, str, str]] = LABEL_SPOTS,
+                 pad: float = 1.5) -> list:
+    """Move value labels so none overlaps another or leaves its axes; hide those that fit nowhere.
+
+    Labels are annotations anchored on data points (``xytext`` in offset points). They are placed in the order
+    given (put the most important first): each takes the first of ``spots`` where its box, grown by ``pad``
+    points, overlaps no label placed before it and lies inside its axes. The figure's layout engine runs once to
+    measure the boxes (no drawing).
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure, complete (caption and legends added).
+    labels : list of matplotlib.text.Annotation
+        The labels, most important first.
+    spots : sequence of (dx, dy, ha, va)
+        Candidate offsets in points and alignments.
+    pad : float
+        Points kept free around each label.
+
+    Returns
+    -------
+    list of matplotlib.text.Annotation
+        The labels hidden (no room).
+
+    Examples
+    --------
+    >>> fig = new_figure("chart"); ax = fig.add_subplot(); _ = ax.plot([0, 1], [0, 1])
+    >>> a = ax.annotate("1", (0.5, 0.5), xytext=(0, 5), textcoords="offset points")
+    >>> b = ax.annotate("2", (0.5, 0.5), xytext=(0, 5), textcoords="offset points")
+    >>> place_labels(fig, [a, b])
+    []
+    """
+    engine = fig.get_layout_engine()
+    if engine is not None:
+        engine.execute(fig)
+    renderer = fig._get_renderer()
+    grow = pad * fig.dpi / 72
+    placed, hidden = [], []
+    for label in labels:
+        inside = label.axes.get_window_extent(renderer)
+        for dx, dy, ha, va in spots:
+            label.xyann = (dx, dy)
+            label.set_ha(ha)
+            label.set_va(va)
+            box = label.get_window_extent(renderer).expanded(1, 1)
+            box = box.from_extents(box.x0 - grow, box.y0 - grow, box.x1 + grow, box.y1 + grow)
+            fits = (inside.x0 <= box.x0 and box.x1 <= inside.x1 and inside.y0 <= box.y0 and box.y1 <= inside.y1)
+            if fits and not any(box.overlaps(other) for other in placed):
+                placed.append(box)
+                break
+        else:
+            label.set_visible(False)
+            hidden.append(label)
+    return hidden
+
+
+def wrap(text: str, width: int = 60) -> str:
+    """A label on as many lines as it needs, never cut: the one wrap of every legend entry and annotation.
+
+    Parameters
+    ----------
+    text : str
+    width : int
+        Characters per line.
+
+    Returns
+    -------
+    str
+    """
+    return textwrap.fill(text, width=width)
