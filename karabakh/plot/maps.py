@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Mapping, Sequence
 import pandas as pd
 
 from karabakh.analysis import geo, story, wording
+from karabakh.analysis.geo import direction  # re-exported: maps describe distances and directions
 from karabakh.io.days import to_day
 from karabakh.plot import captions, protocol, style
 from karabakh.plot.map_parts import (
@@ -77,35 +78,6 @@ def _country_labels(ax, key: str) -> None:
         x, y = to_map.transform(lon, lat)
         ax.text(x, y, name, ha=ha, va="center", fontsize=style.LABEL_SIZE, color=style.OKABE_ITO["blue"],
                 fontstyle="italic", gid=f"sea_label:{name}", zorder=2)
-
-
-def direction(a: Point, b: Point) -> str:
-    """The compass point (16 winds) from place ``a`` to place ``b``, from the geodesic's initial azimuth (WGS 84).
-
-    Parameters
-    ----------
-    a, b : shapely.geometry.Point
-        Longitude / latitude.
-
-    Returns
-    -------
-    str
-        For example ``"north-north-east"``.
-
-    Examples
-    --------
-    >>> from shapely.geometry import Point
-    >>> direction(Point(46.75, 39.82), Point(47.15, 40.61))
-    'north-north-east'
-    """
-    from pyproj import Geod
-
-    azimuth = Geod(ellps="WGS84").inv(a.x, a.y, b.x, b.y)[0] % 360
-    winds = ("north", "north-north-east", "north-east", "east-north-east", "east", "east-south-east", "south-east",
-             "south-south-east", "south", "south-south-west", "south-west", "west-south-west", "west",
-             "west-north-west", "north-west", "north-north-west")
-    return winds[int((azimuth + 11.25) // 22.5) % 16]
-
 
 
 def base_map(boundaries: gpd.GeoDataFrame, places: gpd.GeoDataFrame, *, ax: Axes | None = None,
