@@ -237,7 +237,7 @@ def _with_undisputed(control: pd.DataFrame, wanted: list, known: list, data_dir)
         if state not in UNDISPUTED_SINCE:
             continue
         holder, since, source, claimant = UNDISPUTED_SINCE[state]
-        rows.append({"id": f"undisputed_{pid}", "place_id": pid, "date": pd.Timestamp(since), "held_by": holder,
+        rows.append({"id": f"undisputed_{pid}", "place_id": pid, "date": to_day(since), "held_by": holder,
                      "claimant": claimant, "source_id": source, "qualifier": "claimed_by_one_side"})
     claims = control[control["place_id"].isin(wanted)]
     if rows:

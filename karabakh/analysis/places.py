@@ -151,8 +151,8 @@ def place_names(place: str, data_dir: str | os.PathLike[str] | None = None) -> p
     Examples
     --------
     >>> names = place_names("Khankendi")
-    >>> names[names["language"].isin(["hy", "az", "ru"])]["name"].tolist()
-    ['Ստեփանակերտ', 'Xankəndi', 'Степанакерт', 'Ханкенди']
+    >>> names[names["kind"] != "variant"][["name", "language", "kind"]].head(4).values.tolist()
+    [['Ստեփանակերտ', 'hy', 'local'], ['Xankəndi', 'az', 'official'], ['Степанакерт', 'ru', 'exonym'], ['Ханкенди', 'ru', 'exonym']]
     """
     pid = place_id(place, data_dir)
     frame = tables.load_table("place_names", data_dir)

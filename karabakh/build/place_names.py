@@ -209,6 +209,19 @@ def build(data: str | os.PathLike[str] | None = None) -> Path:
     DataValidationError
         ``places.csv`` or ``place_names_curated.csv`` breaks its schema, the GeoNames extract is missing, not the
         registered copy or not JSON, or a ``geonameid`` is not in it; the message lists every problem.
+
+    Examples
+    --------
+    >>> import pathlib, shutil, tempfile
+    >>> from karabakh.io import tables
+    >>> copy = shutil.copytree(tables.data_dir(), pathlib.Path(tempfile.mkdtemp(), "data"))
+    >>> (copy / "raw" / RAW_GEONAMES).write_text("{}", encoding="utf-8") and None
+    >>> build(copy)
+    Traceback (most recent call last):
+    ...
+    karabakh.io.errors.DataValidationError: 1 problem(s) in the data:
+      - data/raw/geonames_cities500.json: file: sha256 differs from raw/registry.csv: not the registered extract
+    >>> shutil.rmtree(copy.parent)
     """
     from karabakh.io import raw, tables
 
