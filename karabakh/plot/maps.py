@@ -22,6 +22,7 @@ import pandas as pd
 
 from karabakh.analysis import geo, story, wording
 from karabakh.analysis.geo import direction  # re-exported: maps describe distances and directions
+from karabakh.analysis.places import place_ids as resolve_places
 from karabakh.io.days import to_day
 from karabakh.plot import captions, protocol, style
 from karabakh.plot.map_parts import (
@@ -101,9 +102,9 @@ def base_map(boundaries: gpd.GeoDataFrame, places: gpd.GeoDataFrame, *, ax: Axes
     context : geopandas.GeoDataFrame, optional
         ``kb.load_boundaries(context=True)``: draws the locator inset when given.
     place_ids : sequence of str, optional
-        The places labelled (places.id); default ``story.MAP_PLACES`` of the extent.
+        The places labelled (ids or any of their names); default ``story.MAP_PLACES`` of the extent.
     place_notes : mapping, optional
-        place id -> text added to the label in brackets.
+        place (id or name) -> text added to the label in brackets.
     country_labels, scale_bar, north_arrow : bool
         Draw them.
     wrap_labels : bool
@@ -140,8 +141,9 @@ def base_map(boundaries: gpd.GeoDataFrame, places: gpd.GeoDataFrame, *, ax: Axes
         if country_labels:
             _country_labels(ax, key)
         protocol.remember_sources(ax.figure, boundaries["source_id"])
-        _draw_places(ax, places, list(story.MAP_PLACES.get(key, ()) if place_ids is None else place_ids), place_notes,
-                     wrap=wrap_labels)
+        wanted = list(story.MAP_PLACES.get(key, ())) if place_ids is None else resolve_places(place_ids)
+        notes = None if place_notes is None else dict(zip(resolve_places(list(place_notes)), place_notes.values()))
+        _draw_places(ax, places, wanted, notes, wrap=wrap_labels)
         if scale_bar:
             add_scale_bar(ax)
         if north_arrow:
@@ -356,7 +358,7 @@ def front_lines_small_multiples(front_lines: gpd.GeoDataFrame, boundaries: gpd.G
     periods : sequence of (title, first day, day after the last day or None)
         Default ``story.PERIODS``.
     place_ids : sequence of str
-        The places labelled on each panel.
+        The places labelled on each panel (ids or any of their names).
 
     Returns
     -------
