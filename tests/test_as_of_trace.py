@@ -51,25 +51,38 @@ def _trace(call):
     return result, calls
 
 
-def test_one_day_from_the_notebook_to_the_pixels():
+def test_one_day_from_the_notebook_to_the_pixels(monkeypatch):
     day = "2020-12-01"
     base = dict(boundaries=kb.load_boundaries(), places=kb.load_places(), sources=kb.load_sources(),
                 manifest=kb.load_manifest())
     front, io_calls = _trace(lambda: kb.load_front_lines(as_of=day))
     control, analysis_calls = _trace(lambda: kb.control_on(day))
-    fig, plot_calls = _trace(lambda: control_plots.control_small_multiples([front], [control], **base))
+    reads = lambda calls: [c for c in calls if (c[2], c[3]) == ("days", "to_day")]  # noqa: E731
+    assert [c[4] for c in reads(io_calls)] == [day]  # read once where it enters the io layer
+    assert [c[4] for c in reads(analysis_calls)] == [day]  # and once where it enters analysis
+    for calls in (io_calls, analysis_calls):
+        upward = [c for c in calls if c[0] in RANK and RANK[c[1]] > RANK[c[0]]]
+        assert upward == [], upward[:3]
+
+    # drawing: a profile of every matplotlib call would take seconds; spies on the day reader and the loaders
+    # record what the figure asks of the layers below it
+    from karabakh.io import days, layers, tables
+
+    asked = []
+    spy = lambda name, f: lambda *a, **k: asked.append((name, a[:1])) or f(*a, **k)  # noqa: E731
+    monkeypatch.setattr(days, "to_day", spy("to_day", days.to_day))
+    for module in (tables, layers):
+        for name in [n for n in dir(module) if n.startswith("load_")]:
+            monkeypatch.setattr(module, name, spy(name, getattr(module, name)))
+    for module in list(sys.modules.values()):  # names bound by `from karabakh.io.days import to_day`
+        if getattr(module, "__name__", "").startswith("karabakh.") and getattr(module, "to_day", None) is not None:
+            monkeypatch.setattr(module, "to_day", days.to_day)
+    fig = control_plots.control_small_multiples([front], [control], **base)
     try:
-        reads = lambda calls: [c for c in calls if (c[2], c[3]) == ("days", "to_day")]  # noqa: E731
-        assert [c[4] for c in reads(io_calls)] == [day]  # read once where it enters the io layer
-        assert [c[4] for c in reads(analysis_calls)] == [day]  # and once where it enters analysis
-        the_day = {day, kb.control_on(day).attrs["as_of"]}
-        assert [c for c in reads(plot_calls) if c[4] in the_day] == []  # the figure reads the day no more: it takes
-        # the one its frames carry
-        assert not [c for c in plot_calls if c[3].startswith("load_")]  # and loads nothing
-        assert fig.axes[0].get_title(loc="left") == "1 Dec 2020"
-        for calls in (io_calls, analysis_calls, plot_calls):
-            upward = [c for c in calls if c[0] in RANK and RANK[c[1]] > RANK[c[0]]]
-            assert upward == [], upward[:3]
+        the_day = {day, control.attrs["as_of"]}
+        assert [a for a in asked if a[0] == "to_day" and a[1] and a[1][0] in the_day] == []  # the day is not read
+        assert [a for a in asked if a[0].startswith("load_")] == []  # again, and nothing is loaded: the figure
+        assert fig.axes[0].get_title(loc="left") == "1 Dec 2020"  # draws what it is given
     finally:
         plt.close("all")
 

@@ -179,7 +179,7 @@ def select_countries(upstream: Path, bbox: str) -> bytes:
     Parameters
     ----------
     upstream : Path
-        An ``.rda`` file holding one data frame (read with the ``rdata`` package).
+        An ``.rda`` file holding one data frame (read with the ``pyreadr`` package).
     bbox : str
         Ignored (must be empty in the registry: the selection is by country, not by box).
 
@@ -204,14 +204,11 @@ def select_countries(upstream: Path, bbox: str) -> bytes:
     import csv
     import io
     import math
-    import warnings
 
     import pandas as pd
-    import rdata
+    import pyreadr
 
-    with warnings.catch_warnings():  # rdata: "Missing constructor for R class tbl_df" (read as a data.frame)
-        warnings.simplefilter("ignore")
-        frames = rdata.read_rda(Path(upstream))
+    frames = pyreadr.read_r(str(upstream))  # librdata (C): an order of magnitude faster than pure-Python readers
     if len(frames) != 1:
         raise ValueError(f"{upstream}: expected one data frame, found {', '.join(frames) or 'none'}")
     (frame,) = frames.values()
@@ -239,12 +236,12 @@ def _rda_example() -> Path:
     import tempfile
 
     import pandas as pd
-    import rdata
+    import pyreadr
 
     frame = pd.DataFrame({"year": [1992.0, 1992.0, 1992.0], "coo_iso": ["AZE", "ARM", "RUS"],
                           "coa_iso": ["ARM", "AZE", "ARM"], "refugees": [300000.0, float("nan"), 5.0]})
     path = Path(tempfile.mkdtemp()) / "example.rda"
-    rdata.write_rda(path, {"example": frame})
+    pyreadr.write_rdata(str(path), frame, df_name="example")
     return path
 
 
