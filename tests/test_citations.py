@@ -85,12 +85,14 @@ def test_latest_counts_one_per_claimant_and_measure(data):
     table = summaries.latest_counts(data["displacement"], data["actors"], data["sources"], by="claimant", reposts=True)
     assert len(table) == len(table[["claimant", "measure"]].drop_duplicates())
     assert table["cumulative_arrivals"].max() == data["displacement"]["cumulative_arrivals"].max()
+    # a hand-made case: an untimed count beside a timed one of the same day and claimant: the larger is the latest
     d = data["displacement"]
-    his = d[d["claimant_actor_id"] == "tigran_khachatryan"]
-    last_day = his[his["date"] == his["date"].max()]
-    assert last_day["time_local"].isna().any()  # an untimed count beside a timed one: the larger is the latest
+    timed = d[(d["claimant_actor_id"] == "tigran_khachatryan") & d["time_local"].notna()].tail(1)
+    untimed = timed.assign(id="dsp_test", time_local=pd.NA, cumulative_arrivals=timed["cumulative_arrivals"] + 1)
+    both = pd.concat([d, untimed], ignore_index=True)
+    table = summaries.latest_counts(both, data["actors"], data["sources"], by="claimant", reposts=True)
     row = table[table["claimant"].str.startswith("Tigran Khachatryan")].iloc[0]
-    assert row["cumulative_arrivals"] == last_day["cumulative_arrivals"].max()
+    assert row["cumulative_arrivals"] == int(timed["cumulative_arrivals"].iloc[0]) + 1
 
 
 def test_numbered_events_put_timed_events_first_within_a_day(data):
