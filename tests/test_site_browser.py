@@ -162,3 +162,80 @@ def test_code_cells_are_not_clipped_and_figures_open_at_full_size(notebook_site,
                 assert width >= fig["shown"] > 0, f"{path.name}: {fig['href']} is not the full-size figure"
     finally:
         context.close()
+
+
+SCREENSHOTS = ROOT / "build" / "screenshots"
+WIDTHS = (1280, 390)  # a laptop and a phone
+
+
+def _layout_problems(page) -> list[str]:
+    """Sideways scrolling of the document, and table cells whose text is cut off (wider than the cell)."""
+    problems = []
+    width = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    if width[0] > width[1]:
+        problems.append(f"the page scrolls sideways ({width[0]} px of content in {width[1]} px)")
+    cut = page.evaluate("""() => Array.from(document.querySelectorAll('td, th'))
+        .filter(c => c.scrollWidth > c.clientWidth + 1 && getComputedStyle(c).overflowX !== 'visible')
+        .map(c => c.innerText.slice(0, 40))""")
+    problems += [f"table cell cut off: {text!r}" for text in cut]
+    return problems
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_page_reads_at_laptop_and_phone_width(notebook_site, browser, width):
+    """Every page (search with a query included) at 1280 and 390 px: no sideways scrolling, no cut-off table cell,
+    not one console message of level warning or error; a screenshot of each page and of each figure under
+    build/screenshots/<width>/."""
+    site = notebook_site
+    pages = sorted(p for p in site.rglob("*.html") if "_static" not in p.parts)
+    out = SCREENSHOTS / str(width)
+    out.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport={"width": width, "height": 900}, service_workers="block")
+    context.route(lambda url: not url.startswith(LOCAL_SCHEMES), lambda route: route.abort())
+    page = context.new_page()
+    messages: list[str] = []
+    page.on("console", lambda m: messages.append(f"{m.type}: {m.text[:200]}") if m.type in ("warning", "error")
+            else None)
+    page.on("pageerror", lambda e: messages.append(f"script error: {e}"))
+    problems: list[str] = []
+    try:
+        for path in pages:
+            rel = path.relative_to(site).as_posix()
+            uri = path.as_uri() + ("?q=Stepanakert" if rel == "search.html" else "")
+            messages.clear()
+            page.goto(uri, wait_until="load")
+            if rel == "search.html":  # wait for the hits and their excerpts
+                page.wait_for_function("() => (document.querySelector('#search-results p.search-summary')"
+                                       "?.innerText || '').includes('found')", timeout=15000)
+                page.wait_for_timeout(500)
+                excerpts = page.eval_on_selector_all("#search-results ul.search li p.context", "els => els.length")
+                if not excerpts:
+                    problems.append(f"{width} px {rel}: search shows no excerpt")
+            problems += [f"{width} px {rel}: {p}" for p in _layout_problems(page) + messages]
+            stem = rel.replace("/", "__").removesuffix(".html")
+            page.screenshot(path=str(out / f"{stem}.png"), full_page=True)
+            for figure in page.query_selector_all("figure.kb-figure"):
+                name = (figure.get_attribute("id") or "").removeprefix("fig-") or "figure"
+                figure.scroll_into_view_if_needed()
+                figure.screenshot(path=str(out / f"figure-{name}.png"))
+    finally:
+        context.close()
+    assert problems == []
+    assert len(list(out.glob("figure-*.png"))) >= 10
+
+
+def test_the_layout_check_sees_sideways_pages_cut_cells_and_console_errors(browser, tmp_path):
+    """A negative control: a page too wide for a phone, with a clipped cell, is reported."""
+    bad = tmp_path / "wide.html"
+    bad.write_text('<!DOCTYPE html><html><head><title>wide</title></head><body><div style="width:900px">x</div>'
+                   '<table><tr><td style="max-width:40px;overflow:hidden;white-space:nowrap">a long text that is cut'
+                   "</td></tr></table></body></html>", encoding="utf-8")
+    context = browser.new_context(viewport={"width": 390, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(bad.as_uri(), wait_until="load")
+        problems = _layout_problems(page)
+    finally:
+        context.close()
+    assert any("scrolls sideways" in p for p in problems), problems
+    assert any("cut off" in p for p in problems), problems
