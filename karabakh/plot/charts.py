@@ -65,10 +65,9 @@ def _date_axis(ax, lo, hi, *, daily: bool) -> None:
     ax.set_xlim(lo, hi)  # Timestamps that may carry a time of day (padding)
     if daily:
         ax.xaxis.set_major_locator(mdates.DayLocator(interval=2))
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%-d %b"))
     else:
         ax.xaxis.set_major_locator(mdates.MonthLocator())
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y"))
+    style.date_ticks(ax.xaxis)  # "19 Sept / 2023", "Sept / 2023": the one date style
 
 
 def _dodges(n: int, first_fixed: bool) -> list[float]:

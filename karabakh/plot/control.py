@@ -231,7 +231,7 @@ def control_timeline(spans: pd.DataFrame, places, sources: pd.DataFrame, *, orde
             ax.set_xlim(mdates.date2num(lo), mdates.date2num(hi))
             ax.set_title(title, loc="left", fontsize=style.FONT_SIZE)
             ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=5))
-            ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
+            style.date_ticks(ax.xaxis)
             ax.grid(axis="x", color="#DDDDDD", linewidth=0.5)
             ax.set_axisbelow(True)
         axes[0].set_yticks(range(len(ids)), _labels(places, ids), fontsize=style.LABEL_SIZE)
