@@ -154,7 +154,9 @@ ARTICLE_MARK = {"color": OKABE_ITO["black"], "linestyle": ":", "linewidth": 1.2}
 QUALIFIER_FILL = {"exact": "full", "at_least": "top", "more_than": "top", "approx": "none", "unspecified": "none"}
 QUALIFIER_WORDS = {"full": "exact number", "top": "at least / more than", "none": "about, or not qualified"}
 #: Marker shapes for series (claimants); with the colour cycle (coprime lengths) every series gets its own pair.
-SERIES_MARKERS = ("o", "s", "D", "^", "v")
+#: Seven shapes for six colours: up to seven series differ in shape as well as colour (two blues never share
+#: a shape), and the pairs stay unique up to 42 series.
+SERIES_MARKERS = ("o", "s", "D", "^", "v", "P", "X")
 
 #: Event kinds on the timeline strip, top to bottom.
 EVENT_KIND_COLOR = {
