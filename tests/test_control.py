@@ -231,7 +231,7 @@ def test_held_list_labels_and_groups_places():
     table = control.held_list(kb.control_on("2020-11-22", ["agdam", "stepanakert", "goris"]), places)
     label = places.set_index("id")["label"]
     assert list(table["place"]) == [label["stepanakert"], label["agdam"], label["goris"]]  # held by: EAF, AZE, ARM
-    assert list(table["since"]) == ["1994-05-12", "2020-11-20", "1994-05-12"]
+    assert list(table["since"]) == ["12 May 1994", "20 Nov 2020", "12 May 1994"]
 
 
 # ---------------------------------------------------------------------------------------- dated control areas

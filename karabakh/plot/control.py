@@ -383,12 +383,12 @@ def held_list(control: pd.DataFrame, places) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``holder`` (readable), ``place``, ``since`` (ISO date or empty), ``claims_differ``, sorted by holder then place.
+        ``holder`` (readable), ``place``, ``since`` ("20 Nov 2020" or empty), ``claims_differ``, sorted by holder then place.
     """
     out = pd.DataFrame({
         "holder": control["held_by"].map(HOLDER_LABEL),
         "place": _labels(places, list(control["place_id"])),
-        "since": control["since"].dt.strftime("%Y-%m-%d").fillna(""),
+        "since": control["since"].map(lambda d: "" if pd.isna(d) else wording.day(d)),  # the one date style
         "claims_differ": control["claims_differ"].astype(bool),
     })
     rank = {v: i for i, v in enumerate(HOLDER_LABEL.values())}
