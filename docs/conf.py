@@ -152,8 +152,26 @@ def write_page_texts(app, exception) -> None:
         "window.KB_PAGE_TEXTS = " + json.dumps(texts, ensure_ascii=False, sort_keys=True) + ";\n", encoding="utf-8")
 
 
+# ---- tables as a reader reads them ---------------------------------------------------------------------------------
+# pandas writes a missing value as NaN, <NA>, NaT or None; on the site a missing value is an empty cell.
+_MISSING_CELL_RE = re.compile(r"<td>(?:NaN|&lt;NA&gt;|NaT|None)</td>")
+
+
+def blank_missing_values(app, doctree) -> None:
+    """``doctree-read``: in the notebooks' HTML tables, cells holding pandas' missing-value markers print empty."""
+    from docutils import nodes
+
+    if Path(app.env.doc2path(app.env.docname)).suffix != ".ipynb":
+        return
+    for raw in list(doctree.findall(nodes.raw)):
+        if "html" in raw.get("format", "") and "<table" in raw.astext():
+            text = _MISSING_CELL_RE.sub("<td></td>", raw.astext())
+            raw.replace_self(nodes.raw("", text, format=raw["format"]))
+
+
 def setup(app):
     app.connect("doctree-read", add_alt_text_and_captions)
+    app.connect("doctree-read", blank_missing_values)
     app.connect("html-page-context", add_search_scripts)
     app.connect("build-finished", write_page_texts)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

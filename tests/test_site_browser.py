@@ -178,6 +178,10 @@ def _layout_problems(page) -> list[str]:
         .filter(c => c.scrollWidth > c.clientWidth + 1 && getComputedStyle(c).overflowX !== 'visible')
         .map(c => c.innerText.slice(0, 40))""")
     problems += [f"table cell cut off: {text!r}" for text in cut]
+    missing = page.evaluate("""() => Array.from(document.querySelectorAll('td'))
+        .filter(c => ['NaN', '<NA>', 'NaT', 'None'].includes(c.innerText.trim())).length""")
+    if missing:
+        problems.append(f"{missing} table cells print a missing value as NaN, <NA>, NaT or None")
     return problems
 
 
@@ -229,7 +233,7 @@ def test_the_layout_check_sees_sideways_pages_cut_cells_and_console_errors(brows
     bad = tmp_path / "wide.html"
     bad.write_text('<!DOCTYPE html><html><head><title>wide</title></head><body><div style="width:900px">x</div>'
                    '<table><tr><td style="max-width:40px;overflow:hidden;white-space:nowrap">a long text that is cut'
-                   "</td></tr></table></body></html>", encoding="utf-8")
+                   "</td><td>NaN</td></tr></table></body></html>", encoding="utf-8")
     context = browser.new_context(viewport={"width": 390, "height": 900})
     page = context.new_page()
     try:
@@ -239,3 +243,4 @@ def test_the_layout_check_sees_sideways_pages_cut_cells_and_console_errors(brows
         context.close()
     assert any("scrolls sideways" in p for p in problems), problems
     assert any("cut off" in p for p in problems), problems
+    assert any("1 table cells print a missing value" in p for p in problems), problems
