@@ -63,10 +63,11 @@ def _date_axis(ax, lo, hi, *, daily: bool) -> None:
     import matplotlib.dates as mdates
 
     ax.set_xlim(lo, hi)  # Timestamps that may carry a time of day (padding)
-    if daily:  # every other day, none on the last day: it would touch the first tick of the panel beside
-        end = mdates.date2num(pd.Timestamp(hi)) - 1.0
-        ticks = [t for t in mdates.DayLocator(interval=2).tick_values(pd.Timestamp(lo), pd.Timestamp(hi)) if t <= end]
-        ax.xaxis.set_major_locator(mdates.DayLocator(bymonthday=sorted({mdates.num2date(t).day for t in ticks})))
+    if daily:  # every other day from the first whole day (its column labelled), none on the last day: it would
+        # touch the first tick of the panel beside
+        days = pd.date_range((pd.Timestamp(lo) + pd.Timedelta(hours=12)).ceil("D"), pd.Timestamp(hi) - pd.Timedelta(days=1),
+                             freq="2D")  # a padding of up to a day before the first day is not a column of its own
+        ax.xaxis.set_major_locator(mdates.DayLocator(bymonthday=sorted({d.day for d in days})))
     else:
         ax.xaxis.set_major_locator(mdates.MonthLocator())
     style.date_ticks(ax.xaxis)  # "19 Sept / 2023", "Sept / 2023": the one date style
