@@ -47,7 +47,7 @@ def files(folder: Path) -> list[Path]:
     """
     return sorted(p for p in Path(folder).rglob("*")
                   if p.is_file() and not p.is_symlink() and p.name not in _SKIP and "__pycache__" not in p.parts
-                  and not p.name.startswith(f".{MANIFEST}."))
+                  and not p.name.endswith(".tmp"))
 
 
 def digest(path: Path) -> str:
@@ -122,11 +122,41 @@ def write(folder: Path) -> Path:
     if refused:
         from karabakh.io.errors import DataValidationError
         raise DataValidationError([Problem(f"{folder.name}/{name}", "", why) for name, why in refused])
-    path = folder / MANIFEST
-    tmp = folder / f".{MANIFEST}.{os.getpid()}.tmp"
+    return write_atomic(folder / MANIFEST, manifest_text(folder).encode("utf-8"))  # never half-written
+
+
+def write_atomic(path: Path, data: bytes) -> Path:
+    """Write a file as a whole or not at all: a temporary file beside it, then renamed over it.
+
+    A full disk or a killed process leaves the previous file (or none) and no half-written one.
+
+    Parameters
+    ----------
+    path : Path
+        The file to write.
+    data : bytes
+        Its new content.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.txt"
+    >>> write_atomic(p, b"whole").read_bytes()
+    b'whole'
+    """
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        tmp.write_text(manifest_text(folder), encoding="utf-8", newline="\n")
-        os.replace(tmp, path)  # never a half-written manifest
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
     return path

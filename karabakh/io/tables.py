@@ -406,10 +406,12 @@ def _future_dates(frames: dict[str, pd.DataFrame], data_dir) -> list[Problem]:
         for field in table_schema(name)["fields"]:
             if field.get("type") != "date" or field["name"] not in frame:
                 continue
-            limit, why = (today, "today") if name == "sources" else (day, f"the data's as-of date {day:%Y-%m-%d} "
-                                                                        "(the latest sources.published)")
-            if limit is None or pd.isna(limit):
+            if name == "sources":
+                limit, why = today, "today"
+            elif day is None or pd.isna(day):
                 continue
+            else:
+                limit, why = day, f"the data's as-of date {day:%Y-%m-%d} (the latest sources.published)"
             for line, value in frame[field["name"]].dropna().items():
                 if value > limit:
                     problems.append(Problem(label, f"line {line}, column '{field['name']}'",
