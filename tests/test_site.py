@@ -139,7 +139,9 @@ def test_the_job_builds_caches_and_never_loses_good_output(project, capsys, data
     assert "FAILED: 02_b.ipynb, cell 2" in out and "    | share = total / (y - 2)" in out
     assert "error: ZeroDivisionError: division by zero" in out and "\x1b[" not in out
     assert (snapshot(project["build"] / "site"), snapshot(project["build"] / "figures")) == before
-    assert sorted(p.name for p in project["build"].iterdir()) == [".cache", ".karabakh-build", "figures", "site"]
+    assert sorted(p.name for p in project["build"].iterdir()) == [
+        ".cache", ".current", ".karabakh-build", ".lock", ".versions", "figures", "site"]
+    assert len(list((project["build"] / ".versions").iterdir())) == 1  # the published version only
 
 
 @kernel

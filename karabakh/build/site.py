@@ -356,20 +356,24 @@ def _claim_build(build: Path, notebooks: Path, data_folder: Path) -> None:
 VERSIONS, CURRENT, LOCK = ".versions", ".current", ".lock"
 
 
-def _link(path: Path, target: str) -> None:
-    """Point the symbolic link ``path`` at ``target`` atomically: a new link renamed over the old one."""
+def _link(path: Path, target: str, *, before=None) -> None:
+    """Point the symbolic link ``path`` at ``target`` atomically: a new link renamed over the old one (``before``
+    runs between making the new link and the rename)."""
     tmp = path.with_name(f".{path.name}.link-{os.getpid()}")
     tmp.unlink(missing_ok=True)
     os.symlink(target, tmp)
+    if before is not None:
+        before()
     os.replace(tmp, path)
 
 
-def _recover(build: Path) -> None:
+def _recover(build: Path, *, clean: bool = True) -> None:
     """Finish what a killed run left half-done and remove what no link points at.
 
     Adopts ``site/`` and ``figures/`` folders of the layout before versions as the current version (moved into
     ``.versions/``, then linked: the only moment a path is missing, once, and the next start finishes it), makes the
-    links that are missing, and removes versions other than the current one and scratch folders of killed runs.
+    links that are missing, and (``clean``) removes versions other than the current one and scratch folders of
+    killed runs.
     """
     versions, current = build / VERSIONS, build / CURRENT
     versions.mkdir(exist_ok=True)
@@ -385,14 +389,14 @@ def _recover(build: Path) -> None:
             continue
         if target is None:
             continue
+        dest = build / target / name
         if path.is_dir():  # a folder of the old layout: it becomes part of the current version
-            dest = build / target / name
-            if dest.exists():
-                path.rename(Path(tempfile.mkdtemp(prefix=".old-", dir=build)) / name)
-            else:
-                path.rename(dest)
-        if (build / target / name).exists():
+            aside = dest if not dest.exists() else Path(tempfile.mkdtemp(prefix=".old-", dir=build)) / name
+            _link(path, f"{CURRENT}/{name}", before=lambda: path.rename(aside))  # gap: one rename to the next
+        elif dest.exists():
             _link(path, f"{CURRENT}/{name}")
+    if not clean:
+        return
     keep = Path(target).name if target else None
     for version in versions.iterdir():
         if version.name != keep:
@@ -414,6 +418,7 @@ def _swap_in(version: Path, build: Path) -> None:
     """Publish a complete version (``site/`` and ``figures/`` inside it): one atomic switch of ``build/.current``,
     then the links made if missing and the previous version removed."""
     current = build / CURRENT
+    _recover(build, clean=False)  # folders of the old layout adopted first: site and figures then switch together
     old = os.readlink(current) if current.is_symlink() else None
     _link(current, f"{VERSIONS}/{version.name}")  # the switch
     _recover(build)  # links; the previous version (and any scratch) removed
@@ -520,6 +525,7 @@ def run(notebooks_dir: str | os.PathLike = "notebooks", build_dir: str | os.Path
             " they were.")
         return 1
     finally:
+        (build / f"{LOCK}.owner").unlink(missing_ok=True)
         lock.release()
 
 
