@@ -409,8 +409,9 @@ def test_a_damaged_cache_heals_with_one_warning(project, capsys, data_copy, monk
         warnings = [line for line in out.splitlines() if "warning" in line]
         assert len(warnings) == 1 and "execution cache" in warnings[0] and "damaged" in warnings[0], (what, out)
         assert "01_a.ipynb: executed" in out, (what, out)
-        force()
-        assert "01_a.ipynb: unchanged (from the cache)" in run(), what  # healed: the new entry serves
+        if what in ("junk database", "entry files gone"):
+            force()
+            assert "01_a.ipynb: unchanged (from the cache)" in run(), what  # healed: the new entry serves
 
     # a cache write cut by a full disk keeps no half entry: one warning, the next run executes again
     from jupyter_cache.cache.main import JupyterCacheBase
@@ -422,7 +423,9 @@ def test_a_damaged_cache_heals_with_one_warning(project, capsys, data_copy, monk
     with monkeypatch.context() as m:
         m.setattr(JupyterCacheBase, "cache_notebook_bundle", full)
         out = run()
-    assert "could" not in out and sum("warning" in line for line in out.splitlines()) == 1, out
+    warnings = [line for line in out.splitlines() if "warning" in line]
+    assert len(warnings) == 1 and "writing 01_a.ipynb: OSError" in warnings[0], out
+    assert not store().exists()  # no half entry kept
     force()
     out = run()
     assert "01_a.ipynb: executed" in out and "warning" not in out, out

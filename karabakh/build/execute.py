@@ -182,12 +182,19 @@ def execute_all(sources: Sequence[Path], work: Path, cache_folder: Path | None, 
         code = nbformat.read(src, as_version=4)
         if cache is not None:
             try:
+                cache.match_cache_notebook(code)
+            except KeyError:  # not cached
+                todo.append((src, figure_dir))
+                continue
+            except Exception as exc:  # the database cannot be read
+                cache = _discard(cache_folder, f"{src.name}: {_reason(exc)}", say)
+                todo.append((src, figure_dir))
+                continue
+            try:  # the entry's files: a missing notebook file is a KeyError too, here a damage
                 pk, nb = cache.merge_match_into_notebook(code)
                 with cache.cache_artefacts_temppath(pk) as stored:
                     shutil.copytree(stored, figure_dir)
                 _check_entry(nb, figure_dir)
-            except KeyError:  # not cached
-                pass
             except Exception as exc:  # a damaged, truncated or foreign entry: the store goes, the notebook runs
                 shutil.rmtree(figure_dir, ignore_errors=True)
                 cache = _discard(cache_folder, f"{src.name}: {_reason(exc)}", say)
