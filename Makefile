@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 READY  := $(VENV)/.ready
 
-.PHONY: run test lab validate layers incidents record bench lock clean
+.PHONY: run test lab validate layers place-names incidents record bench lock clean
 
 run: $(READY)            ## the main job: validate, execute the notebooks (cached), write build/figures and build/site
 	$(BIN)/python -m karabakh report
@@ -23,6 +23,9 @@ validate: $(READY)       ## check every table, layer and raw extract, and data/S
 
 layers: $(READY)         ## rebuild data/layers/ from the extracts in data/raw/ (offline, byte-identical)
 	$(BIN)/python -m karabakh build-layers
+
+place-names: $(READY)    ## rebuild data/place_names.csv from place_names_curated.csv, places.csv and GeoNames in data/raw/ (offline)
+	$(BIN)/python -m karabakh build-place-names
 
 incidents: $(READY)      ## rebuild incidents.csv, sectors.csv and timeline.csv from Crisis Group's files in data/raw/ (offline)
 	$(BIN)/python -m karabakh.build.incidents

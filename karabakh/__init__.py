@@ -10,8 +10,10 @@ claim (``load_war_tolls``), Karlinsky & Torrisi's excess deaths (``load_excess_d
 Map layers (GeoPandas): ``load_boundaries``, ``load_front_lines(as_of=...)``.
 Control history: ``load_control``, ``control_on(date)`` (who held each place that day), ``control_history(place_id)``,
 ``control_spans`` (see ``karabakh.analysis.control`` for the rule that resolves differing claims).
-Geometry: ``area_km2``, ``length_km``, ``distance_km`` (place ids, Points or ``lon=``/``lat=``; never a bare
-tuple), ``point``, ``as_point``. Figures take the frames they draw: maps (``region_map``,
+Places by any name: ``place_id(name)`` (any name or spelling in ``place_names.csv``, case, diacritics and script
+insensitive: "Khankendi", "Xankəndi", "Ստեփանակերտ" → ``stepanakert``), ``place_names(place)``, ``place_label``;
+every function that takes a place takes any of its names. Geometry: ``area_km2``, ``length_km``, ``distance_km``
+and ``direction`` (places, Points or ``lon=``/``lat=``; never a bare tuple), ``point``, ``as_point``. Figures take the frames they draw: maps (``region_map``,
 ``nk_map``, ``front_lines_small_multiples``, ``base_map`` and its parts; ``karabakh.plot.maps``), charts
 (``casualty_claims_chart``, ``arrivals_chart``, ``timeline_strip``; ``karabakh.plot.charts``), shown with
 ``show_figure(fig, name)`` (``karabakh.plot.protocol``), which uses the title and alt text the figure carries. Sources and
@@ -44,7 +46,8 @@ _LAZY = {
     "base_map": "plot.maps", "region_map": "plot.maps", "nk_map": "plot.maps", "front_lines_small_multiples": "plot.maps",
     "add_north_arrow": "plot.map_parts", "add_scale_bar": "plot.map_parts", "add_locator_inset": "plot.map_parts",
     "add_control_areas": "plot.map_parts", "draw_polygons": "plot.map_parts", "draw_lines": "plot.map_parts",
-    "direction": "plot.maps",
+    "direction": "analysis.geo", "place_id": "analysis.places", "place_names": "analysis.places",
+    "place_label": "analysis.places",
     "casualty_claims_chart": "plot.charts", "arrivals_chart": "plot.charts", "timeline_strip": "plot.charts",
     "add_caption": "plot.captions", "source_ids": "plot.protocol", "source_list": "plot.captions", "qualified": "analysis.wording",
     "day": "analysis.wording",

@@ -1,4 +1,4 @@
-"""Command line: ``python -m karabakh validate|summary|checksums|docs|sources|build-layers|report``.
+"""Command line: ``python -m karabakh validate|summary|checksums|docs|sources|build-layers|build-place-names|report``.
 
 - ``validate [DATA_DIR]``: check every table, layer and raw extract; print every problem found; exit 1 if any.
 - ``summary [DATA_DIR]``: validate, then print a short summary of every table.
@@ -7,6 +7,8 @@
 - ``sources [--fetch] [--mirror URL] [--cache DIR] [--only FILE] [DATA_DIR]``: check the raw extracts against their registry;
   with ``--fetch``, download the upstream files (pooch, user cache) and re-derive every extract byte for byte.
 - ``build-layers [--data DIR] [--out DIR]``: derive ``data/layers/`` from the extracts in ``data/raw/`` (offline).
+- ``build-place-names [--data DIR]``: rebuild ``data/place_names.csv`` from ``place_names_curated.csv``,
+  ``places.csv`` and the GeoNames extract in ``data/raw/`` (offline).
 - ``report`` (alias ``site``) ``[--build-dir DIR] [--no-cache]``: the main job: validate the data, execute the notebooks,
   write ``build/figures/`` and the documentation site ``build/site/`` (replaced only when everything succeeded).
 """
@@ -73,6 +75,9 @@ def main(argv: list[str] | None = None) -> int:
     p_build = sub.add_parser("build-layers", help="derive data/layers/ from the extracts in data/raw/ (offline)")
     p_build.add_argument("--data", type=Path, default=None, help="data folder (default: the shipped data)")
     p_build.add_argument("--out", type=Path, default=None, help="output folder (default: the data/layers folder)")
+    p_names = sub.add_parser("build-place-names", help="rebuild data/place_names.csv from the curated names, "
+                                                       "places.csv and the GeoNames extract (offline)")
+    p_names.add_argument("--data", type=Path, default=None, help="data folder (default: the shipped data)")
     p_src = sub.add_parser("sources", help="check data/raw/ against its registry; --fetch re-derives it from upstream")
     p_src.add_argument("data_dir", nargs="?", type=Path)
     p_src.add_argument("--fetch", action="store_true", help="download the upstream files and re-derive the extracts")
@@ -148,6 +153,10 @@ def main(argv: list[str] | None = None) -> int:
             print(exc, file=sys.stderr)
             return 1
         return 0
+    if args.command == "build-place-names":
+        from karabakh.build import place_names
+
+        return place_names.main(["--data", str(args.data)] if args.data else [])
     if args.command == "sources":
         return _sources(args)
     if args.command in ("report", "site"):

@@ -142,8 +142,9 @@ def test_spans_hatch_where_claims_differ():
 
 @pytest.mark.parametrize("call, error, words", [
     (lambda: kb.control_on("not a day"), ValueError, "give a day as 'YYYY-MM-DD'"),
-    (lambda: kb.control_on("2021-01-01", ["atlantis"]), KeyError, "atlantis"),
-    (lambda: kb.control_history("atlantis"), KeyError, "no control history"),
+    (lambda: kb.control_on("2021-01-01", ["atlantis"]), ValueError, "unknown place name 'atlantis'"),
+    (lambda: kb.control_history("atlantis"), ValueError, "unknown place name 'atlantis'"),
+    (lambda: kb.control_history("yevlakh"), KeyError, "no control history"),
 ])
 def test_api_errors_name_the_problem(call, error, words):
     with pytest.raises(error, match=words):

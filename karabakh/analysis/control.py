@@ -18,7 +18,11 @@ the same for every place:
    A one-sided claim after a settled answer (a third party's map, both sides' terms) does replace it: a capture
    announced and not denied in the sources read is coded as claimed.
 4. ``since`` is the first date of the uninterrupted run of dates that resolve to the same holder.
-5. Before a place's first claim the answer is ``unknown`` (``since`` and ``source_id`` empty).
+5. Before a place's first claim the answer is ``unknown`` (``since`` and ``source_id`` empty), with the reason in
+   ``notes``.
+6. A place of ``places.csv`` that no claim in ``control.csv`` concerns (no one disputed it: Baku, Yevlakh, Yerevan,
+   ...) is held by the state it lies in from that state's independence (:data:`UNDISPUTED_SINCE`, each date with
+   its source), ``unknown`` before it.
 
 The answer gives the deciding claims' ``source_id``, ``qualifier``, ``claimant`` and ``quote`` (``;``-separated when
 several claims decide), so it says what the deciding party said; ``claims_differ`` is true whenever the claims that
@@ -26,11 +30,11 @@ count on that date (including a standing claim that a one-sided one contradicts)
 
 ``contested`` in the data means fought over or divided; ``unknown`` means no source settles it. Both always carry
 their reason in ``notes``. The rule prefers shared claims, not any party: a third party's report (Russia's Defence
-Ministry on Parukh, 27 March 2022, that Azerbaijani units withdrew from near the village, which AFP reports is under
+Ministry on Parukh / Farrukh, 27 March 2022, that Azerbaijani units withdrew from near the village, which AFP reports is under
 the Russian peacekeepers' control) outranks a party's own claim of the same day, and ``claims_differ`` says so.
-For example, Jabrayil is ``contested`` from Aliyev's announcement of 4 Oct 2020 and Armenia's denial of the same day
+For example, Jrakan / Jabrayil is ``contested`` from Aliyev's announcement of 4 Oct 2020 and Armenia's denial of the same day
 until the Armenian prime minister's account of 7 Oct (Azerbaijani forces entered after a withdrawal), which settles
-it; Hadrut from 9 Oct until Bellingcat's verification of 15 Oct; Sugovushan from the Nagorno-Karabakh denial of
+it; Hadrut from 9 Oct until Bellingcat's verification of 15 Oct; Madagiz / Sugovushan from the Nagorno-Karabakh denial of
 4 Oct 2020 until Crisis Group's map of the cease-fire (10 Nov 2020).
 """
 from __future__ import annotations
@@ -40,6 +44,7 @@ from typing import Iterable, Sequence
 
 import pandas as pd
 
+from karabakh.analysis.places import place_ids
 from karabakh.io import tables
 from karabakh.io.days import to_day
 from karabakh.io.errors import DataValidationError, Problem
@@ -49,6 +54,14 @@ QUALIFIER_RANK = ("confirmed_by_both", "reported_by_third_parties", "claimed_by_
 HOLDERS = ("ethnic_armenian_forces", "azerbaijan", "armenia", "contested", "unknown")
 #: Where the history ends for charts of spans (exclusive): the end of 2024, the table's scope.
 HISTORY_END = pd.Timestamp("2025-01-01")
+#: Rule 6: the state (``places.country_de_jure``) -> (its holder name, day of independence, source id, claimant).
+UNDISPUTED_SINCE = {
+    "Azerbaijan": ("azerbaijan", "1991-10-18", "mfa_az_independence_25_years",
+                   "Supreme Council of Azerbaijan (Constitutional Act on State Independence)"),
+    "Armenia": ("armenia", "1991-09-23", "newsam_529869", "Supreme Council of Armenia (declaration of independence)"),
+}
+
+
 def load_control(data_dir: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     """The control history (``control.csv``), validated and typed, in date order.
 
@@ -103,7 +116,8 @@ def control_history(place_id: str, data_dir: str | os.PathLike[str] | None = Non
     Parameters
     ----------
     place_id : str
-        A ``places.id`` that has rows in ``control.csv``.
+        A place (id or any of its names, see :func:`karabakh.analysis.places.place_id`) that has rows in
+        ``control.csv``.
     data_dir : path, optional
         Data folder (default: the shipped data).
 
@@ -115,16 +129,20 @@ def control_history(place_id: str, data_dir: str | os.PathLike[str] | None = Non
 
     Raises
     ------
+    ValueError
+        No place has that name (with suggestions), or several do.
     KeyError
-        The place has no rows in ``control.csv`` (the message lists the places that have).
+        The place has no rows in ``control.csv`` (the message lists the places that have; :func:`control_on`
+        answers for it by rule 6).
     DataValidationError
         The data files are broken.
 
     Examples
     --------
-    >>> control_history("shusha")[["date", "held_by", "qualifier"]].iloc[-1].held_by
+    >>> control_history("Şuşa")[["date", "held_by", "qualifier"]].iloc[-1].held_by
     'azerbaijan'
     """
+    place_id = place_ids(place_id, data_dir)[0]
     control = load_control(data_dir)
     rows = control[control["place_id"] == place_id]
     if rows.empty:
@@ -190,8 +208,10 @@ def control_on(date, places: Iterable[str] | None = None,
     ----------
     date : str, datetime.date, datetime or pandas.Timestamp
         The day asked about.
-    places : iterable of str, optional
-        ``places.id`` values to answer for, in that order (default: every place in ``control.csv``, sorted).
+    places : str or iterable of str, optional
+        Places to answer for, in that order: ids or any of their names (see
+        :func:`karabakh.analysis.places.place_id`); any place of ``places.csv``. Default: every place in
+        ``control.csv``, sorted.
     data_dir : path, optional
         Data folder (default: the shipped data).
 
@@ -201,39 +221,64 @@ def control_on(date, places: Iterable[str] | None = None,
         One row per place: ``place_id``, ``held_by``, ``since`` (first day of the run of that holder; NaT before
         the first claim), ``source_id`` (the deciding claims' sources, ``;``-separated when they disagree),
         ``qualifier`` (of the deciding claims), ``claimant`` and ``quote`` (what the deciding claims say,
-        ``;``-separated) and ``claims_differ`` (bool).
+        ``;``-separated), ``claims_differ`` (bool) and ``notes`` (why the answer is ``unknown``, or that it comes
+        from rule 6).
 
     Raises
     ------
     ValueError
-        ``date`` is not a day.
-    KeyError
-        A place in ``places`` has no control history.
+        ``date`` is not a day, or a place name is unknown (with suggestions) or ambiguous.
     DataValidationError
         The data files are broken.
 
     Examples
     --------
-    >>> control_on("2020-11-15", ["agdam", "shusha"])[["place_id", "held_by"]].values.tolist()
+    >>> control_on("2020-11-15", ["agdam", "Şuşa"])[["place_id", "held_by"]].values.tolist()
     [['agdam', 'ethnic_armenian_forces'], ['shusha', 'azerbaijan']]
+    >>> control_on("2023-09-21", ["Yevlax"])[["place_id", "held_by", "since"]].values.tolist()
+    [['yevlakh', 'azerbaijan', Timestamp('1991-10-18 00:00:00')]]
+    >>> control_on("1991-01-01", ["yevlakh"]).loc[0, ["held_by", "notes"]].tolist()
+    ['unknown', 'no sourced claim of control on or before this day; the first is dated 1991-10-18']
     """
     day = to_day(date)
     control = load_control(data_dir)
     known = sorted(control["place_id"].unique())
-    wanted = known if places is None else ([places] if isinstance(places, str) else list(places))
-    missing = [p for p in wanted if p not in set(known)]
-    if missing:
-        raise KeyError(f"no control history for place(s) {', '.join(map(repr, missing))}; "
-                       f"places with one: {', '.join(known)}")
-    resolved = _resolved_dates(control[control["place_id"].isin(wanted)])
+    wanted = known if places is None else place_ids(places, data_dir)
+    resolved = _resolved_dates(_with_undisputed(control, wanted, known, data_dir))
     current = resolved[resolved["date"] <= day].groupby("place_id").tail(1).set_index("place_id")
-    out = current.reindex(wanted)
+    out = current.reindex(pd.Index(wanted, name="place_id"))
+    first = resolved.groupby("place_id")["date"].min()
+    out["notes"] = [
+        f"no sourced claim of control on or before this day; the first is dated {first[p]:%Y-%m-%d}"
+        if pd.isna(held) and p in first.index else
+        "no sourced claim of control for this place" if pd.isna(held) else
+        "undisputed: held by its state since independence (rule 6)" if p not in known else pd.NA
+        for p, held in zip(out.index, out["held_by"])]
     out["held_by"] = out["held_by"].fillna("unknown")
     out["claims_differ"] = out["claims_differ"].fillna(False).astype(bool)
     out = out.rename_axis("place_id").reset_index()
-    out = out[["place_id", "held_by", "since", "source_id", "qualifier", "claimant", "quote", "claims_differ"]]
+    out = out[["place_id", "held_by", "since", "source_id", "qualifier", "claimant", "quote", "claims_differ",
+               "notes"]]
     out.attrs["as_of"] = day  # the day asked about, for whatever draws or writes this answer
     return out
+
+
+def _with_undisputed(control: pd.DataFrame, wanted: list, known: list, data_dir) -> pd.DataFrame:
+    """The claims of the wanted places, with rule 6's claim for each place without a row in ``control.csv``."""
+    places = tables.load_table("places", data_dir).set_index("id")
+    rows = []
+    for pid in sorted(set(wanted) - set(known)):
+        state = places.at[pid, "country_de_jure"]
+        if state not in UNDISPUTED_SINCE:
+            continue
+        holder, since, source, claimant = UNDISPUTED_SINCE[state]
+        rows.append({"id": f"undisputed_{pid}", "place_id": pid, "date": to_day(since), "held_by": holder,
+                     "claimant": claimant, "source_id": source, "qualifier": "claimed_by_one_side"})
+    claims = control[control["place_id"].isin(wanted)]
+    if rows:
+        extra = pd.DataFrame(rows).astype({"date": claims["date"].dtype})
+        claims = pd.concat([claims, extra.reindex(columns=claims.columns)], ignore_index=True)
+    return claims
 
 
 def control_spans(places: Sequence[str] | None = None, *, end=HISTORY_END,
@@ -243,7 +288,8 @@ def control_spans(places: Sequence[str] | None = None, *, end=HISTORY_END,
     Parameters
     ----------
     places : sequence of str, optional
-        Places to include, in that order (default: all, sorted).
+        Places to include, in that order: ids or any of their names, any place of ``places.csv`` (rule 6 of the
+        module docstring for places without claims). Default: every place in ``control.csv``, sorted.
     end : date-like, default 2025-01-01
         Where the last span of each place ends (exclusive).
     data_dir : path, optional
@@ -258,8 +304,8 @@ def control_spans(places: Sequence[str] | None = None, *, end=HISTORY_END,
 
     Raises
     ------
-    KeyError
-        A place has no control history.
+    ValueError
+        A place name is unknown (with suggestions) or ambiguous.
 
     Examples
     --------
@@ -268,11 +314,8 @@ def control_spans(places: Sequence[str] | None = None, *, end=HISTORY_END,
     """
     control = load_control(data_dir)
     known = sorted(control["place_id"].unique())
-    wanted = known if places is None else list(places)
-    missing = [p for p in wanted if p not in set(known)]
-    if missing:
-        raise KeyError(f"no control history for place(s) {', '.join(map(repr, missing))}")
-    resolved = _resolved_dates(control[control["place_id"].isin(wanted)])
+    wanted = known if places is None else place_ids(places, data_dir)
+    resolved = _resolved_dates(_with_undisputed(control, wanted, known, data_dir))
     resolved["end"] = resolved.groupby("place_id")["date"].shift(-1).fillna(to_day(end))
     key = resolved["held_by"] + resolved["claims_differ"].astype(str)
     run = key.ne(key.groupby(resolved["place_id"]).shift()).cumsum()

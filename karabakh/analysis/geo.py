@@ -131,7 +131,8 @@ def as_point(p: Any, data_dir: str | os.PathLike[str] | None = None):
     Parameters
     ----------
     p : str, shapely Point, or mapping / pandas Series
-        A place id of ``places.csv`` (``"yevlakh"``), a Point(lon, lat), or a row with a Point ``geometry`` or
+        A place id of ``places.csv`` (``"yevlakh"``) or any of its names (``"Yevlax"``, ``"Khankendi"``; see
+        :func:`karabakh.analysis.places.place_id`), a Point(lon, lat), or a row with a Point ``geometry`` or
         named ``lon`` / ``lat`` fields. A bare tuple, list or array is refused (see Raises).
     data_dir : path-like, optional
         The data folder whose ``places.csv`` resolves place ids.
@@ -145,23 +146,22 @@ def as_point(p: Any, data_dir: str | os.PathLike[str] | None = None):
     TypeError
         A bare (x, y) pair, a non-Point geometry, or a row without a geometry or lon/lat.
     ValueError
-        An unknown place id, or coordinates that are not degrees.
+        An unknown or ambiguous place name, or coordinates that are not degrees.
 
     Examples
     --------
+    >>> as_point("stepanakert") == as_point("Xankəndi")
+    True
     >>> as_point("stepanakert")
     <POINT (46.753 39.818)>
     """
     if isinstance(p, str):
+        from karabakh.analysis.places import place_id
         from karabakh.io import tables
-        places = tables.load_table("places", data_dir).set_index("id")
-        if p not in places.index:
-            import difflib
 
-            close = difflib.get_close_matches(p, list(places.index), n=3)
-            hint = f"; did you mean {', '.join(map(repr, close))}?" if close else ""
-            raise ValueError(f"unknown place id {p!r} (not in places.csv){hint}")
-        return point(lon=places.at[p, "lon"], lat=places.at[p, "lat"])
+        places = tables.load_table("places", data_dir).set_index("id")
+        pid = place_id(p, data_dir)
+        return point(lon=places.at[pid, "lon"], lat=places.at[pid, "lat"])
     if hasattr(p, "geom_type"):
         if p.geom_type != "Point":
             raise TypeError(f"expected a Point, got a {p.geom_type}")
@@ -191,7 +191,8 @@ def distance_km(a: Any = None, b: Any = None, *, lon: Any = None, lat: Any = Non
     Parameters
     ----------
     a, b : str, shapely Point, or row, optional
-        Each a place id (``"yevlakh"``), a Point(lon, lat) in EPSG:4326, or a place row (pandas Series / dict)
+        Each a place id (``"yevlakh"``) or any of its names (``"Khankendi"``), a Point(lon, lat) in EPSG:4326, or a
+        place row (pandas Series / dict)
         with a Point ``geometry`` or ``lon`` / ``lat`` fields (see :func:`as_point`). Bare tuples are refused.
     lon, lat : float or pair of floats, optional
         Named coordinates: with ``a`` alone they give ``b`` (``distance_km("goris", lon=46.75, lat=39.82)``);
@@ -209,12 +210,12 @@ def distance_km(a: Any = None, b: Any = None, *, lon: Any = None, lat: Any = Non
     TypeError
         A bare (x, y) pair, a non-Point geometry, or a missing or doubled place.
     ValueError
-        An unknown place id, or coordinates that are not degrees.
+        An unknown or ambiguous place name, or coordinates that are not degrees.
 
     Examples
     --------
-    >>> round(distance_km("yevlakh", "stepanakert"), 1)
-    95.1
+    >>> round(distance_km("yevlakh", "stepanakert"), 1), round(distance_km("Yevlax", "Khankendi"), 1)
+    (95.1, 95.1)
     >>> round(distance_km(lon=(47.15, 46.75), lat=(40.62, 39.82)), 1)
     95.1
     """
@@ -236,3 +237,39 @@ def distance_km(a: Any = None, b: Any = None, *, lon: Any = None, lat: Any = Non
     else:
         p, q = as_point(a, data_dir), as_point(b, data_dir)
     return float(Geod(ellps="WGS84").inv(p.x, p.y, q.x, q.y)[2] / 1000.0)
+
+
+def direction(a: Any, b: Any, data_dir: str | os.PathLike[str] | None = None) -> str:
+    """The compass point (16 winds) from place ``a`` to place ``b``, from the geodesic's initial azimuth (WGS 84).
+
+    Parameters
+    ----------
+    a, b : str, shapely Point, or row
+        Each a place id or name, a Point(lon, lat) in EPSG:4326, or a place row (see :func:`as_point`).
+    data_dir : path-like, optional
+        The data folder whose ``places.csv`` resolves place names.
+
+    Returns
+    -------
+    str
+        For example ``"north-north-east"``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`as_point`.
+
+    Examples
+    --------
+    >>> from shapely.geometry import Point
+    >>> direction(Point(46.75, 39.82), Point(47.15, 40.61)), direction("stepanakert", "Yevlax")
+    ('north-north-east', 'north-north-east')
+    """
+    from pyproj import Geod
+
+    p, q = as_point(a, data_dir), as_point(b, data_dir)
+    azimuth = Geod(ellps="WGS84").inv(p.x, p.y, q.x, q.y)[0] % 360
+    winds = ("north", "north-north-east", "north-east", "east-north-east", "east", "east-south-east", "south-east",
+             "south-south-east", "south", "south-south-west", "south-west", "west-south-west", "west",
+             "west-north-west", "north-west", "north-north-west")
+    return winds[int((azimuth + 11.25) // 22.5) % 16]

@@ -33,6 +33,8 @@ ROW_RULES = {
     "war_2020_tolls": ("`value_low` and `value_high` together, and `value_low` ≤ `value` ≤ `value_high`",
                        "`period_start` ≤ `period_end`", "an official claim has `reported_on` ≥ `period_start`",
                        "an empty `reported_on` is explained in `notes`"),
+    "place_names": ("a place has each name once", "`valid_from` ≤ `valid_to`"),
+    "place_names_curated": ("a place has each name once", "`valid_from` ≤ `valid_to`"),
 }
 SPATIAL_CLIP_STEPS = ("select_features", "clip_geometries", "select_records")  # the clip steps that take a bbox
 Ids = Callable[[str], "tuple[set[str] | None, str]"]
@@ -262,4 +264,14 @@ def check_rules(name: str, frame: pd.DataFrame, label: str) -> list[Problem]:
         bad(frame["reported_on"].isna() & frame["notes"].isna(), "column 'notes'", "say why reported_on is empty")
         bad(frame["reported_on"] < frame["period_start"], "column 'reported_on'",
             "reported before the period it counts began")
+    if name in ("place_names", "place_names_curated"):
+        bad(frame.duplicated(["place_id", "name"], keep="first"), "column 'name'",
+            "the place already has this name on an earlier line (one name, one row)")
+        start, end = frame["valid_from"].astype("string"), frame["valid_to"].astype("string")
+        # ISO years, months and days compare as text on their common length: 1959 vs 1959-05-01 is not a conflict
+        width = pd.concat([start.str.len(), end.str.len()], axis=1).min(axis=1)
+        cut = [(a[:int(n)], b[:int(n)]) if pd.notna(a) and pd.notna(b) else ("", "")
+               for a, b, n in zip(start, end, width.fillna(0))]
+        bad(pd.Series([a > b for a, b in cut], index=frame.index), "column 'valid_to'",
+            "the name's period ends before it starts")
     return problems

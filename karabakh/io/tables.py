@@ -25,7 +25,8 @@ import pandas as pd
 from karabakh.io import checksums, csvfile, rules
 from karabakh.io.errors import DataValidationError, Problem
 
-TABLES = ("sources", "casualties", "actors", "events", "displacement", "places", "article_figures",
+TABLES = ("sources", "casualties", "actors", "events", "displacement", "places", "place_names_curated", "place_names",
+          "article_figures",
           "raw_registry", "layer_references", "control", "incidents", "sectors", "timeline", "timeline_ru", "incidents_pre2020",
           "detentions", "excess_deaths_2020", "unhcr_displacement", "war_2020_tolls")
 LIST_SEPARATOR = rules.LIST_SEPARATOR

@@ -14,6 +14,7 @@ from typing import Sequence
 import pandas as pd
 
 from karabakh.analysis import wording
+from karabakh.analysis.places import place_ids
 from karabakh.io.days import to_day
 from karabakh.plot import captions, maps, protocol, style
 from karabakh.plot.map_parts import (
@@ -167,7 +168,7 @@ def control_timeline(spans: pd.DataFrame, places, sources: pd.DataFrame, *, orde
     sources : pandas.DataFrame
         The sources table, for the caption.
     order : sequence of str, optional
-        Places top to bottom (default: the order in ``spans``).
+        Places top to bottom, ids or any of their names (default: the order in ``spans``).
     source_ids : sequence of str
         The sources the spans rest on, for the caption.
 
@@ -177,7 +178,7 @@ def control_timeline(spans: pd.DataFrame, places, sources: pd.DataFrame, *, orde
     """
     import matplotlib.dates as mdates
 
-    ids = list(dict.fromkeys(spans["place_id"])) if order is None else list(order)
+    ids = list(dict.fromkeys(spans["place_id"])) if order is None else place_ids(order)
     rows = {p: i for i, p in enumerate(ids)}
     with style.styled():
         fig = style.new_figure("timeline", height=max(6.5, 0.24 * len(ids) + 2.6))

@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Mapping, Sequence
 import pandas as pd
 
 from karabakh.analysis import geo, story, wording
+from karabakh.analysis.geo import direction  # re-exported: maps describe distances and directions
+from karabakh.analysis.places import place_ids as resolve_places
 from karabakh.io.days import to_day
 from karabakh.plot import captions, protocol, style
 from karabakh.plot.map_parts import (
@@ -79,35 +81,6 @@ def _country_labels(ax, key: str) -> None:
                 fontstyle="italic", gid=f"sea_label:{name}", zorder=2)
 
 
-def direction(a: Point, b: Point) -> str:
-    """The compass point (16 winds) from place ``a`` to place ``b``, from the geodesic's initial azimuth (WGS 84).
-
-    Parameters
-    ----------
-    a, b : shapely.geometry.Point
-        Longitude / latitude.
-
-    Returns
-    -------
-    str
-        For example ``"north-north-east"``.
-
-    Examples
-    --------
-    >>> from shapely.geometry import Point
-    >>> direction(Point(46.75, 39.82), Point(47.15, 40.61))
-    'north-north-east'
-    """
-    from pyproj import Geod
-
-    azimuth = Geod(ellps="WGS84").inv(a.x, a.y, b.x, b.y)[0] % 360
-    winds = ("north", "north-north-east", "north-east", "east-north-east", "east", "east-south-east", "south-east",
-             "south-south-east", "south", "south-south-west", "south-west", "west-south-west", "west",
-             "west-north-west", "north-west", "north-north-west")
-    return winds[int((azimuth + 11.25) // 22.5) % 16]
-
-
-
 def base_map(boundaries: gpd.GeoDataFrame, places: gpd.GeoDataFrame, *, ax: Axes | None = None,
              extent: str | Sequence[float] = "region", context: gpd.GeoDataFrame | None = None,
              place_ids: Sequence[str] | None = None,
@@ -129,9 +102,9 @@ def base_map(boundaries: gpd.GeoDataFrame, places: gpd.GeoDataFrame, *, ax: Axes
     context : geopandas.GeoDataFrame, optional
         ``kb.load_boundaries(context=True)``: draws the locator inset when given.
     place_ids : sequence of str, optional
-        The places labelled (places.id); default ``story.MAP_PLACES`` of the extent.
+        The places labelled (ids or any of their names); default ``story.MAP_PLACES`` of the extent.
     place_notes : mapping, optional
-        place id -> text added to the label in brackets.
+        place (id or name) -> text added to the label in brackets.
     country_labels, scale_bar, north_arrow : bool
         Draw them.
     wrap_labels : bool
@@ -168,8 +141,9 @@ def base_map(boundaries: gpd.GeoDataFrame, places: gpd.GeoDataFrame, *, ax: Axes
         if country_labels:
             _country_labels(ax, key)
         protocol.remember_sources(ax.figure, boundaries["source_id"])
-        _draw_places(ax, places, list(story.MAP_PLACES.get(key, ()) if place_ids is None else place_ids), place_notes,
-                     wrap=wrap_labels)
+        wanted = list(story.MAP_PLACES.get(key, ())) if place_ids is None else resolve_places(place_ids)
+        notes = None if place_notes is None else dict(zip(resolve_places(list(place_notes)), place_notes.values()))
+        _draw_places(ax, places, wanted, notes, wrap=wrap_labels)
         if scale_bar:
             add_scale_bar(ax)
         if north_arrow:
@@ -384,7 +358,7 @@ def front_lines_small_multiples(front_lines: gpd.GeoDataFrame, boundaries: gpd.G
     periods : sequence of (title, first day, day after the last day or None)
         Default ``story.PERIODS``.
     place_ids : sequence of str
-        The places labelled on each panel.
+        The places labelled on each panel (ids or any of their names).
 
     Returns
     -------
