@@ -183,8 +183,10 @@ def test_control_on_answers_for_every_place(day):
     answer = kb.control_on(day, every)
     assert answer["place_id"].tolist() == every
     assert answer["held_by"].isin(control.HOLDERS).all()
-    unknown = answer[answer["held_by"] == "unknown"]
-    assert unknown["notes"].str.startswith("no sourced claim").all()
+    unknown = answer[answer["held_by"].isin(["unknown", "contested"])]
+    assert unknown["notes"].notna().all() and (unknown["notes"].str.len() > 20).all()  # each with its reason
+    no_claim = answer[~answer["place_id"].isin(control.load_control()["place_id"]) & (answer["held_by"] == "unknown")]
+    assert no_claim["notes"].str.startswith("no sourced claim").all()
 
 
 def test_undisputed_places_follow_their_state_from_independence():
