@@ -14,7 +14,6 @@ from typing import Sequence
 import pandas as pd
 
 from karabakh.analysis import wording
-from karabakh.analysis.places import place_ids
 from karabakh.io.days import to_day
 from karabakh.plot import captions, maps, protocol, style
 from karabakh.plot.map_parts import (
@@ -178,7 +177,7 @@ def control_timeline(spans: pd.DataFrame, places, sources: pd.DataFrame, *, orde
     """
     import matplotlib.dates as mdates
 
-    ids = list(dict.fromkeys(spans["place_id"])) if order is None else place_ids(order)
+    ids = list(dict.fromkeys(spans["place_id"])) if order is None else maps.place_id_list(places, order)
     rows = {p: i for i, p in enumerate(ids)}
     with style.styled():
         fig = style.new_figure("timeline", height=max(6.5, 0.24 * len(ids) + 2.6))

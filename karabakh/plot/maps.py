@@ -81,6 +81,31 @@ def _country_labels(ax, key: str) -> None:
                 fontstyle="italic", gid=f"sea_label:{name}", zorder=2)
 
 
+def place_id_list(places, names) -> list[str]:
+    """Ids of ``places`` as given, other names resolved (:func:`karabakh.analysis.places.place_ids`): a figure given
+    ids loads nothing.
+
+    Parameters
+    ----------
+    places : DataFrame
+        The places drawn (``id`` column).
+    names : iterable of str
+        Place ids or names.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> place_id_list(pd.DataFrame({"id": ["goris"]}), ["goris", "Xankəndi"])
+    ['goris', 'stepanakert']
+    """
+    known = set(places["id"])
+    return [name if name in known else resolve_places(name)[0] for name in names]
+
+
 def base_map(boundaries: gpd.GeoDataFrame, places: gpd.GeoDataFrame, *, ax: Axes | None = None,
              extent: str | Sequence[float] = "region", context: gpd.GeoDataFrame | None = None,
              place_ids: Sequence[str] | None = None,
@@ -141,8 +166,8 @@ def base_map(boundaries: gpd.GeoDataFrame, places: gpd.GeoDataFrame, *, ax: Axes
         if country_labels:
             _country_labels(ax, key)
         protocol.remember_sources(ax.figure, boundaries["source_id"])
-        wanted = list(story.MAP_PLACES.get(key, ())) if place_ids is None else resolve_places(place_ids)
-        notes = None if place_notes is None else dict(zip(resolve_places(list(place_notes)), place_notes.values()))
+        wanted = list(story.MAP_PLACES.get(key, ())) if place_ids is None else place_id_list(places, place_ids)
+        notes = None if place_notes is None else dict(zip(place_id_list(places, place_notes), place_notes.values()))
         _draw_places(ax, places, wanted, notes, wrap=wrap_labels)
         if scale_bar:
             add_scale_bar(ax)
