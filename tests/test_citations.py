@@ -72,7 +72,7 @@ def test_article_counts_compared_keeps_every_claim(data):
 
 def test_latest_claims_one_per_actor(data):
     cas = data["casualties"].copy()
-    table = summaries.latest_claims(cas, data["actors"])
+    table = summaries.latest_claims(cas, data["actors"], data["sources"], by="claimant")
     assert not table.duplicated(["side", "category", "claimant"]).any()
     # two rows of one actor worded differently count as one claimant: the later one is kept
     twin = cas[cas["claimant_actor_id"] == "stepanyan"].copy()
@@ -82,7 +82,7 @@ def test_latest_claims_one_per_actor(data):
 
 
 def test_latest_counts_one_per_claimant_and_measure(data):
-    table = summaries.latest_counts(data["displacement"], data["actors"])
+    table = summaries.latest_counts(data["displacement"], data["actors"], data["sources"], by="claimant", reposts=True)
     assert len(table) == len(table[["claimant", "measure"]].drop_duplicates())
     assert table["cumulative_arrivals"].max() == data["displacement"]["cumulative_arrivals"].max()
     d = data["displacement"]

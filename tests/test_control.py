@@ -26,11 +26,15 @@ EXPECTED = [
     ("sugovushan", "2020-10-03", AZE, "Aliyev renames Madagiz Sugovushan 'as of 03 October'"),
     ("jabrayil", "2020-10-03", EAF, "day before Aliyev's claim"),
     ("jabrayil", "2020-10-04", CON, "Aliyev's claim, denied as 'another lie' by Armenia's MoD"),
-    ("jabrayil", "2020-11-09", CON, "eve of the cease-fire: claim and denial stand"),
+    ("jabrayil", "2020-10-06", CON, "claim and denial stand"),
+    ("jabrayil", "2020-10-07", AZE, "Pashinyan: a withdrawal in the Jabrayil direction let Azerbaijani forces in"),
+    ("jabrayil", "2020-11-09", AZE, "eve of the cease-fire: settled since 7 Oct"),
     ("jabrayil", "2020-11-10", AZE, "outside the peacekeepers' zone when the cease-fire froze positions"),
     ("hadrut", "2020-10-08", EAF, "day before Aliyev's claim"),
     ("hadrut", "2020-10-09", CON, "Aliyev's claim; Armenian MoD: 'I see only Armenians here'"),
-    ("hadrut", "2020-11-09", CON, "eve of the cease-fire: claim and denial stand"),
+    ("hadrut", "2020-10-14", CON, "claim and denials stand until a third party reports"),
+    ("hadrut", "2020-10-15", AZE, "Bellingcat: Azerbaijani soldiers filmed in the town"),
+    ("hadrut", "2020-11-09", AZE, "eve of the cease-fire"),
     ("hadrut", "2020-11-10", AZE, "RFE/RL: Hadrut district occupied during the war"),
     ("fizuli", "2020-10-16", EAF, "day before Aliyev's claim"),
     ("fizuli", "2020-10-17", AZE, "Aliyev: 'Fuzuli is ours' (no denial read)"),
@@ -62,8 +66,12 @@ EXPECTED = [
     ("sus", "2022-08-26", AZE, "Sus taken with Lachin"),
     ("stepanakert", "2023-09-18", EAF, "day before the offensive"),
     ("stepanakert", "2023-09-19", CON, "Azerbaijan's 'local anti-terrorist measures'"),
-    ("stepanakert", "2023-09-20", AZE, "cease-fire terms accepted: disarmament"),
-    ("martakert", "2023-10-01", AZE, "after the cease-fire"),
+    ("stepanakert", "2023-09-20", UNK, "the cease-fire text says nothing of who holds what"),
+    ("martakert", "2023-10-01", UNK, "no source gives the day Azerbaijani forces entered"),
+    ("stepanakert", "2023-10-14", UNK, "eve of the flag-raising"),
+    ("stepanakert", "2023-10-15", AZE, "AP: Aliyev raises the flag"),
+    ("martakert", "2023-10-14", UNK, "eve of the flag-raising"),
+    ("martakert", "2023-10-15", AZE, "News.Az: Aliyev raised the flag in Aghdara"),
     ("goris", "2021-06-01", ARM, "in Armenia throughout"),
     ("tartar", "2020-11-01", AZE, "outside the 1994 area"),
 ]
@@ -128,7 +136,7 @@ def test_history_is_in_order_with_publishers():
 def test_spans_hatch_where_claims_differ():
     spans = kb.control_spans(["jabrayil"])
     war = spans[(spans["start"] == pd.Timestamp("2020-10-04"))].iloc[0]
-    assert war["held_by"] == CON and war["claims_differ"] and war["end"] == pd.Timestamp("2020-11-10")
+    assert war["held_by"] == CON and war["claims_differ"] and war["end"] == pd.Timestamp("2020-10-07")
     assert (spans["start"] < spans["end"]).all()
 
 

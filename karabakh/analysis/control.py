@@ -2,15 +2,21 @@
 
 ``control.csv`` holds one row per *claim* of a change of control of a place: its day, who held the place from that
 day (``held_by``), the claimant, the source and how far the claim is shared (``qualifier``). Both sides' claims are
-kept where they differ, so a day can carry several claims. :func:`control_on` resolves them with one written rule:
+kept where they differ, so a day can carry several claims. :func:`control_on` resolves them with one written rule,
+the same for every place:
 
-1. Of a place's claims, only those dated on or before the day count; the **latest date** among them is the one that
-   applies (a later dated claim supersedes earlier ones, whatever their qualifier).
-2. Among the claims of that date, the **most shared** ones decide: ``confirmed_by_both`` over
-   ``reported_by_third_parties`` over ``claimed_by_one_side``.
-3. If those deciding claims name the same holder, that is the answer; if they name different holders, the answer is
-   ``contested``. ``claims_differ`` is true whenever any claim of that date (of any qualifier) names another
-   holder: a one-sided announcement and its denial, or a third party and a party disagreeing.
+1. Of a place's claims, only those dated on or before the day count, taken date by date in order.
+2. Among the claims of one date, the **most shared** ones decide: ``confirmed_by_both`` over
+   ``reported_by_third_parties`` over ``claimed_by_one_side``. If the deciding claims name the same holder, that is
+   the date's answer; if they name different holders (an announcement and its denial on the same day, say), it is
+   ``contested``.
+3. A date's answer replaces the standing one, **except** that a party's own word cannot overturn the other party's
+   word: when the date is decided by ``claimed_by_one_side`` claims only, names another holder than the standing
+   answer, and the standing answer itself rests on ``claimed_by_one_side`` claims only, the place is ``contested``
+   from that date. It stays ``contested`` until a later claim confirmed by both sides or reported by a third party
+   (an acknowledgement, a map, a verified report) settles it, or until the parties' claims agree again.
+   A one-sided claim after a settled answer (a third party's map, both sides' terms) does replace it: a capture
+   announced and not denied in the sources read is coded as claimed.
 4. ``since`` is the first date of the uninterrupted run of dates that resolve to the same holder.
 5. Before a place's first claim the answer is ``unknown`` (``since`` and ``source_id`` empty), with the reason in
    ``notes``.
@@ -18,9 +24,18 @@ kept where they differ, so a day can carry several claims. :func:`control_on` re
    ...) is held by the state it lies in from that state's independence (:data:`UNDISPUTED_SINCE`, each date with
    its source), ``unknown`` before it.
 
+The answer gives the deciding claims' ``source_id``, ``qualifier``, ``claimant`` and ``quote`` (``;``-separated when
+several claims decide), so it says what the deciding party said; ``claims_differ`` is true whenever the claims that
+count on that date (including a standing claim that a one-sided one contradicts) name different holders.
+
 ``contested`` in the data means fought over or divided; ``unknown`` means no source settles it. Both always carry
 their reason in ``notes``. The rule prefers shared claims, not any party: a third party's report (Russia's Defence
-Ministry on Parukh, 27 March 2022) outranks a party's own claim of the same day, and ``claims_differ`` says so.
+Ministry on Parukh / Farrukh, 27 March 2022, that Azerbaijani units withdrew from near the village, which AFP reports is under
+the Russian peacekeepers' control) outranks a party's own claim of the same day, and ``claims_differ`` says so.
+For example, Jrakan / Jabrayil is ``contested`` from Aliyev's announcement of 4 Oct 2020 and Armenia's denial of the same day
+until the Armenian prime minister's account of 7 Oct (Azerbaijani forces entered after a withdrawal), which settles
+it; Hadrut from 9 Oct until Bellingcat's verification of 15 Oct; Madagiz / Sugovushan from the Nagorno-Karabakh denial of
+4 Oct 2020 until Crisis Group's map of the cease-fire (10 Nov 2020).
 """
 from __future__ import annotations
 
@@ -140,15 +155,18 @@ def control_history(place_id: str, data_dir: str | os.PathLike[str] | None = Non
 
 
 def _resolve_group(claims: list) -> dict:
-    """Rules 2-3 for the claims (row tuples, in id order) of one place and one date."""
+    """Rule 2 for the claims (row tuples, in id order) of one place and one date."""
     rank = [QUALIFIER_RANK.index(str(c.qualifier)) for c in claims]
     top = [c for c, r in zip(claims, rank) if r == min(rank)]
     holders = list(dict.fromkeys(str(c.held_by) for c in top))
     held_by = holders[0] if len(holders) == 1 else "contested"
     deciding = top if len(holders) > 1 else [c for c in top if str(c.held_by) == held_by]
-    return {"held_by": held_by, "source_id": ";".join(dict.fromkeys(c.source_id for c in deciding)),
-            "qualifier": QUALIFIER_RANK[min(rank)],
-            "claims_differ": len({str(c.held_by) for c in claims}) > 1}
+    return {"held_by": held_by, "qualifier": QUALIFIER_RANK[min(rank)], "deciding": deciding,
+            "holders": {str(c.held_by) for c in claims}}
+
+
+def _join(values) -> str:
+    return ";".join(dict.fromkeys(str(v) for v in values if isinstance(v, str) and v))
 
 
 def _resolved_dates(control: pd.DataFrame) -> pd.DataFrame:
@@ -159,9 +177,24 @@ def _resolved_dates(control: pd.DataFrame) -> pd.DataFrame:
     groups: dict[tuple, list] = {}
     for row in control.sort_values(["date", "id"], kind="stable").itertuples(index=False):
         groups.setdefault((row.place_id, row.date), []).append(row)
-    rows = [{"place_id": place, "date": date, **_resolve_group(claims)}
-            for (place, date), claims in sorted(groups.items())]
-    out = pd.DataFrame(rows, columns=["place_id", "date", "held_by", "source_id", "qualifier", "claims_differ"])
+    one_side = QUALIFIER_RANK[-1]
+    rows, standing = [], {}
+    for (place, date), claims in sorted(groups.items()):
+        now = _resolve_group(claims)
+        before = standing.get(place)
+        if (before is not None and now["qualifier"] == one_side and before["qualifier"] == one_side
+                and now["held_by"] != before["held_by"]):  # rule 3: a party's word against the other's
+            deciding = [c for c in before["deciding"] if str(c.held_by) != now["held_by"]] + now["deciding"]
+            now = {"held_by": "contested", "qualifier": one_side, "deciding": deciding,
+                   "holders": now["holders"] | {str(c.held_by) for c in before["deciding"]}}
+        standing[place] = now
+        deciding = now["deciding"]
+        rows.append({"place_id": place, "date": date, "held_by": now["held_by"],
+                     "source_id": _join(c.source_id for c in deciding), "qualifier": now["qualifier"],
+                     "claimant": _join(c.claimant for c in deciding), "quote": _join(c.quote for c in deciding),
+                     "claims_differ": len(now["holders"]) > 1})
+    out = pd.DataFrame(rows, columns=["place_id", "date", "held_by", "source_id", "qualifier", "claimant", "quote",
+                                      "claims_differ"])
     new_run = out["held_by"].ne(out.groupby("place_id")["held_by"].shift())
     out["since"] = out["date"].where(new_run).groupby(out["place_id"]).ffill()
     return out
@@ -187,8 +220,9 @@ def control_on(date, places: Iterable[str] | None = None,
     pandas.DataFrame
         One row per place: ``place_id``, ``held_by``, ``since`` (first day of the run of that holder; NaT before
         the first claim), ``source_id`` (the deciding claims' sources, ``;``-separated when they disagree),
-        ``qualifier`` (of the deciding claims), ``claims_differ`` (bool) and ``notes`` (why the answer is
-        ``unknown``, or that it comes from rule 6).
+        ``qualifier`` (of the deciding claims), ``claimant`` and ``quote`` (what the deciding claims say,
+        ``;``-separated), ``claims_differ`` (bool) and ``notes`` (why the answer is ``unknown``, or that it comes
+        from rule 6).
 
     Raises
     ------
@@ -222,8 +256,9 @@ def control_on(date, places: Iterable[str] | None = None,
         for p, held in zip(out.index, out["held_by"])]
     out["held_by"] = out["held_by"].fillna("unknown")
     out["claims_differ"] = out["claims_differ"].fillna(False).astype(bool)
-    out = out.reset_index()
-    out = out[["place_id", "held_by", "since", "source_id", "qualifier", "claims_differ", "notes"]]
+    out = out.rename_axis("place_id").reset_index()
+    out = out[["place_id", "held_by", "since", "source_id", "qualifier", "claimant", "quote", "claims_differ",
+               "notes"]]
     out.attrs["as_of"] = day  # the day asked about, for whatever draws or writes this answer
     return out
 

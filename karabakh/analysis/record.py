@@ -221,7 +221,8 @@ def exodus_measures(latest: pd.DataFrame, unhcr: pd.DataFrame, year: int = 2023)
     Examples
     --------
     >>> import karabakh as kb
-    >>> table = exodus_measures(kb.latest_counts(kb.load_displacement(), kb.load_actors()), kb.load_unhcr())
+    >>> table = exodus_measures(kb.latest_counts(kb.load_displacement(), kb.load_actors(), kb.load_sources()),
+    ...                        kb.load_unhcr())
     >>> table[table["who"].str.startswith("UNHCR (yearly")][["kind", "number"]].values.tolist()
     [['flow', '141,942'], ['stock', '143,054']]
     """

@@ -2,8 +2,13 @@
 the numbered events, the control areas' sizes, and when each count of arrivals was made.
 
 Every function takes the tables it reads (nothing is loaded here) and returns a DataFrame; claims of different
-claimants are put side by side, never summed. Claimants are grouped by actor (``claimant_actor_id``) where the
-row names one (:func:`karabakh.plot.wording.claimant_keys`).
+claimants are put side by side, never summed. :func:`latest_claims` and :func:`latest_counts` group claims by
+institution by default: a speaker's claims count as those of the institution it speaks for (``actors.speaks_for``:
+the Prime Minister's press secretary and the Deputy Prime Minister for the Government of Armenia), other actors as
+themselves, and a claimant that is no actor by its own words; ``by="claimant"`` groups by the individual claimant
+(:func:`karabakh.analysis.wording.claimant_keys`). Either way a ``speaker`` column says who gave the figure. A claim
+whose source and every relay are re-posts or listing pages (``sources.page_kind``) is left out of these headline
+answers unless ``reposts=True``.
 """
 from __future__ import annotations
 
@@ -19,6 +24,35 @@ if TYPE_CHECKING:
 
 __all__ = ["article_counts_compared", "article_dates_compared", "latest_claims", "latest_counts", "count_times",
            "numbered_events", "control_area_table"]
+
+#: How the latest claims can be grouped (see the module docstring).
+GROUPINGS = ("institution", "claimant")
+
+
+def _group(frame: pd.DataFrame, actors: pd.DataFrame, by: str) -> tuple[pd.Series, pd.Series]:
+    """The key and the label each claim is grouped under: its institution (``by="institution"``) or claimant."""
+    if by not in GROUPINGS:
+        raise ValueError(f"by={by!r}: group by one of {', '.join(map(repr, GROUPINGS))}")
+    keys = wording.claimant_keys(frame)
+    if by == "claimant":
+        return keys, wording.claimant_labels(frame, actors).set_axis(frame.index)
+    speaks = actors.set_index("id")["speaks_for"].dropna().astype(str)
+    actor_ids = frame["claimant_actor_id"].astype(object)
+    institution = actor_ids.map(lambda a: speaks.get(a, a) if isinstance(a, str) else None)
+    keys = institution.where(institution.notna(), keys)
+    labels = wording.claimant_labels(pd.DataFrame({"claimant_actor_id": institution, "claimant": frame["claimant"]},
+                                                  index=frame.index), actors)
+    return keys.astype(str), labels.set_axis(frame.index)
+
+
+def _headline(frame: pd.DataFrame, sources: pd.DataFrame, reposts: bool) -> pd.DataFrame:
+    """The rows resting on at least one original page (``sources.page_kind``), or all rows with ``reposts``."""
+    if reposts:
+        return frame
+    original = set(sources.loc[sources["page_kind"].astype(str) == "original", "id"])
+    cited = frame["source_id"].astype(str) + ";" + frame["relayed_by"].astype(object).fillna("").astype(str)
+    return frame[[bool(original & set(c.split(";"))) for c in cited]]
+
 
 #: Subgroups compared with each other: the article's "soldiers" are "police" (Interior Ministry) in other claims.
 _SUBGROUP_CLASS = {"military": "uniformed", "police": "uniformed"}
@@ -108,39 +142,52 @@ def article_dates_compared(article_figures: pd.DataFrame, events: pd.DataFrame) 
     return out
 
 
-def latest_claims(casualties: pd.DataFrame, actors: pd.DataFrame, *, incident: str = "offensive",
-                  subgroups: Sequence[str] = ("unspecified", "military")) -> pd.DataFrame:
-    """The latest claim of each claimant (grouped by actor where known) for each side and category of an incident.
+def latest_claims(casualties: pd.DataFrame, actors: pd.DataFrame, sources: pd.DataFrame, *,
+                  incident: str = "offensive", subgroups: Sequence[str] = ("unspecified", "military"),
+                  by: str = "institution", reposts: bool = False) -> pd.DataFrame:
+    """The latest claim of each institution (or claimant) for each side and category of an incident.
 
     Parameters
     ----------
-    casualties, actors : pandas.DataFrame
-        ``kb.load_casualties()``, ``kb.load_actors()``.
+    casualties, actors, sources : pandas.DataFrame
+        ``kb.load_casualties()``, ``kb.load_actors()``, ``kb.load_sources()``.
     incident : str
         The casualties table's ``incident``.
     subgroups : sequence of str
         The subgroups kept (the totals: "unspecified" on the ethnic Armenian side, "military" on the other).
+    by : {"institution", "claimant"}
+        Group a speaker's claims under the institution it speaks for (``actors.speaks_for``; default), or keep
+        each claimant apart.
+    reposts : bool
+        Keep claims that rest only on re-posts or listing pages (``sources.page_kind``); left out by default.
 
     Returns
     -------
     pandas.DataFrame
-        Columns side, category, claimant (name and role), reported_on, claim, source_id; sorted.
+        Columns side, category, claimant (the institution or claimant, with role), speaker (who gave the figure),
+        reported_on, claim, source_id; sorted.
+
+    Raises
+    ------
+    ValueError
+        ``by`` is neither "institution" nor "claimant".
 
     Examples
     --------
     >>> import karabakh as kb
-    >>> latest = latest_claims(kb.load_casualties(), kb.load_actors())
+    >>> latest = latest_claims(kb.load_casualties(), kb.load_actors(), kb.load_sources())
     >>> bool(latest.duplicated(["side", "category", "claimant"]).any())
     False
     """
     data = casualties[(casualties["incident"].astype(str) == incident) & casualties["value"].notna()
-                      & casualties["subgroup"].astype(str).isin(subgroups)].copy()
-    data["key"] = wording.claimant_keys(data).to_numpy()
+                      & casualties["subgroup"].astype(str).isin(subgroups)]
+    data = _headline(data, sources, reposts).copy()
+    data["key"], data["group"] = _group(data, actors, by)
     data["who"] = wording.claimant_labels(data, actors).to_numpy()
     data = data.sort_values(["reported_on", "id"]).groupby(["side", "category", "key"], observed=True).tail(1)
     out = pd.DataFrame({
-        "side": data["side"].astype(str), "category": data["category"].astype(str), "claimant": data["who"],
-        "reported_on": [wording.iso_date(d) for d in data["reported_on"]],
+        "side": data["side"].astype(str), "category": data["category"].astype(str), "claimant": data["group"],
+        "speaker": data["who"], "reported_on": [wording.iso_date(d) for d in data["reported_on"]],
         "claim": [wording.qualified(v, q) for v, q in zip(data["value"], data["value_qualifier"])],
         "source_id": data["source_id"],
     })
@@ -197,37 +244,52 @@ def count_times(displacement: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def latest_counts(displacement: pd.DataFrame, actors: pd.DataFrame) -> pd.DataFrame:
-    """The latest count of arrivals in Armenia of each claimant (grouped by actor where known) and measure.
+def latest_counts(displacement: pd.DataFrame, actors: pd.DataFrame, sources: pd.DataFrame, *,
+                  by: str = "institution", reposts: bool = False) -> pd.DataFrame:
+    """The latest count of arrivals in Armenia of each institution (or claimant) and measure.
 
     Parameters
     ----------
-    displacement, actors : pandas.DataFrame
-        ``kb.load_displacement()``, ``kb.load_actors()``.
+    displacement, actors, sources : pandas.DataFrame
+        ``kb.load_displacement()``, ``kb.load_actors()``, ``kb.load_sources()``.
+    by : {"institution", "claimant"}
+        Group a speaker's counts under the institution it speaks for (``actors.speaks_for``; default: the Prime
+        Minister's press secretary's counts are the Government of Armenia's), or keep each claimant apart.
+    reposts : bool
+        Keep counts that rest only on re-posts or listing pages (``sources.page_kind``); left out by default.
 
     Returns
     -------
     pandas.DataFrame
-        Oldest first; columns date, time_local (as given, "" where none), claimant (name and role), measure, count
-        (the number in words, as qualified), cumulative_arrivals, source_id.
+        Oldest first; columns date, time_local (as given, "" where none), claimant (the institution or claimant,
+        with role), speaker (who gave the figure), measure, count (the number in words, as qualified),
+        cumulative_arrivals, source_id.
+
+    Raises
+    ------
+    ValueError
+        ``by`` is neither "institution" nor "claimant".
 
     Examples
     --------
     >>> import karabakh as kb
-    >>> counts = latest_counts(kb.load_displacement(), kb.load_actors())
-    >>> int(counts["cumulative_arrivals"].max()) == int(kb.load_displacement()["cumulative_arrivals"].max())
-    True
+    >>> counts = latest_counts(kb.load_displacement(), kb.load_actors(), kb.load_sources())
+    >>> counts.loc[counts["claimant"] == "Government of Armenia", ["date", "cumulative_arrivals"]].values.tolist()
+    [['3 Oct 2023', 100625]]
     """
-    data = displacement.copy()
+    data = _headline(displacement, sources, reposts).copy()
     times = count_times(data)
-    data["when"], data["series"] = times["when"], times["series"]
+    data["when"] = times["when"]
+    data["key"], data["group"] = _group(data, actors, by)
+    data["series"] = data["key"] + " (" + data["measure"].astype(str) + ")"
     data["who"] = wording.claimant_labels(data, actors).to_numpy()
     data = data.sort_values(["when", "id"]).groupby("series", sort=False).tail(1).sort_values(["when", "id"])
     column = "time" if "time" in data.columns else "time_local"
     return pd.DataFrame({
         "date": [wording.day(d) for d in data["date"]],
         "time_local": data[column].astype(object).where(data[column].notna(), "").to_numpy(),
-        "claimant": data["who"].to_numpy(),
+        "claimant": data["group"].to_numpy(),
+        "speaker": data["who"].to_numpy(),
         "measure": data["measure"].astype(str).str.replace("_", " ").to_numpy(),
         "count": [wording.qualified(v, q) for v, q in zip(data["cumulative_arrivals"], data["value_qualifier"])],
         "cumulative_arrivals": data["cumulative_arrivals"].astype(int).to_numpy(),
