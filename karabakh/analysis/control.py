@@ -192,9 +192,9 @@ def _resolved_dates(control: pd.DataFrame) -> pd.DataFrame:
         rows.append({"place_id": place, "date": date, "held_by": now["held_by"],
                      "source_id": _join(c.source_id for c in deciding), "qualifier": now["qualifier"],
                      "claimant": _join(c.claimant for c in deciding), "quote": _join(c.quote for c in deciding),
-                     "claims_differ": len(now["holders"]) > 1})
+                     "claims_differ": len(now["holders"]) > 1, "notes": _join(c.notes for c in deciding)})
     out = pd.DataFrame(rows, columns=["place_id", "date", "held_by", "source_id", "qualifier", "claimant", "quote",
-                                      "claims_differ"])
+                                      "claims_differ", "notes"])
     new_run = out["held_by"].ne(out.groupby("place_id")["held_by"].shift())
     out["since"] = out["date"].where(new_run).groupby(out["place_id"]).ffill()
     return out
@@ -221,8 +221,9 @@ def control_on(date, places: Iterable[str] | None = None,
         One row per place: ``place_id``, ``held_by``, ``since`` (first day of the run of that holder; NaT before
         the first claim), ``source_id`` (the deciding claims' sources, ``;``-separated when they disagree),
         ``qualifier`` (of the deciding claims), ``claimant`` and ``quote`` (what the deciding claims say,
-        ``;``-separated), ``claims_differ`` (bool) and ``notes`` (why the answer is ``unknown``, or that it comes
-        from rule 6).
+        ``;``-separated), ``claims_differ`` (bool) and ``notes`` (the deciding claims' notes, which give the reason
+        for ``contested`` and ``unknown``; before any claim, why the answer is ``unknown``; or that it comes from
+        rule 6).
 
     Raises
     ------
@@ -252,8 +253,8 @@ def control_on(date, places: Iterable[str] | None = None,
         f"no sourced claim of control on or before this day; the first is dated {first[p]:%Y-%m-%d}"
         if pd.isna(held) and p in first.index else
         "no sourced claim of control for this place" if pd.isna(held) else
-        "undisputed: held by its state since independence (rule 6)" if p not in known else pd.NA
-        for p, held in zip(out.index, out["held_by"])]
+        "undisputed: held by its state since independence (rule 6)" if p not in known else (notes or pd.NA)
+        for p, held, notes in zip(out.index, out["held_by"], out["notes"])]
     out["held_by"] = out["held_by"].fillna("unknown")
     out["claims_differ"] = out["claims_differ"].fillna(False).astype(bool)
     out = out.rename_axis("place_id").reset_index()
