@@ -14,6 +14,7 @@ from typing import Sequence
 import pandas as pd
 
 from karabakh.analysis import wording
+from karabakh.analysis.places import place_ids
 from karabakh.io.days import to_day
 from karabakh.plot import captions, maps, protocol, style
 from karabakh.plot.map_parts import (
