@@ -43,6 +43,8 @@ html_theme_options = {
     "use_repository_button": False,
     "navigation_with_keys": False,
 }
+# The theme's own script refuses an empty mode ("Got invalid theme mode") on a first visit: start in light mode.
+html_context = {"default_mode": "light"}
 html_static_path = ["_static"]
 html_css_files = ["karabakh.css"]
 html_show_sourcelink = False

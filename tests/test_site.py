@@ -242,6 +242,7 @@ def test_the_site_has_the_data_dictionary_api_provenance_changes_and_citation(no
     assert "Every source cited by the other tables" in text["data"]
     assert tables.load_casualties.__doc__.splitlines()[0].strip() in text["api"]
     assert "karabakh.io.tables.load_casualties" in (notebook_site / "api.html").read_text(encoding="utf-8")
+    assert "karabakh.analysis.control.control_on" in (notebook_site / "api" / "asking.html").read_text(encoding="utf-8")
     changes = (DATA / "CHANGES.md").read_text(encoding="utf-8")
     first_heading = next(line for line in changes.splitlines() if line.startswith("## "))[3:].strip()
     assert re.sub(r"[`*]", "", first_heading) in text["changes"]

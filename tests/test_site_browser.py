@@ -162,3 +162,56 @@ def test_code_cells_are_not_clipped_and_figures_open_at_full_size(notebook_site,
                 assert width >= fig["shown"] > 0, f"{path.name}: {fig['href']} is not the full-size figure"
     finally:
         context.close()
+
+
+READING_WIDTHS = (1280, 390)  # a laptop and a phone
+SCREENSHOTS = ROOT / "build" / "screenshots"
+
+
+def reading_problems(browser, pages: list[Path], site: Path, shots: Path | None = None) -> list[str]:
+    """Each page at each width: the document never scrolls sideways, no cell of a table is cut off (a wide table
+    scrolls inside its own box), and the console shows no warning or error. Saves a screenshot of each page at
+    each width under ``shots``."""
+    problems: list[str] = []
+    for width in READING_WIDTHS:
+        context = browser.new_context(viewport={"width": width, "height": 900}, service_workers="block")
+        context.route(lambda url: not url.startswith(LOCAL_SCHEMES), lambda route: route.abort())
+        page = context.new_page()
+        messages: list[str] = []
+        page.on("console", lambda m: messages.append(f"{m.type}: {m.text[:160]}") if m.type in ("warning", "error")
+                else None)
+        page.on("pageerror", lambda e: messages.append(f"script error: {e}"))
+        for path in pages:
+            name = path.relative_to(site).as_posix()
+            messages.clear()
+            page.goto(path.as_uri(), wait_until="load")
+            scroll, client = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+            if scroll > client:
+                problems.append(f"{name} at {width} px: the page scrolls sideways ({scroll} > {client} px)")
+            clipped = page.evaluate("""() => [...document.querySelectorAll('.bd-article td, .bd-article th')]
+                .filter(c => getComputedStyle(c).overflow === 'hidden' && c.scrollWidth > c.clientWidth + 1)
+                .map(c => c.textContent.slice(0, 40))""")
+            if clipped:
+                problems.append(f"{name} at {width} px: cut-off table cells {clipped[:3]}")
+            problems += [f"{name} at {width} px: {m}" for m in messages]
+            if shots is not None:
+                target = shots / f"{width}px" / name.replace("/", "__").replace(".html", ".png")
+                target.parent.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(target), full_page=False)
+        context.close()
+    return problems
+
+
+def test_every_page_reads_at_laptop_and_phone_widths(notebook_site, browser):
+    pages = [p for p in sorted(notebook_site.rglob("*.html")) if not {"_static", "_sources"} & set(p.parts)]
+    assert len(pages) >= 15
+    assert reading_problems(browser, pages, notebook_site, SCREENSHOTS) == []
+    assert len(list(SCREENSHOTS.rglob("*.png"))) >= 2 * len(pages)
+
+
+def test_the_reading_check_sees_sideways_scrolling_and_console_errors(notebook_site, browser, tmp_path):
+    page = tmp_path / "wide.html"
+    page.write_text('<html><body><div style="width:2000px">wide</div><script>console.error("boom")</script>'
+                    "</body></html>", encoding="utf-8")
+    problems = reading_problems(browser, [page], tmp_path)
+    assert any("scrolls sideways" in p for p in problems) and any("error: boom" in p for p in problems)

@@ -165,6 +165,18 @@ def _resolve_group(claims: list) -> dict:
             "holders": {str(c.held_by) for c in claims}}
 
 
+def _reason(answer: dict) -> str:
+    """Why an answer is ``unknown`` or ``contested``: the deciding claims' own notes, else the rule that made it."""
+    if answer["held_by"] not in ("contested", "unknown"):
+        return ""
+    own = _join(c.notes for c in answer["deciding"] if str(c.held_by) == answer["held_by"])
+    if own:
+        return own
+    named = " and ".join(sorted(h for h in answer["holders"] if h not in ("contested", "unknown")))
+    return f"the claims that count name different holders ({named}) and none of them is shared by both sides or " \
+           "reported by a third party (rules 2 and 3)"
+
+
 def _join(values) -> str:
     return ";".join(dict.fromkeys(str(v) for v in values if isinstance(v, str) and v))
 
@@ -192,9 +204,10 @@ def _resolved_dates(control: pd.DataFrame) -> pd.DataFrame:
         rows.append({"place_id": place, "date": date, "held_by": now["held_by"],
                      "source_id": _join(c.source_id for c in deciding), "qualifier": now["qualifier"],
                      "claimant": _join(c.claimant for c in deciding), "quote": _join(c.quote for c in deciding),
-                     "claims_differ": len(now["holders"]) > 1})
+                     "claims_differ": len(now["holders"]) > 1,
+                     "reason": _reason(now)})
     out = pd.DataFrame(rows, columns=["place_id", "date", "held_by", "source_id", "qualifier", "claimant", "quote",
-                                      "claims_differ"])
+                                      "claims_differ", "reason"])
     new_run = out["held_by"].ne(out.groupby("place_id")["held_by"].shift())
     out["since"] = out["date"].where(new_run).groupby(out["place_id"]).ffill()
     return out
@@ -221,8 +234,9 @@ def control_on(date, places: Iterable[str] | None = None,
         One row per place: ``place_id``, ``held_by``, ``since`` (first day of the run of that holder; NaT before
         the first claim), ``source_id`` (the deciding claims' sources, ``;``-separated when they disagree),
         ``qualifier`` (of the deciding claims), ``claimant`` and ``quote`` (what the deciding claims say,
-        ``;``-separated), ``claims_differ`` (bool) and ``notes`` (why the answer is ``unknown``, or that it comes
-        from rule 6).
+        ``;``-separated), ``claims_differ`` (bool) and ``notes`` (the deciding claims' notes, which give the reason
+        for ``contested`` and ``unknown``; before any claim, why the answer is ``unknown``; or that it comes from
+        rule 6).
 
     Raises
     ------
@@ -248,12 +262,14 @@ def control_on(date, places: Iterable[str] | None = None,
     current = resolved[resolved["date"] <= day].groupby("place_id").tail(1).set_index("place_id")
     out = current.reindex(pd.Index(wanted, name="place_id"))
     first = resolved.groupby("place_id")["date"].min()
-    out["notes"] = [
+    reasons = [
         f"no sourced claim of control on or before this day; the first is dated {first[p]:%Y-%m-%d}"
         if pd.isna(held) and p in first.index else
         "no sourced claim of control for this place" if pd.isna(held) else
-        "undisputed: held by its state since independence (rule 6)" if p not in known else pd.NA
-        for p, held in zip(out.index, out["held_by"])]
+        "undisputed: held by its state since independence (rule 6)" if p not in known else
+        why if isinstance(why, str) and why else pd.NA  # an unknown or contested answer: the claims' own reason
+        for p, held, why in zip(out.index, out["held_by"], out["reason"])]
+    out["notes"] = pd.array(reasons, dtype="string")
     out["held_by"] = out["held_by"].fillna("unknown")
     out["claims_differ"] = out["claims_differ"].fillna(False).astype(bool)
     out = out.rename_axis("place_id").reset_index()

@@ -99,7 +99,7 @@ def place_id(name: object, data_dir: str | os.PathLike[str] | None = None) -> st
     raise ValueError(f"unknown place name {name!r} (not in places.csv or place_names.csv){hint}")
 
 
-def place_ids(places, data_dir: str | os.PathLike[str] | None = None) -> list[str]:
+def place_ids(places, data_dir: str | os.PathLike[str] | None = None, *, known=()) -> list[str]:
     """Several places resolved by :func:`place_id`: one name, or an iterable of names, in order.
 
     Parameters
@@ -108,6 +108,9 @@ def place_ids(places, data_dir: str | os.PathLike[str] | None = None) -> list[st
         Place ids or names.
     data_dir : path-like, optional
         Data folder (default: the shipped data).
+    known : collection of str
+        Ids taken as they are, without reading the name tables (a figure passes the ids of the places frame it
+        was given, so that it draws what it is given and reads nothing).
 
     Returns
     -------
@@ -125,7 +128,8 @@ def place_ids(places, data_dir: str | os.PathLike[str] | None = None) -> list[st
     """
     if isinstance(places, str):
         places = [places]
-    return [place_id(p, data_dir) for p in places]
+    known = set(known)
+    return [p if p in known else place_id(p, data_dir) for p in places]
 
 
 def place_names(place: str, data_dir: str | os.PathLike[str] | None = None) -> pd.DataFrame:

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from karabakh.build import execute
+from karabakh.build.api_pages import TASKS, api_pages
 from karabakh.io.errors import os_error_sentence
 from karabakh.io.texts import PUBLISHED, markdown_problems
 # show_figure records each figure under this metadata key (and writes <name>.png / .svg; see karabakh.build.execute).
@@ -203,7 +204,8 @@ def remote_references(text: str) -> list[str]:
 
 def _stage_sources(docs: Path, executed: Sequence[tuple[Path, Any, Path]], data_folder: Path, src: Path) -> None:
     """The Sphinx source folder: the pages of ``docs/``, the executed notebooks in ``notebooks/``, and in
-    ``_generated/`` what the pages include from elsewhere (data dictionary, provenance, changes, citation, API)."""
+    ``_generated/`` what the pages include from elsewhere (data dictionary, provenance, changes, citation); the API
+    reference by task (``api.md``, ``api/*.md``, :mod:`karabakh.build.api_pages`)."""
     import nbformat
 
     from karabakh.io import tables
@@ -225,14 +227,12 @@ def _stage_sources(docs: Path, executed: Sequence[tuple[Path, Any, Path]], data_
             if unsafe:
                 raise SiteError("not published (unsafe Markdown):\n" + "\n".join(f"  - {p}" for p in unsafe))
         (gen / name).write_text(text, encoding="utf-8")
-    package = ROOT / "karabakh"
-    modules = sorted(".".join(p.relative_to(package).with_suffix("").parts) for p in package.rglob("*.py")
-                     if not p.stem.startswith("_"))
-    api = ["# API reference", "", "Generated from the docstrings (numpydoc style) of every module of `karabakh`.", ""]
-    for mod in modules:
-        api += [f"## `karabakh.{mod}`", "", "```{eval-rst}", f".. automodule:: karabakh.{mod}", "   :members:",
-                "```", ""]
-    (gen / "api.md").write_text("\n".join(api), encoding="utf-8")
+    pages = api_pages()  # the API reference by task: api.md (the index of kb.*) and api/<task>.md
+    toctree = ["", "```{toctree}", ":hidden:", "", *(f"api/{task}" for task, _, _ in TASKS), "```", ""]
+    (src / "api.md").write_text(pages.pop("index") + "\n".join(toctree), encoding="utf-8")
+    (src / "api").mkdir()
+    for task, text in pages.items():
+        (src / "api" / f"{task}.md").write_text(text, encoding="utf-8")
 
 
 def _build_html(src: Path, out: Path, doctrees: Path, docs: Path, *, jobs: int = 1) -> str:

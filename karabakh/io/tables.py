@@ -514,7 +514,7 @@ def data_dictionary() -> str:
         spec = resource.get("schema") or resource.get("karabakh:properties")
         if spec is None:
             continue
-        out.append(f"### `{resource['path']}` — {resource['title']}\n\n{resource['description']}\n")
+        out.append(f"### `{resource['path']}` — {_md(resource['title'])}\n\n{_md(resource['description'])}\n")
         what = "column" if "schema" in resource else "property"
         out.append(f"| {what} | type | required | description |\n|---|---|---|---|")
         for field in spec["fields"]:
@@ -532,10 +532,18 @@ def data_dictionary() -> str:
                     if fk["fields"] == field["name"]]
             extra.append(f"→ {refs[0]}.id" if refs else "")
             kind = "; ".join([kind] + [e for e in extra if e])
-            out.append(f"| `{field['name']}` | {kind} | {'yes' if cons.get('required') else ''} | {field['description']} |")
+            out.append(f"| `{field['name']}` | {kind} | {'yes' if cons.get('required') else ''} | "
+                       f"{_md(field['description']).replace('|', chr(92) + '|')} |")
         in_words = rules.ROW_RULES.get(resource["name"], ())
         if in_words:
             out.append("\nRules across columns (checked on loading): " + "; ".join(in_words) + ".")
         out.append("")
     return "\n".join(out)
 
+
+def _md(text: str) -> str:
+    """Text of the descriptor as Markdown that shows it and runs nothing: no raw HTML (``<Script>`` stays text) and
+    no MyST role or directive (``{`` is written as an entity)."""
+    import html
+
+    return html.escape(str(text), quote=False).replace("{", "&#123;")

@@ -178,7 +178,7 @@ def control_timeline(spans: pd.DataFrame, places, sources: pd.DataFrame, *, orde
     """
     import matplotlib.dates as mdates
 
-    ids = list(dict.fromkeys(spans["place_id"])) if order is None else place_ids(order)
+    ids = list(dict.fromkeys(spans["place_id"])) if order is None else place_ids(order, known=set(spans["place_id"]))
     rows = {p: i for i, p in enumerate(ids)}
     with style.styled():
         fig = style.new_figure("timeline", height=max(6.5, 0.24 * len(ids) + 2.6))

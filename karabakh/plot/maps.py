@@ -43,9 +43,8 @@ if TYPE_CHECKING:
     import geopandas as gpd
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
-    from shapely.geometry import Point
 
-__all__ = ["base_map", "region_map", "nk_map", "front_lines_small_multiples", "direction"]
+__all__ = ["base_map", "region_map", "nk_map", "front_lines_small_multiples"]
 
 
 # ================================================================================================ base map
@@ -141,8 +140,10 @@ def base_map(boundaries: gpd.GeoDataFrame, places: gpd.GeoDataFrame, *, ax: Axes
         if country_labels:
             _country_labels(ax, key)
         protocol.remember_sources(ax.figure, boundaries["source_id"])
-        wanted = list(story.MAP_PLACES.get(key, ())) if place_ids is None else resolve_places(place_ids)
-        notes = None if place_notes is None else dict(zip(resolve_places(list(place_notes)), place_notes.values()))
+        ids = set(places["id"])
+        wanted = list(story.MAP_PLACES.get(key, ())) if place_ids is None else resolve_places(place_ids, known=ids)
+        notes = None if place_notes is None else dict(zip(resolve_places(list(place_notes), known=ids),
+                                                          place_notes.values()))
         _draw_places(ax, places, wanted, notes, wrap=wrap_labels)
         if scale_bar:
             add_scale_bar(ax)
