@@ -506,12 +506,11 @@ def run(notebooks_dir: str | os.PathLike = "notebooks", build_dir: str | os.Path
         return 1
     try:
         _claim_build(build, notebooks, folder)
+        lock, held = _lock(build, wait)
     except SiteError as exc:
         say(f"report: {exc}")
         return 1
-    try:
-        lock, held = _lock(build, wait)
-    except OSError as exc:
+    except OSError as exc:  # a read-only or full build folder
         say(f"report: {os_error_sentence(exc)}")
         return 1
     if lock is None:
