@@ -120,16 +120,25 @@ def test_malformed_crs_members_are_problems(data_copy, capsys, crs):
 # ---- the checksum manifest ---------------------------------------------------------------------------------------
 
 
-def test_checksums_write_refuses_a_symlink_out_of_the_folder(data_copy, capsys, tmp_path):
-    secret = tmp_path / "secret.txt"
-    secret.write_text("not data\n")
-    (data_copy / "seed" / "notes.txt").symlink_to(secret)
+@pytest.mark.parametrize("kind", ["file", "folder"])
+def test_checksums_write_refuses_a_symlink_out_of_the_folder(data_copy, capsys, tmp_path, kind):
+    secret = tmp_path / "secret"
+    secret.mkdir()
+    (secret / "passwords.txt").write_text("not data\n")
+    link = data_copy / "seed" / "notes"
+    link.symlink_to(secret / "passwords.txt" if kind == "file" else secret)
     before = snapshot(data_copy)
     assert main(["checksums", "--write", str(data_copy)]) == 1
     err = capsys.readouterr().err
-    assert "data/seed/notes.txt: is a symbolic link" in err and "SHA256SUMS not written" in err, err
+    assert "data/seed/notes: is a symbolic link" in err and "SHA256SUMS not written" in err, err
     assert snapshot(data_copy) == before
-    validate_fails(capsys, data_copy, "data/seed/notes.txt: is a symbolic link")
+    validate_fails(capsys, data_copy, "data/seed/notes: is a symbolic link")
+
+
+def test_a_layer_that_is_not_utf8_is_named_with_its_line(data_copy, capsys):
+    path = data_copy / LAYER
+    path.write_bytes(path.read_bytes().replace(b'"properties"', b'"propert\xe9s"', 1))
+    validate_fails(capsys, data_copy, f"{LAYER}: line 2: not UTF-8 text")
 
 
 @pytest.mark.parametrize("same", [True, False])

@@ -128,10 +128,13 @@ def _read_features(path: Path) -> tuple[list[dict] | None, list[Problem]]:
         return None, [Problem(file, "", f"cannot read the layer file ({exc.strerror or exc})")]
     if size > MAX_LAYER_BYTES:
         return None, [Problem(file, "", f"file is {size:,} bytes, over the {MAX_LAYER_BYTES:,}-byte limit")]
+    data = path.read_bytes()
     try:
-        doc = json.loads(path.read_bytes())
+        doc = json.loads(data)
     except UnicodeDecodeError as exc:
-        return None, [Problem(file, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
+        line = data[: exc.start].count(b"\n") + 1
+        return None, [Problem(file, f"line {line}", f"not UTF-8 text ({exc.reason} at byte {exc.start}); save the"
+                                                    " file as UTF-8")]
     except json.JSONDecodeError as exc:
         return None, [Problem(file, "", f"malformed JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}")]
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
