@@ -415,7 +415,7 @@ def test_a_damaged_cache_heals_with_one_warning(project, capsys, data_copy, monk
         force()
         hurt(store())
         out = run()
-        warnings = [line for line in out.splitlines() if "warning" in line]
+        warnings = [line for line in out.splitlines() if line.startswith("report: warning:")]
         assert len(warnings) == 1 and "execution cache" in warnings[0] and "damaged" in warnings[0], (what, out)
         assert "01_a.ipynb: executed" in out, (what, out)
         if what in ("junk database", "entry files gone"):
@@ -428,13 +428,14 @@ def test_a_damaged_cache_heals_with_one_warning(project, capsys, data_copy, monk
     def full(*a, **k):
         raise OSError(errno.ENOSPC, "No space left on device")
     force()
-    shutil.rmtree(store())
+    jupyter = store()
+    shutil.rmtree(jupyter)
     with monkeypatch.context() as m:
         m.setattr(JupyterCacheBase, "cache_notebook_bundle", full)
         out = run()
-    warnings = [line for line in out.splitlines() if "warning" in line]
+    warnings = [line for line in out.splitlines() if line.startswith("report: warning:")]
     assert len(warnings) == 1 and "writing 01_a.ipynb: OSError" in warnings[0], out
-    assert not store().exists()  # no half entry kept
+    assert not jupyter.exists()  # no half entry kept
     force()
     out = run()
-    assert "01_a.ipynb: executed" in out and "warning" not in out, out
+    assert "01_a.ipynb: executed" in out and "report: warning:" not in out, out
