@@ -439,3 +439,13 @@ def test_a_damaged_cache_heals_with_one_warning(project, capsys, data_copy, monk
     force()
     out = run()
     assert "01_a.ipynb: executed" in out and "report: warning:" not in out, out
+
+
+def test_the_site_refuses_unsafe_markdown_even_when_validate_was_skipped(data_copy, tmp_path):
+    """Defence in depth: the Markdown is checked again right where the site stages it."""
+    from conftest import ROOT
+    with open(data_copy / "raw" / "README.md", "a", encoding="utf-8") as fh:
+        fh.write("\n```{literalinclude} /etc/hostname\n```\n")
+    with pytest.raises(site.SiteError, match=r"not published \(unsafe Markdown\):\n  - .*raw/README.md: line \d+: a MyST"):
+        site.build_site([], tmp_path / "out", docs=ROOT / "docs", data_folder=data_copy, work=tmp_path / "work")
+    assert not (tmp_path / "out").exists()
