@@ -14,7 +14,7 @@ test: $(READY)           ## every test: unit, bad inputs, layers, figures, noteb
 	.ci/offline $(BIN)/python -m pytest
 
 lab: $(READY)            ## open JupyterLab on the notebooks with the project's kernel (offline)
-	$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.open_browser=False $(if $(filter 0,$(shell id -u)),--allow-root) \
+	JUPYTER_CONFIG_PATH=$(CURDIR)/.jupyter-lab $(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.open_browser=False $(if $(filter 0,$(shell id -u)),--allow-root) \
 	  --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate \
 	  --LabApp.extension_manager=readonly
 

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
+import json
+import re
 from pathlib import Path
 
 project = "karabakh"
@@ -43,7 +46,8 @@ html_theme_options = {
     "use_repository_button": False,
     "navigation_with_keys": False,
 }
-# The theme's own script refuses an empty mode ("Got invalid theme mode") on a first visit: start in light mode.
+# pydata-sphinx-theme reads the mode from the page context; without it the page reads an empty mode and logs
+# "Got invalid theme mode".
 html_context = {"default_mode": "light"}
 html_static_path = ["_static"]
 html_css_files = ["karabakh.css"]
@@ -111,6 +115,63 @@ def add_alt_text_and_captions(app, doctree) -> None:
             figure += [image, caption]
 
 
+# ---- search excerpts from the file system ------------------------------------------------------------------------
+# Sphinx's search fetches each hit's page to show an excerpt; a page opened from file:// may not fetch another file
+# (Chromium logs a CORS error and an uncaught "Failed to fetch" per hit). The search page therefore loads the text
+# of every page's article (_static/kb_page_texts.js, written when the build has finished) and kb_search.js answers
+# those fetches from it when the site is read from the file system.
+
+_ARTICLE_RE = re.compile(r'<article class="bd-article"[^>]*>(?P<body>.*?)</article>', re.S)
+_DROP_RE = re.compile(r"<(script|style|svg)\b.*?</\1>|<a class=\"headerlink\".*?</a>", re.S | re.I)
+
+
+def page_text(html_text: str) -> str:
+    """The readable text of a built page's article, HTML-escaped (what the search excerpt is cut from)."""
+    found = _ARTICLE_RE.search(html_text)
+    body = _DROP_RE.sub(" ", found.group("body") if found else "")
+    text = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", body))).strip()
+    return html.escape(text, quote=False)
+
+
+def add_search_scripts(app, pagename, templatename, context, doctree) -> None:
+    """``html-page-context``: the search page loads the page texts and the fetch shim."""
+    if pagename == "search":
+        app.add_js_file("kb_page_texts.js")
+        app.add_js_file("kb_search.js")
+
+
+def write_page_texts(app, exception) -> None:
+    """``build-finished``: ``_static/kb_page_texts.js``, {page path: its article's text}."""
+    if exception is not None or app.builder.format != "html":
+        return
+    out = Path(app.outdir)
+    texts = {p.relative_to(out).as_posix(): page_text(p.read_text(encoding="utf-8"))
+             for p in sorted(out.rglob("*.html")) if "_static" not in p.parts and p.name not in ("search.html",
+                                                                                             "genindex.html")}
+    (out / "_static" / "kb_page_texts.js").write_text(
+        "window.KB_PAGE_TEXTS = " + json.dumps(texts, ensure_ascii=False, sort_keys=True) + ";\n", encoding="utf-8")
+
+
+# ---- tables as a reader reads them ---------------------------------------------------------------------------------
+# pandas writes a missing value as NaN, <NA>, NaT or None; on the site a missing value is an empty cell.
+_MISSING_CELL_RE = re.compile(r"<td>(?:NaN|&lt;NA&gt;|NaT|None)</td>")
+
+
+def blank_missing_values(app, doctree) -> None:
+    """``doctree-read``: in the notebooks' HTML tables, cells holding pandas' missing-value markers print empty."""
+    from docutils import nodes
+
+    if Path(app.env.doc2path(app.env.docname)).suffix != ".ipynb":
+        return
+    for raw in list(doctree.findall(nodes.raw)):
+        if "html" in raw.get("format", "") and "<table" in raw.astext():
+            text = _MISSING_CELL_RE.sub("<td></td>", raw.astext())
+            raw.replace_self(nodes.raw("", text, format=raw["format"]))
+
+
 def setup(app):
     app.connect("doctree-read", add_alt_text_and_captions)
+    app.connect("doctree-read", blank_missing_values)
+    app.connect("html-page-context", add_search_scripts)
+    app.connect("build-finished", write_page_texts)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

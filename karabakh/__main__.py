@@ -3,7 +3,7 @@
 - ``validate [DATA_DIR]``: check every table, layer and raw extract; print every problem found; exit 1 if any.
 - ``summary [DATA_DIR]``: validate, then print a short summary of every table.
 - ``checksums [--write] [DATA_DIR]``: check (or, on valid data only, rewrite) the sha256 manifest data/SHA256SUMS.
-- ``docs [--write README.md]``: the README's generated sections (data dictionary; layer measures vs published).
+- ``docs``: the site's pages generated from the data (data dictionary; layer measures vs published).
 - ``sources [--fetch] [--mirror URL] [--cache DIR] [--only FILE] [DATA_DIR]``: check the raw extracts against their registry;
   with ``--fetch``, download the upstream files (pooch, user cache) and re-derive every extract byte for byte.
 - ``build-layers [--data DIR] [--out DIR]``: derive ``data/layers/`` from the extracts in ``data/raw/`` (offline).
@@ -89,8 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     p_sums = sub.add_parser("checksums", help="check data/SHA256SUMS, or rewrite it with --write")
     p_sums.add_argument("data_dir", nargs="?", type=Path)
     p_sums.add_argument("--write", action="store_true", help="rewrite the manifest after an intended change")
-    p_docs = sub.add_parser("docs", help="print the README's generated sections, or write them into README.md")
-    p_docs.add_argument("--write", type=Path, metavar="README", help="replace the generated sections of this file")
+    sub.add_parser("docs", help="print the site's pages generated from the data (data dictionary, layer measures)")
     p_report = sub.add_parser("report", aliases=["site"],
                               help="validate, execute the notebooks; write build/figures and the site build/site")
     p_report.add_argument("--build-dir", type=Path, default=Path("build"),
@@ -150,16 +149,7 @@ def _command(args: argparse.Namespace) -> int:
     if args.command == "docs":
         from karabakh.build.docs import generated_sections
 
-        sections = generated_sections()
-        if not args.write:
-            print("\n\n".join(sections.values()))
-            return 0
-        readme = args.write.read_text(encoding="utf-8")
-        for name, text in sections.items():
-            start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
-            head, rest = readme.split(start)
-            readme = f"{head}{start}\n{text}\n{end}{rest.split(end)[1]}"
-        args.write.write_text(readme, encoding="utf-8")
+        print("\n\n".join(generated_sections().values()))
         return 0
     if args.command == "build-layers":
         from karabakh.build import layers as build_layers

@@ -12,7 +12,10 @@ from matplotlib.colors import to_hex  # noqa: E402
 import karabakh as kb  # noqa: E402
 from karabakh.analysis import story  # noqa: E402
 from karabakh.analysis import record  # noqa: E402
+from karabakh.analysis import incidents  # noqa: E402
 from karabakh.plot import charts, maps  # noqa: E402
+from karabakh.plot import control as control_plots  # noqa: E402
+from karabakh.plot import incidents as incident_plots  # noqa: E402
 from karabakh.plot import record as plot_record  # noqa: E402
 
 
@@ -25,7 +28,30 @@ def load_all() -> dict:
         "article_figures": kb.load_article_figures(), "actors": kb.load_actors(),
         "incidents": kb.load_incidents(), "incidents_pre2020": kb.load_incidents_pre2020(),
         "war_tolls": kb.load_war_tolls(), "excess": kb.load_excess_deaths(), "unhcr": kb.load_unhcr(),
+        "control": kb.load_control(), "sectors": kb.load_sectors(), "timeline": kb.load_timeline(),
     }
+
+
+#: The six days of notebook 05's control maps.
+CONTROL_DAYS = ["1994-05-12", "2020-11-09", "2020-12-01", "2022-08-26", "2023-09-19", "2023-10-01"]
+
+
+def _control_maps(d: dict):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a day of no mapped line warns (tested in test_layers)
+        fronts = [kb.load_front_lines(as_of=day) for day in CONTROL_DAYS]
+    return control_plots.control_small_multiples(fronts, [kb.control_on(day) for day in CONTROL_DAYS],
+                                                 boundaries=d["boundaries"], places=d["places"], **_map_frames(d))
+
+
+def _key_events(d: dict):
+    t = d["timeline"]
+    key = t[t["headline"].str.contains("Four days of fighting|fighting over NK|declare ceasefire|Deadliest escalation|"
+                                       "Blocked road|NK elects")]
+    return incident_plots.key_events_chart(t, key["id"], sources=d["sources"],
+                                           periods=[(key["id"].iloc[1], key["id"].iloc[2], "the 2020 war ")])
 
 
 def _map_frames(d: dict) -> dict:
@@ -47,6 +73,16 @@ FIGURES = {
         record.incident_series(d["incidents_pre2020"], d["incidents"]), sources=d["sources"]),
     "toll_claims": lambda d: plot_record.toll_claims_chart(d["war_tolls"], sources=d["sources"]),
     "excess_deaths": lambda d: plot_record.excess_deaths_chart(d["excess"], sources=d["sources"]),
+    "control_timeline": lambda d: control_plots.control_timeline(
+        kb.control_spans(), d["places"], d["sources"], source_ids=sorted(set(d["control"]["source_id"]))),
+    "control_maps": _control_maps,
+    "incidents_per_month": lambda d: incident_plots.monthly_chart(
+        incidents.monthly_people(d["incidents"]), incident_plots.offensive_claims(d["casualties"], d["actors"]),
+        sources=d["sources"]),
+    "incidents_per_sector": lambda d: incident_plots.sector_map(
+        incidents.people_by_sector(d["incidents"], d["sectors"]), boundaries=d["boundaries"],
+        front_lines=d["front_lines"], sources=d["sources"], manifest=d["manifest"]),
+    "key_events": _key_events,
     "unhcr": lambda d: plot_record.unhcr_chart(record.refugees_from_azerbaijan_in_armenia(d["unhcr"]),
                                                record.refugee_inflows(d["unhcr"]), sources=d["sources"]),
 }
@@ -108,8 +144,9 @@ def labels_outside_or_overlapping(fig) -> list[str]:
     return problems
 
 
-def series_looks(fig) -> dict[str, tuple[str, str]]:
-    """Legend entry -> (colour, marker) for every legend entry drawn with a marker and a colour of its own."""
+def series_looks(fig) -> dict[str, tuple]:
+    """Legend entry -> (colour, marker, size) for every legend entry drawn with a marker and a colour of its own
+    (a key to sizes tells its entries apart by size)."""
     looks = {}
     for leg in fig.legends + [ax.get_legend() for ax in fig.axes if ax.get_legend()]:
         for handle, text in zip(leg.legend_handles, leg.get_texts()):
@@ -118,7 +155,7 @@ def series_looks(fig) -> dict[str, tuple[str, str]]:
                 continue
             if handle.get_fillstyle() != "full" or to_hex(handle.get_color()) == to_hex("#4D4D4D"):
                 continue  # the key to the fills, drawn in grey
-            looks[text.get_text()] = (to_hex(handle.get_color()), str(marker))
+            looks[text.get_text()] = (to_hex(handle.get_color()), str(marker), round(handle.get_markersize(), 1))
     return looks
 
 

@@ -143,10 +143,13 @@ def test_timeline_numbers_every_event_and_draws_no_list(data):
 
 
 def test_series_styles_are_unique_and_fail_loudly_past_the_palette():
-    looks = charts.style.series_styles([f"s{i}" for i in range(30)])
-    assert len({(v["color"], v["marker"]) for v in looks.values()}) == 30
+    n = 6 * len(charts.style.SERIES_MARKERS)  # six colours legible on white
+    looks = charts.style.series_styles([f"s{i}" for i in range(n)])
+    assert len({(v["color"], v["marker"]) for v in looks.values()}) == n
+    first = list(looks.values())[:len(charts.style.SERIES_MARKERS)]
+    assert len({v["marker"] for v in first}) == len(first)  # the first seven differ in shape as well
     with pytest.raises(ValueError, match="more than the distinct"):
-        charts.style.series_styles([f"s{i}" for i in range(31)])
+        charts.style.series_styles([f"s{i}" for i in range(n + 1)])
 
 
 @pytest.mark.parametrize("name", ["casualty_claims", "arrivals"])
@@ -154,7 +157,7 @@ def test_every_point_matches_its_legend_entry(data, name):
     """Each claim or count is drawn with the colour and marker of exactly one legend entry."""
     fig = FIGURES[name](data)
     looks = series_looks(fig)
-    pairs = set(looks.values())
+    pairs = {look[:2] for look in looks.values()}
     for ax in fig.axes:
         for line in by_gid(ax.lines, "claim:") + by_gid(ax.lines, "count:"):
             from matplotlib.colors import to_hex

@@ -231,7 +231,7 @@ def test_held_list_labels_and_groups_places():
     table = control.held_list(kb.control_on("2020-11-22", ["agdam", "stepanakert", "goris"]), places)
     label = places.set_index("id")["label"]
     assert list(table["place"]) == [label["stepanakert"], label["agdam"], label["goris"]]  # held by: EAF, AZE, ARM
-    assert list(table["since"]) == ["1994-05-12", "2020-11-20", "1994-05-12"]
+    assert list(table["since"]) == ["12 May 1994", "20 Nov 2020", "12 May 1994"]
 
 
 # ---------------------------------------------------------------------------------------- dated control areas
@@ -308,7 +308,14 @@ def test_as_of_explorer_is_text_outside_a_server_and_a_widget_inside(monkeypatch
     assert "application/vnd.jupyter.widget-view+json" in data
     assert explorer.label.value == "15 Nov 2020"
     kinds = [set(o.get("data", {})) or {o.get("name")} for o in explorer.out.outputs]
-    assert any("image/png" in k for k in kinds) and any("text/html" in k for k in kinds)
+    assert any("image/png" in k for k in kinds)
+    (listed,) = explorer.list_out.outputs  # the list of places, beside the map
+    assert "text/html" in listed["data"] and "Shushi / Shusha" in listed["data"]["text/plain"]
+    assert explorer.picker.value == pd.Timestamp("2020-11-15").date()
     explorer.slider.value = (pd.Timestamp("2020-10-15") - explorer.start).days  # a war day: the note replaces a map line
+    assert explorer.picker.value == pd.Timestamp("2020-10-15").date() and explorer.label.value == "15 Oct 2020"
     notes = [o["text"] for o in explorer.out.outputs if o.get("output_type") == "stream"]
     assert notes and "control_on" in notes[0]
+    explorer.picker.value = pd.Timestamp("2023-09-19").date()  # a typed or picked day moves the slider
+    assert explorer.slider.value == (pd.Timestamp("2023-09-19") - explorer.start).days
+    assert explorer.label.value == "19 Sept 2023" and explorer.slider.step == 1  # one arrow key: one day

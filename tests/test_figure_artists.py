@@ -8,7 +8,12 @@ and look at them.
 """
 from __future__ import annotations
 
+import re
+
 import matplotlib
+import matplotlib.dates
+import matplotlib.text
+import pandas as pd
 import matplotlib.pyplot as plt
 import pytest
 from figure_helpers import FIGURES, all_axes, labels_outside_or_overlapping, load_all, renderer, series_looks
@@ -127,3 +132,42 @@ def test_image_front_lines(built):
 @pytest.mark.mpl_image_compare(filename="casualty_claims.png", **MPL)
 def test_image_casualty_claims(built):
     return built["casualty_claims"]
+
+
+ISO_DATE = re.compile(r"\b(19|20)\d\d-[01]\d(-[0-3]\d)?\b")
+MONTH = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|June|Jul|July|Aug|Sep|Sept|Oct|Nov|Dec)\b")
+
+
+def _texts_read_on_the_figure(fig) -> list[str]:
+    """Every text a reader reads on the figure (titles, tick labels, labels, legends), the source caption aside."""
+    texts = [t for t in fig.findobj(matplotlib.text.Text) if t.get_visible() and t.get_text().strip()
+             and not (t.get_gid() or "").startswith("caption")]
+    return [t.get_text() for t in texts]
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_dates_are_written_in_one_style(built, name):
+    """Day, month abbreviation, year ("19 Sept 2023", "Sept 2023"); never ISO, never "Sep" for September."""
+    bad = [t for t in _texts_read_on_the_figure(built[name]) if ISO_DATE.search(t) or re.search(r"\bSep\b", t)]
+    assert bad == [], bad
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_no_two_legend_entries_alike(built, name):
+    for legend in [*built[name].legends, *(ax.get_legend() for ax in all_axes(built[name]) if ax.get_legend())]:
+        labels = [" ".join(t.get_text().split()) for t in legend.get_texts()]
+        assert len(set(labels)) == len(labels), labels
+
+
+def test_the_style_writes_dates_as_the_prose_does():
+    from karabakh.analysis import wording
+    from karabakh.plot import style
+
+    assert style.date_label("2023-09-19") == wording.day("2023-09-19") == "19 Sept 2023"
+    fig, ax = plt.subplots()
+    ax.plot(pd.to_datetime(["2023-09-15", "2023-09-25"]), [0, 1])
+    ax.xaxis.set_major_locator(matplotlib.dates.DayLocator(interval=2))
+    style.date_ticks(ax.xaxis)
+    fig.canvas.draw()
+    assert "19 Sept\n2023" in [t.get_text() for t in ax.get_xticklabels()]
+    plt.close(fig)

@@ -267,9 +267,17 @@ def test_sector_map_draws_every_located_sector_and_lists_the_others(frames):
     people = located.set_index("id")["people"]
     ratios = {i: sizes[i] / people[i] for i in sizes}
     assert max(ratios.values()) == pytest.approx(min(ratios.values()))  # area proportional to people
-    box = next(t.get_text() for t in ax.texts if t.get_gid() == "unplaced_sectors")
-    for row in per_sector[per_sector["lat"].isna()].itertuples():
-        assert f"{row.sector}: {row.killed} killed, {row.wounded} wounded" in box
+    off_map = {c.get_gid().split(":")[1]: float(c.get_sizes()[0]) for c in ax.collections
+               if (c.get_gid() or "").startswith("sector_off_map:")}
+    unplaced = per_sector[per_sector["lat"].isna()]
+    assert set(off_map) == set(unplaced["id"])  # drawn beside the map, at the same scale
+    for row in unplaced.itertuples():
+        assert off_map[row.id] / max(row.people, 0.5) == pytest.approx(min(ratios.values()))
+        label = next(t.get_text() for t in ax.texts if t.get_gid() == f"sector_label:{row.id}")
+        assert f"{row.killed} killed, {row.wounded} wounded" in label
+    # the largest number of people is the largest circle (here the Sept 2022 escalation, off the map)
+    everything = {**sizes, **off_map}
+    assert max(everything, key=everything.get) == per_sector.loc[per_sector["people"].idxmax(), "id"]
     assert "not an endorsement" in _caption(fig) and "10 Sept 2023" in _caption(fig)
 
 

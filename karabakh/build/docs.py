@@ -1,4 +1,5 @@
-"""Sections of the README generated from the data (``python -m karabakh docs``)."""
+"""The site's pages generated from the data (``python -m karabakh docs`` prints them; the site build
+includes them), so that they cannot drift from the schema and the layers."""
 from __future__ import annotations
 
 from karabakh.analysis import references
@@ -6,7 +7,7 @@ from karabakh.io import tables
 
 
 def generated_sections() -> dict[str, str]:
-    """The README sections generated from the data: {marker name: Markdown}.
+    """The pages generated from the data: {name: Markdown}.
 
     Returns
     -------

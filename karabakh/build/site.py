@@ -208,7 +208,7 @@ def _stage_sources(docs: Path, executed: Sequence[tuple[Path, Any, Path]], data_
     reference by task (``api.md``, ``api/*.md``, :mod:`karabakh.build.api_pages`)."""
     import nbformat
 
-    from karabakh.io import tables
+    from karabakh.build.docs import generated_sections
     shutil.copytree(docs, src, ignore=shutil.ignore_patterns("conf.py", "__pycache__", "_build"))
     (src / "notebooks").mkdir()
     for path, nb, _ in executed:
@@ -218,7 +218,8 @@ def _stage_sources(docs: Path, executed: Sequence[tuple[Path, Any, Path]], data_
                 (src / f"{DOCS_FIGURE}.png").write_bytes(fig.png)
     gen = src / "_generated"
     gen.mkdir()
-    (gen / "data_dictionary.md").write_text(tables.data_dictionary() + "\n", encoding="utf-8")
+    for name, text in generated_sections().items():  # data_dictionary.md, references.md
+        (gen / f"{name.replace('-', '_')}.md").write_text(text + "\n", encoding="utf-8")
     staged = [(rel.replace("/", "_"), data_folder / rel) for rel in PUBLISHED] + [("CITATION.cff", ROOT / "CITATION.cff")]
     for name, path in staged:
         text = path.read_text(encoding="utf-8") if path.is_file() else f"*({path.name} is not in this checkout.)*\n"

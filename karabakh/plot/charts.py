@@ -63,12 +63,13 @@ def _date_axis(ax, lo, hi, *, daily: bool) -> None:
     import matplotlib.dates as mdates
 
     ax.set_xlim(lo, hi)  # Timestamps that may carry a time of day (padding)
-    if daily:
-        ax.xaxis.set_major_locator(mdates.DayLocator(interval=2))
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%-d %b"))
+    if daily:  # every other day, none on the last day: it would touch the first tick of the panel beside
+        end = mdates.date2num(pd.Timestamp(hi)) - 1.0
+        ticks = [t for t in mdates.DayLocator(interval=2).tick_values(pd.Timestamp(lo), pd.Timestamp(hi)) if t <= end]
+        ax.xaxis.set_major_locator(mdates.DayLocator(bymonthday=sorted({mdates.num2date(t).day for t in ticks})))
     else:
         ax.xaxis.set_major_locator(mdates.MonthLocator())
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y"))
+    style.date_ticks(ax.xaxis)  # "19 Sept / 2023", "Sept / 2023": the one date style
 
 
 def _dodges(n: int, first_fixed: bool) -> list[float]:
@@ -153,7 +154,7 @@ def casualty_claims_chart(casualties: pd.DataFrame, actors: pd.DataFrame, articl
                         ax.plot([reported], [float(r.value)], linestyle="none", transform=at, markersize=7,
                                 color=look["color"], marker=look["marker"], markeredgecolor=style.MARKER_EDGE,
                                 markeredgewidth=0.6, fillstyle=style.QUALIFIER_FILL.get(r.value_qualifier, "none"),
-                                markerfacecoloralt="white", zorder=4, gid=f"claim:{r.id}")
+                                markerfacecoloralt="white", zorder=4, clip_on=False, gid=f"claim:{r.id}")
                         if r.in_article:
                             ax.plot([reported], [float(r.value)], linestyle="none", marker="o", markersize=14,
                                     transform=at, markerfacecolor="none", markeredgecolor=style.TEXT,
@@ -277,7 +278,8 @@ def arrivals_chart(displacement: pd.DataFrame, actors: pd.DataFrame, *, sources:
                                                                    last["value_qualifier"]),
                                               (last["when"], float(last["cumulative_arrivals"])), xytext=(0, 6),
                                               textcoords="offset points", fontsize=6.5, color=look["color"],
-                                              path_effects=style.halo(2), gid=f"count_label:{last['id']}"))
+                                              path_effects=style.halo(3), zorder=7,  # above every line
+                                              gid=f"count_label:{last['id']}"))
             _plain(ax)
         detail_ax, overall = axes
         _date_axis(detail_ax, d0, d1, daily=True)

@@ -70,6 +70,38 @@ def _holder_handles(differ: bool = True):
     return handles
 
 
+def point_handles(control: pd.DataFrame) -> list:
+    """Legend entries for the places drawn by :func:`control_map_panel`: one marker per holder present, drawn as on
+    the map (a diamond for contested), and a ringed marker when some claims of that date differ.
+
+    Parameters
+    ----------
+    control : pandas.DataFrame
+        As from ``kb.control_on(day)``.
+
+    Returns
+    -------
+    list of matplotlib.lines.Line2D
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> c = pd.DataFrame({"held_by": ["azerbaijan", "contested"], "claims_differ": [False, True]})
+    >>> [h.get_label() for h in point_handles(c)]
+    ['Azerbaijan', 'Contested (fought over or divided)', 'Claims of that date differ (ringed)']
+    """
+    from matplotlib.lines import Line2D
+
+    held = [h for h in HOLDER_COLOR if h in set(control["held_by"])]
+    handles = [Line2D([], [], linestyle="none", marker="D" if h == "contested" else "o", markersize=5.5,
+                      color=HOLDER_COLOR[h], markeredgecolor=style.MARKER_EDGE, markeredgewidth=0.6,
+                      label=HOLDER_LABEL[h]) for h in held]
+    if control["claims_differ"].astype(bool).any():
+        handles.append(Line2D([], [], linestyle="none", marker="o", markersize=6.5, color="white",
+                              markeredgecolor=style.TEXT, markeredgewidth=1.4, label="Claims of that date differ (ringed)"))
+    return handles
+
+
 _HOLDER_WORDS = {"ethnic_armenian_forces": "ethnic-Armenian forces", "azerbaijan": "Azerbaijan", "armenia": "Armenia",
                  "contested": "contested", "unknown": "unknown"}
 
@@ -199,7 +231,7 @@ def control_timeline(spans: pd.DataFrame, places, sources: pd.DataFrame, *, orde
             ax.set_xlim(mdates.date2num(lo), mdates.date2num(hi))
             ax.set_title(title, loc="left", fontsize=style.FONT_SIZE)
             ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=5))
-            ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
+            style.date_ticks(ax.xaxis)
             ax.grid(axis="x", color="#DDDDDD", linewidth=0.5)
             ax.set_axisbelow(True)
         axes[0].set_yticks(range(len(ids)), _labels(places, ids), fontsize=style.LABEL_SIZE)
@@ -352,12 +384,12 @@ def held_list(control: pd.DataFrame, places) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``holder`` (readable), ``place``, ``since`` (ISO date or empty), ``claims_differ``, sorted by holder then place.
+        ``holder`` (readable), ``place``, ``since`` ("20 Nov 2020" or empty), ``claims_differ``, sorted by holder then place.
     """
     out = pd.DataFrame({
         "holder": control["held_by"].map(HOLDER_LABEL),
         "place": _labels(places, list(control["place_id"])),
-        "since": control["since"].dt.strftime("%Y-%m-%d").fillna(""),
+        "since": control["since"].map(lambda d: "" if pd.isna(d) else wording.day(d)),  # the one date style
         "claims_differ": control["claims_differ"].astype(bool),
     })
     rank = {v: i for i, v in enumerate(HOLDER_LABEL.values())}
@@ -395,20 +427,70 @@ class AsOfExplorer:
         self._boundaries, self._places = boundaries, places
         self.start, self.end = to_day(start), to_day(end)
         self.value = to_day(value)
-        self.slider = self.label = self.out = self.widget = None  # built when shown in a Jupyter server session
+        self.slider = self.picker = self.label = self.out = self.list_out = self.widget = None  # built when shown
+        self._busy = False  # slider and picker are being moved together
 
     def build(self):
-        """Create the widgets (slider, date label, output) and return the box that holds them."""
+        """Create the widgets and return the box that holds them.
+
+        A slider (one keyboard step, an arrow key, is one day) and beside it a date picker where a day can be typed
+        or picked; the two follow each other. Under them, the map (with its legend) and beside it the list of
+        places, so that both stay in view of the slider.
+        """
         import ipywidgets as widgets
 
         self.slider = widgets.IntSlider(min=0, max=(self.end - self.start).days, value=(self.value - self.start).days,
-                                        description="as_of", readout=False, continuous_update=False,
-                                        layout=widgets.Layout(width="70%"))
+                                        step=1, description="as_of", readout=False, continuous_update=False,
+                                        layout=widgets.Layout(width="55%"))
+        self.picker = widgets.DatePicker(value=self.value.date(), description="day",
+                                         layout=widgets.Layout(width="auto"))
         self.label = widgets.Label()
-        self.out = widgets.Output()
-        self.slider.observe(lambda change: self.draw(), names="value")
-        self.widget = widgets.VBox([widgets.HBox([self.slider, self.label]), self.out])
+        self.out = widgets.Output(layout=widgets.Layout(flex="3 1 0%", min_width="360px"))
+        self.list_out = widgets.Output(layout=widgets.Layout(flex="2 1 0%", min_width="260px", max_height="620px",
+                                                             overflow="auto"))
+        self.slider.observe(lambda change: self.set_day(self.start + pd.Timedelta(days=int(change["new"]))),
+                            names="value")
+        self.picker.observe(lambda change: change["new"] is not None and self.set_day(change["new"]), names="value")
+        self.widget = widgets.VBox([widgets.HBox([self.slider, self.picker, self.label]),
+                                    widgets.HBox([self.out, self.list_out],
+                                                 layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start"))])
         return self.widget
+
+    def set_day(self, day) -> pd.Timestamp:
+        """Move the slider and the picker to ``day`` (clipped to the slider's range), redraw, return the day shown.
+
+        Parameters
+        ----------
+        day : date-like
+            Any form :func:`karabakh.io.days.to_day` reads.
+
+        Returns
+        -------
+        pandas.Timestamp
+            The day now shown.
+
+        Examples
+        --------
+        >>> ex = AsOfExplorer(None, None, boundaries=None, places=None, start="2023-01-01", end="2023-12-31")
+        >>> ex.set_day("2023-09-19")  # no widgets yet: the first day shown changes
+        Timestamp('2023-09-19 00:00:00')
+        >>> ex.set_day("1990-01-01")
+        Timestamp('2023-01-01 00:00:00')
+        """
+        day = min(max(to_day(day), self.start), self.end)
+        if self.slider is None:
+            self.value = day
+            return day
+        if self._busy:
+            return day
+        self._busy = True
+        try:
+            self.slider.value = (day - self.start).days
+            self.picker.value = day.date()
+        finally:
+            self._busy = False
+        self.draw()
+        return day
 
     @property
     def day(self) -> pd.Timestamp:
@@ -439,6 +521,9 @@ class AsOfExplorer:
             ax = fig.add_subplot()
             control_map_panel(ax, day, front_lines, control, boundaries=self._boundaries, places=self._places,
                               furniture=False)
+            handles = [*_area_handles([front_lines]), *point_handles(control)]
+            ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=style.LABEL_SIZE,
+                      frameon=False)
         png = protocol.png_bytes(fig)
         plt.close(fig)
         table = held_list(control, self._places)
@@ -448,9 +533,10 @@ class AsOfExplorer:
                              "text/plain": f"[map of control on {day.date()}]"}}]
         if notes:
             outputs.append({"output_type": "stream", "name": "stdout", "text": notes})
-        outputs.append({"output_type": "display_data", "metadata": {},
-                        "data": {"text/html": table.to_html(index=False), "text/plain": table.to_string(index=False)}})
         self.out.outputs = tuple(outputs)  # set as data: no IPython display machinery needed
+        self.list_out.outputs = ({"output_type": "display_data", "metadata": {},
+                                  "data": {"text/html": table.to_html(index=False),
+                                           "text/plain": table.to_string(index=False)}},)
 
     def _repr_mimebundle_(self, **kwargs):
         if not os.environ.get("JPY_SESSION_NAME"):  # not a Jupyter server session (nbconvert, nbval, the report)

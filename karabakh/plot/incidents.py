@@ -36,7 +36,7 @@ SECTOR_EXTENT = (470_000.0, 770_000.0, 4_310_000.0, 4_575_000.0)
 SECTOR_LABEL_SIDE = {"am_az_ijevan_gazakh": "above", "am_az_ijevan_tovuz": "right", "am_az_vardenis_kelbajar": "left",
                      "nk_kelbajar": "above", "am_az_goris_lachin": "left", "nk_shusha_stepanakert": "left",
                      "nk_martuni_hadrut": "above_right", "nk_hadrut_jebrail_fizuli": "below_right",
-                     "am_az_kapan_kubatli": "left"}
+                     "am_az_kapan_kubatli": "right"}
 
 
 def offensive_claims(casualties: pd.DataFrame, actors: pd.DataFrame) -> pd.DataFrame:
@@ -100,6 +100,7 @@ def monthly_chart(monthly: pd.DataFrame, claims: pd.DataFrame, *, sources: pd.Da
     >>> len(fig.axes), f"{len(claims)} claims" in protocol.description(fig)["alt"]
     (3, True)
     """
+    import matplotlib.dates as mdates
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
@@ -110,7 +111,8 @@ def monthly_chart(monthly: pd.DataFrame, claims: pd.DataFrame, *, sources: pd.Da
     colours = _colours(claims["who"])
     with style.styled():
         fig = style.new_figure("chart", width=10.0, height=8.6)
-        axes = fig.subplots(3, 1, sharex=True, height_ratios=[1, 1, 1.15])
+        axes = fig.subplots(3, 1, height_ratios=[1, 1, 1.15])
+        axes[1].sharex(axes[0])  # the claims panel has its own days: a month's bar width would stack them
         for ax, outcome in zip(axes[:2], ("killed", "wounded")):
             bottom = pd.Series(0, index=monthly.index)
             for status, (label, colour, hatch) in STATUS_STYLE.items():
@@ -120,7 +122,7 @@ def monthly_chart(monthly: pd.DataFrame, claims: pd.DataFrame, *, sources: pd.Da
                 bottom = bottom + values
             ax.set_ylabel(f"people {outcome}\nper month", fontsize=style.LABEL_SIZE)
             peak = monthly[outcome].sum(axis=1)
-            ax.annotate(f"{int(peak.max()):,} in {peak.idxmax().strftime('%b %Y')}",
+            ax.annotate(f"{int(peak.max()):,} in {style.date_label(peak.idxmax().to_timestamp(), 'month')}",
                         (centres[list(monthly.index).index(peak.idxmax())], float(peak.max())), xytext=(-6, -2),
                         textcoords="offset points", ha="right", va="top", fontsize=style.LABEL_SIZE,
                         gid=f"peak:{outcome}")
@@ -129,13 +131,14 @@ def monthly_chart(monthly: pd.DataFrame, claims: pd.DataFrame, *, sources: pd.Da
         ax = axes[2]
         for k, row in enumerate(claims.itertuples()):
             same_day = claims.index[claims["reported_on"] == row.reported_on]
-            shift = pd.Timedelta(days=3 * list(same_day).index(k))  # side by side, never before the report date
+            shift = pd.Timedelta(hours=18 * list(same_day).index(k))  # side by side, never before the report date
             ax.plot([row.reported_on + shift], [float(row.value)], linestyle="none", color=colours[row.who],
                     marker=SIDE_CATEGORY_MARKER[(str(row.side), str(row.category))], markersize=6.5,
                     markeredgecolor=style.MARKER_EDGE, markeredgewidth=0.5, zorder=4, gid=f"claim:{row.id}")
         ax.set_ylim(0, float(claims["value"].max()) * 1.15)
         ax.set_ylabel("people, as claimed", fontsize=style.LABEL_SIZE)
-        ax.set_title("The offensive of 19-20 Sept 2023: tolls as claimed (each point one claim; never added)",
+        ax.set_title("The offensive of 19-20 Sept 2023: tolls as claimed, by day of the claim (each point one "
+                     "claim; never added)",
                      loc="left", fontsize=style.FONT_SIZE)
         for ax in axes:
             ax.axvspan(CLOSURE_START, OFFENSIVE_START, color=style.OKABE_ITO["sky_blue"], alpha=0.15, zorder=0,
@@ -148,6 +151,14 @@ def monthly_chart(monthly: pd.DataFrame, claims: pd.DataFrame, *, sources: pd.Da
             for spine in ("top", "right"):
                 ax.spines[spine].set_visible(False)
         axes[0].set_xlim(starts[0], end)
+        axes[0].xaxis.set_major_locator(mdates.YearLocator())
+        style.date_ticks(axes[0].xaxis)
+        axes[0].tick_params(labelbottom=False)
+        style.date_ticks(axes[1].xaxis)
+        claims_end = claims["reported_on"].max() + pd.Timedelta(days=4)
+        axes[2].set_xlim(OFFENSIVE_START - pd.Timedelta(days=12), claims_end)
+        axes[2].xaxis.set_major_locator(mdates.DayLocator(interval=max(1, (claims_end - OFFENSIVE_START).days // 6)))
+        style.date_ticks(axes[2].xaxis)
         top = axes[0].get_ylim()[1]
         axes[0].text(CLOSURE_START + pd.Timedelta(days=10), top * 0.97, "Lachin road blocked\nfrom 12 Dec 2022",
                      va="top", fontsize=style.LABEL_SIZE, color=style.TEXT, gid="closure_label")
@@ -221,10 +232,13 @@ def sector_map(per_sector, *, boundaries, front_lines, sources: pd.DataFrame, ma
     import math
 
     from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
 
     placed = per_sector[per_sector.geometry.notna()].copy()
     unplaced = per_sector[per_sector.geometry.isna()]
-    scale = 900.0 / max(1, int(placed["people"].max()))  # marker area (points^2) per person
+    # marker area (points^2) per person, from the largest of ALL sectors: a sector not on the map (the Sept 2022
+    # escalation, most of all the people killed and wounded) gets its circle at the same scale beside the map
+    scale = 1400.0 / max(1, int(per_sector["people"].max()))
     with style.styled():
         fig = style.new_figure("nk_map", width=8.0, height=7.9)
         ax = fig.subplots()
@@ -257,19 +271,33 @@ def sector_map(per_sector, *, boundaries, front_lines, sources: pd.DataFrame, ma
             ax.text(x, y, name, fontsize=style.LABEL_SIZE, color=style.MUTED_TEXT, ha="center", gid=f"country:{name}")
         map_parts.add_north_arrow(ax, xy=style.NORTH_ARROW_XY["nk"])
         map_parts.add_scale_bar(ax)
-        sizes = [v for v in (10, 50, 200) if v <= placed["people"].max() * 1.5]
+        sizes = [v for v in (10, 50, 200) if v <= per_sector["people"].max() * 1.5]
         handles = [Line2D([], [], linestyle="none", marker="o", markersize=math.sqrt(v * scale), alpha=0.55,
                           color=style.OKABE_ITO["blue"], markeredgecolor=style.MARKER_EDGE, label=f"{v} people")
                    for v in sizes]
+        handles.append(Patch(facecolor=style.CONTROL_AREA["area_2020_2023"]["facecolor"], alpha=0.25,
+                             edgecolor="none", label=style.wrap(str(front_lines.loc[
+                                 front_lines["key"] == "area_2020_2023", "label"].iloc[0]), 40)))
         handles.append(Line2D([], [], label="line of contact, 10 Nov 2020 - 19 Sept 2023", **style.CONTACT_LINE))
         ax.legend(handles=handles, loc="lower left", labelspacing=1.6, handletextpad=1.4, borderpad=1.0,
                   fontsize=7, framealpha=0.9).set_gid("legend")
-        missing = "\n".join(f"{r.sector}: {r.killed} killed, {r.wounded} wounded" for r in unplaced.itertuples())
-        if missing:
-            ax.text(0.99, 0.74, "Not on the map (Crisis Group does not locate them):\n" + missing,
-                    transform=ax.transAxes, ha="right", va="top", fontsize=6.5, color=style.TEXT, zorder=7,
-                    bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": style.BORDER, "linewidth": 0.5},
-                    gid="unplaced_sectors")
+        if len(unplaced):  # circles at the map's scale, in a column of their own at the upper right
+            ax.text(0.55, 0.985, "Not located on the map by Crisis Group (circles at the same scale)",
+                    transform=ax.transAxes, ha="left", va="top", fontsize=6.5, color=style.TEXT, zorder=7, gid="unplaced_title",
+                    path_effects=style.halo(2))
+            y = 0.90
+            for row in unplaced.sort_values(["people", "id"], ascending=[False, True]).itertuples():
+                radius_pt = math.sqrt(max(row.people, 1) * scale / math.pi)
+                radius_ax = radius_pt / 72 * fig.dpi / ax.bbox.height
+                y -= radius_ax
+                ax.scatter([0.60], [y], s=max(row.people, 0.5) * scale, transform=ax.transAxes, clip_on=False,
+                           color=style.OKABE_ITO["blue"], alpha=0.55, edgecolor=style.MARKER_EDGE, linewidth=0.6,
+                           zorder=7, gid=f"sector_off_map:{row.id}")
+                ax.annotate(f"{style.wrap(row.label, 26)}\n{row.killed} killed, {row.wounded} wounded", (0.60, y),
+                            xycoords="axes fraction", xytext=(radius_pt + 3, 0), textcoords="offset points",
+                            ha="left", va="center", fontsize=6.5, color=style.TEXT, path_effects=style.halo(2),
+                            zorder=8, gid=f"sector_label:{row.id}")
+                y -= radius_ax + 0.035
         protocol.remember_sources(fig, list(per_sector["source_id"]) + list(front_lines["source_id"])
                                + list(boundaries["source_id"]))
         note = (f"{DATA_END_NOTE}. A circle stands for a sector: the point of the line (or the border) nearest "

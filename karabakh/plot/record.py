@@ -176,6 +176,7 @@ def toll_claims_chart(tolls: pd.DataFrame, *, sources: pd.DataFrame, category: s
             ax.set_title(f"{label}: each point one claim, dated when it was made (never added)", loc="left",
                          fontsize=style.FONT_SIZE)
             _finish(ax)
+            style.date_ticks(ax.xaxis)  # "Nov / 2020": the one date style
         handles = [Line2D([], [], color=looks[s]["color"], marker=looks[s]["marker"], linestyle="-", linewidth=0.8,
                           label=style.wrap(s, 60)) for s in looks]
         handles += [Line2D([], [], color=style.MUTED_TEXT, marker="o", markerfacecolor="white", linestyle="none",

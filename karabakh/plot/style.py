@@ -154,7 +154,9 @@ ARTICLE_MARK = {"color": OKABE_ITO["black"], "linestyle": ":", "linewidth": 1.2}
 QUALIFIER_FILL = {"exact": "full", "at_least": "top", "more_than": "top", "approx": "none", "unspecified": "none"}
 QUALIFIER_WORDS = {"full": "exact number", "top": "at least / more than", "none": "about, or not qualified"}
 #: Marker shapes for series (claimants); with the colour cycle (coprime lengths) every series gets its own pair.
-SERIES_MARKERS = ("o", "s", "D", "^", "v")
+#: Seven shapes for six colours: up to seven series differ in shape as well as colour (two blues never share
+#: a shape), and the pairs stay unique up to 42 series.
+SERIES_MARKERS = ("o", "s", "D", "^", "v", "P", "X")
 
 #: Event kinds on the timeline strip, top to bottom.
 EVENT_KIND_COLOR = {
@@ -440,3 +442,67 @@ def wrap(text: str, width: int = 60) -> str:
     str
     """
     return textwrap.fill(text, width=width)
+
+
+def date_label(value, unit: str = "day") -> str:
+    """A date on a figure, in the one style of every figure and of the notebooks' prose (``19 Sept 2023``).
+
+    Parameters
+    ----------
+    value : date-like or matplotlib date number
+        The date.
+    unit : {"day", "month", "year"}
+        What the label resolves: ``19 Sept 2023``, ``Sept 2023`` or ``2023``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> date_label("2023-09-19"), date_label("2023-09-01", "month"), date_label("2023-01-01", "year")
+    ('19 Sept 2023', 'Sept 2023', '2023')
+    """
+    import matplotlib.dates as mdates
+    import pandas as pd
+
+    from karabakh.analysis import wording
+
+    ts = pd.Timestamp(mdates.num2date(value).replace(tzinfo=None)) if isinstance(value, (int, float)) else value
+    text = wording.day(ts)
+    return {"day": text, "month": text.split(" ", 1)[1], "year": text.rsplit(" ", 1)[1]}[unit]
+
+
+def date_ticks(axis, *, two_lines: bool = True) -> None:
+    """Label a time axis's ticks in the one date style (:func:`date_label`), resolved to the ticks' spacing: days,
+    months or years; day and month ticks put the year on a second line.
+
+    Parameters
+    ----------
+    axis : matplotlib Axis
+        ``ax.xaxis`` (or ``ax.yaxis``) of a time axis, its locator already set (or the default one).
+    two_lines : bool
+        Year on a line of its own under the day or month (narrower ticks).
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt, pandas as pd
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.plot(pd.to_datetime(["2021-01-01", "2021-06-01"]), [0, 1])
+    >>> date_ticks(ax.xaxis)
+    >>> fig.canvas.draw(); [t.get_text() for t in ax.get_xticklabels()][:2]
+    ['Jan\\n2021', 'Feb\\n2021']
+    >>> plt.close(fig)
+    """
+    import numpy as np
+    from matplotlib.ticker import FuncFormatter
+
+    def label(value, _pos):
+        ticks = np.asarray(axis.get_major_locator()(), dtype=float)
+        step = float(np.min(np.diff(ticks))) if len(ticks) > 1 else 1.0
+        unit = "year" if step >= 360 else "month" if step >= 28 else "day"
+        text = date_label(float(value), unit)
+        return text.replace(" ", "\n") if two_lines and unit == "month" else (
+            text.rsplit(" ", 1)[0] + "\n" + text.rsplit(" ", 1)[1] if two_lines and unit == "day" else text)
+
+    axis.set_major_formatter(FuncFormatter(label))
