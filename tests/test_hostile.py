@@ -12,13 +12,10 @@ import io
 import json
 import os
 import shutil
-import sys
 from pathlib import Path
 
-import nbformat
 import pytest
 from conftest import snapshot
-from nbformat.v4 import new_code_cell
 from test_site import figure_notebook, project, write_notebook  # noqa: F401  (project is a fixture)
 
 from karabakh.__main__ import main
