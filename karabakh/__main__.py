@@ -9,8 +9,10 @@
 - ``build-layers [--data DIR] [--out DIR]``: derive ``data/layers/`` from the extracts in ``data/raw/`` (offline).
 - ``build-place-names [--data DIR]``: rebuild ``data/place_names.csv`` from ``place_names_curated.csv``,
   ``places.csv`` and the GeoNames extract in ``data/raw/`` (offline).
-- ``report`` (alias ``site``) ``[--build-dir DIR] [--no-cache]``: the main job: validate the data, execute the notebooks,
+- ``report`` (alias ``site``) ``[--build-dir DIR] [--no-cache] [--wait SECONDS]``: the main job: validate the data, execute the notebooks,
   write ``build/figures/`` and the documentation site ``build/site/`` (replaced only when everything succeeded).
+
+A full disk or a read-only folder ends any command with one sentence naming the cause (exit code 1), not a traceback.
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from karabakh.io.errors import Problem
+from karabakh.io.errors import Problem, os_error_sentence
 from karabakh.io.validate import content_problems, summary, validate
 
 
@@ -94,7 +96,17 @@ def main(argv: list[str] | None = None) -> int:
                           help="where site/, figures/ and the execution cache .cache/ go (default: build)")
     p_report.add_argument("--notebooks", type=Path, default=Path("notebooks"), help="default: notebooks")
     p_report.add_argument("--no-cache", action="store_true", help="execute every notebook, even unchanged ones")
+    p_report.add_argument("--wait", type=float, default=0, metavar="SECONDS",
+                          help="wait this long for another run on the same build folder (default: say who holds it)")
     args = parser.parse_args(argv)
+    try:
+        return _command(args)
+    except OSError as exc:  # a full disk, a read-only folder...: one sentence, no traceback
+        print(f"error: {os_error_sentence(exc)}", file=sys.stderr)
+        return 1
+
+
+def _command(args: argparse.Namespace) -> int:
 
     if args.command in ("validate", "summary"):
         from karabakh.io.tables import data_dir
@@ -110,6 +122,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "checksums":
         from karabakh.io import checksums
+        from karabakh.io.errors import DataValidationError
         from karabakh.io.tables import data_dir
 
         folder = data_dir(args.data_dir)
@@ -119,7 +132,12 @@ def main(argv: list[str] | None = None) -> int:
                 _print_problems(problems, folder)
                 print(f"refused: {checksums.MANIFEST} not written; fix the data in {folder} first", file=sys.stderr)
                 return 1
-            path = checksums.write(folder)
+            try:
+                path = checksums.write(folder)
+            except DataValidationError as exc:
+                _print_problems(exc.problems, folder)
+                print(f"refused: {checksums.MANIFEST} not written", file=sys.stderr)
+                return 1
             print(f"wrote {path} ({len(checksums.files(folder))} files in {folder.resolve()})")
             return 0
         problems = checksums.verify(folder)
@@ -155,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
         # fastjsonschema). Marking the module absent makes jsonschema skip it, in this process only.
         sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
         from karabakh.build import site
-        return site.run(args.notebooks, args.build_dir, use_cache=not args.no_cache)
+        return site.run(args.notebooks, args.build_dir, use_cache=not args.no_cache, wait=args.wait)
     return 2  # pragma: no cover - argparse rejects unknown commands
 
 

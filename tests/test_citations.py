@@ -87,6 +87,19 @@ def test_latest_counts_one_per_claimant_and_measure(data):
     assert table["cumulative_arrivals"].max() == data["displacement"]["cumulative_arrivals"].max()
     # a hand-made case: an untimed count beside a timed one of the same day and claimant: the larger is the latest
     d = data["displacement"]
+    # an untimed count beside timed ones of the same claimant and day sits between the smaller and the larger
+    untimed = d[d["time_local"].isna() & d["claimant_actor_id"].notna()]
+    when = summaries.count_times(d)["when"]
+    checked = 0
+    for i, row in untimed.iterrows():
+        same = d[(d["claimant_actor_id"] == row["claimant_actor_id"]) & (d["date"] == row["date"])
+                 & d["time_local"].notna()]
+        below = same[same["cumulative_arrivals"] < row["cumulative_arrivals"]]
+        above = same[same["cumulative_arrivals"] > row["cumulative_arrivals"]]
+        if len(below) and len(above):
+            assert when[below.index].max() < when[i] < when[above.index].min()
+            checked += 1
+    assert checked  # Baghdasaryan's untimed 97,735 of 29 Sept, between her 10:00 and 20:00 counts
     timed = d[(d["claimant_actor_id"] == "tigran_khachatryan") & d["time_local"].notna()].tail(1)
     untimed = timed.assign(id="dsp_test", time_local=pd.NA, cumulative_arrivals=timed["cumulative_arrivals"] + 1)
     both = pd.concat([d, untimed], ignore_index=True)

@@ -230,6 +230,43 @@ def test_free_text_pairs_names_in_the_label_order():
     assert not bad, f"names paired against the label order: {bad}"
 
 
+def prose_texts() -> dict[str, str]:
+    """The project's own prose: the README, docs/*.md, the READMEs under data/ and the notebooks' markdown cells."""
+    files = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")), *sorted(DATA.rglob("README.md"))]
+    texts = {str(f.relative_to(ROOT)): f.read_text(encoding="utf-8") for f in files}
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        texts[str(path.relative_to(ROOT))] = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    return texts
+
+
+def test_prose_pairs_names_in_the_label_order():
+    """Both names of a contested place in the project's own prose follow the labels' order ("Berdzor / Lachin"),
+    with or without spaces around the slash."""
+    places = kb.load_places()
+    pairs = places[places["name_armenian"] != places["name_azerbaijani"]]
+    wrong = {re.compile(rf"\b{re.escape(r.name_azerbaijani)}\s*/\s*{re.escape(r.name_armenian)}\b"): r.label
+             for r in pairs.itertuples()}
+    bad = [f"{name}: {m.group(0)!r} (label: {label!r})" for name, text in prose_texts().items()
+           for pattern, label in wrong.items() for m in pattern.finditer(text)]
+    assert not bad, f"names paired against the label order: {bad}"
+
+
+def test_prose_attributes_loaded_words():
+    """The project's own prose does not call the Lachin corridor 'closed' from 12 Dec 2022 (ICRC and peacekeeper
+    traffic continued) and uses 'blockade' only as someone's word (quoted, or after 'call')."""
+    bad = []
+    for name, text in prose_texts().items():
+        bad += [f"{name}: {m.group(0)!r}" for m in re.finditer(
+            r"corridor's closure|closure of the Lachin|Lachin corridor (?:was )?closed", text, re.I)]
+        for m in re.finditer(r"blockade", text, re.I):
+            before = text[max(0, m.start() - 40):m.start()]
+            if not re.search(r"(call\w*|word|term)\s+(it\s+)?(a\s+|the\s+)?[\"'“‘*]?$", before, re.I) \
+                    and not re.search(r"[\"'“‘*]$", before):
+                bad.append(f"{name}: ...{before}{m.group(0)}")
+    assert not bad, f"loaded words in the project's own voice: {bad}"
+
+
 def test_places_licence_covers_share_alike_coordinates():
     places = kb.load_places()
     share_alike = places["coordinate_source"].str.contains("CC BY-SA", regex=False)

@@ -4,11 +4,9 @@ through the builder), the paper's published totals, and hand-made broken inputs.
 from __future__ import annotations
 
 import csv
-import shutil
-from collections import Counter, defaultdict
+from collections import Counter
 from datetime import datetime
 
-import pandas as pd
 import pytest
 from conftest import DATA, snapshot
 

@@ -234,8 +234,9 @@ def control_on(date, places: Iterable[str] | None = None,
         One row per place: ``place_id``, ``held_by``, ``since`` (first day of the run of that holder; NaT before
         the first claim), ``source_id`` (the deciding claims' sources, ``;``-separated when they disagree),
         ``qualifier`` (of the deciding claims), ``claimant`` and ``quote`` (what the deciding claims say,
-        ``;``-separated), ``claims_differ`` (bool) and ``notes`` (why the answer is ``unknown``, or that it comes
-        from rule 6).
+        ``;``-separated), ``claims_differ`` (bool) and ``notes`` (the deciding claims' notes, which give the reason
+        for ``contested`` and ``unknown``; before any claim, why the answer is ``unknown``; or that it comes from
+        rule 6).
 
     Raises
     ------

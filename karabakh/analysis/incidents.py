@@ -82,7 +82,7 @@ def summary_sentences(incidents: pd.DataFrame, per_sector, *, closure_start: str
     per_sector : pandas.DataFrame
         :func:`people_by_sector`.
     closure_start : str
-        First day of the Lachin corridor's closure.
+        First day the Lachin corridor road was blocked (events.csv ev003, which attributes the word "blockade").
 
     Returns
     -------
@@ -118,7 +118,7 @@ def summary_sentences(incidents: pd.DataFrame, per_sector, *, closure_start: str
                f"{int(top.iloc[0]):,} of them in the sector '{top.index[0]}'.")
     during = incidents[incidents["date"] >= to_day(closure_start)]
     d = totals(during)
-    out.append(f"From the Lachin corridor's closure ({day(closure_start)}) to {day(last)}, Crisis Group counted "
+    out.append(f"From the blocking of the Lachin corridor road ({day(closure_start)}) to {day(last)}, Crisis Group counted "
                f"{d[('killed', 'combatant')] + d[('killed', 'non_combatant')]:,} people killed and "
                f"{d[('wounded', 'combatant')] + d[('wounded', 'non_combatant')]:,} wounded in "
                f"{len(during)} incidents.")

@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from karabakh.plot.protocol import FIGURE_DIR_ENV
+from karabakh.plot.protocol import FIGURE_DIR_ENV, META_KEY
 
 __all__ = ["NotebookFailed", "execute_notebook", "execute_all", "inputs_digest"]
 
@@ -163,27 +163,42 @@ def execute_all(sources: Sequence[Path], work: Path, cache_folder: Path | None, 
     NotebookFailed
         For the first notebook (in order) that failed; no new kernel starts after a failure. The notebooks that
         ran through are cached all the same.
+
+    Notes
+    -----
+    A store that cannot be read, or an entry that is damaged, truncated or foreign (its notebook unreadable or its
+    figures missing or different from the pictures it shows), is discarded with one warning line and the notebooks
+    run again; a write that fails half-way (a full disk, a kill) discards the store, so no half entry is kept.
     """
     import nbformat
-    from jupyter_cache import get_cache
     from jupyter_cache.base import CacheBundleIn
     from jupyter_cache.cache.main import NbArtifacts
 
-    if cache_folder is not None:
-        cache_folder.mkdir(parents=True, exist_ok=True)
-    cache = get_cache(cache_folder) if cache_folder is not None else None
+    cache = _open_cache(cache_folder, say) if cache_folder is not None else None
     results: dict[Path, tuple[Any, Path]] = {}
     todo = []
     for src in sources:
         figure_dir = work / "executed" / src.stem
+        code = nbformat.read(src, as_version=4)
         if cache is not None:
             try:
-                pk, nb = cache.merge_match_into_notebook(nbformat.read(src, as_version=4))
-            except KeyError:
-                pass
-            else:
+                cache.match_cache_notebook(code)
+            except KeyError:  # not cached
+                todo.append((src, figure_dir))
+                continue
+            except Exception as exc:  # the database cannot be read
+                cache = _discard(cache_folder, f"{src.name}: {_reason(exc)}", say)
+                todo.append((src, figure_dir))
+                continue
+            try:  # the entry's files: a missing notebook file is a KeyError too, here a damage
+                pk, nb = cache.merge_match_into_notebook(code)
                 with cache.cache_artefacts_temppath(pk) as stored:
                     shutil.copytree(stored, figure_dir)
+                _check_entry(nb, figure_dir)
+            except Exception as exc:  # a damaged, truncated or foreign entry: the store goes, the notebook runs
+                shutil.rmtree(figure_dir, ignore_errors=True)
+                cache = _discard(cache_folder, f"{src.name}: {_reason(exc)}", say)
+            else:
                 results[src] = (nb, figure_dir)
                 say(f"  {src.name}: unchanged (from the cache)")
                 continue
@@ -217,12 +232,73 @@ def execute_all(sources: Sequence[Path], work: Path, cache_folder: Path | None, 
         results[src] = (nb, figure_dir)
         if cache is not None:  # a notebook that ran through is cached, even when another one failed
             artifacts = NbArtifacts(sorted(p for p in figure_dir.rglob("*") if p.is_file()), in_folder=figure_dir)
-            cache.cache_notebook_bundle(CacheBundleIn(nb, str(src), artifacts=artifacts), overwrite=True)
+            try:
+                cache.cache_notebook_bundle(CacheBundleIn(nb, str(src), artifacts=artifacts), overwrite=True)
+            except Exception as exc:  # a full disk, a killed write: no half entry is ever kept
+                _discard(cache_folder, f"writing {src.name}: {_reason(exc)}", say, reopen=False)
+                cache = None
     _keep_durations(cache_folder, durations)
     if failed:
         order = {src.name: i for i, src in enumerate(sources)}
         raise min(failed, key=lambda exc: order[exc.notebook])
     return [(src, *results[src]) for src in sources]
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0][:120]}" if text else type(exc).__name__
+
+
+def _open_cache(cache_folder: Path, say: Callable[[str], None]):
+    """The jupyter-cache store, opened and read once; a store that cannot be read is discarded and made anew."""
+    from jupyter_cache import get_cache
+
+    cache_folder.mkdir(parents=True, exist_ok=True)
+    try:
+        cache = get_cache(cache_folder)
+        cache.list_cache_records()  # reads the database: junk or a foreign format fails here
+        return cache
+    except Exception as exc:
+        return _discard(cache_folder, _reason(exc), say)
+
+
+def _discard(cache_folder: Path, why: str, say: Callable[[str], None], *, reopen: bool = True):
+    """Remove a damaged store with one warning line; return a new empty one (or None)."""
+    from jupyter_cache import get_cache
+
+    say(f"report: warning: the execution cache {cache_folder} is damaged ({why}); discarded, its notebooks are"
+        " executed again")
+    shutil.rmtree(cache_folder, ignore_errors=True)
+    if not reopen:
+        return None
+    cache_folder.mkdir(parents=True, exist_ok=True)
+    return get_cache(cache_folder)
+
+
+def _check_entry(nb: Any, figure_dir: Path) -> None:
+    """A cached notebook and its figure files agree: every figure it shows was stored, with the picture shown.
+
+    Raises
+    ------
+    ValueError
+        Naming the first figure missing or different.
+    """
+    import base64
+
+    import nbformat
+
+    nbformat.validate(nb)
+    for cell in nb.cells:
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            record = output.get("metadata", {}).get(META_KEY)
+            png = output.get("data", {}).get("image/png")
+            if record and png:
+                name = record["name"]
+                stored = figure_dir / f"{name}.png"
+                if not (stored.is_file() and (figure_dir / f"{name}.svg").is_file()):
+                    raise ValueError(f"figure {name!r} is not in the cache")
+                if stored.read_bytes() != base64.b64decode(png):
+                    raise ValueError(f"figure {name!r} differs from the picture the cached notebook shows")
 
 
 def _durations(cache_folder: Path | None) -> dict[str, float]:

@@ -347,7 +347,7 @@ def fetch(data_dir: str | os.PathLike[str] | None = None, *, cache: str | os.Pat
                 problems.append(Problem(f"{RAW}/{REGISTRY}", where, f"member {row['member']} not in the download: {exc}"))
                 continue
             path = cache_dir / f"{row['member_sha256'][:12]}-{Path(row['member']).name}"
-            path.write_bytes(data)
+            checksums.write_atomic(path, data)
             if checksums.digest(path) != row["member_sha256"]:
                 problems.append(Problem(f"{RAW}/{REGISTRY}", where, f"{row['member']} in the download differs "
                                                                     "from member_sha256"))
@@ -359,7 +359,7 @@ def fetch(data_dir: str | os.PathLike[str] | None = None, *, cache: str | os.Pat
     target.mkdir(parents=True, exist_ok=True)
     for name, data in derived.items():
         if not (target / name).is_file() or (target / name).read_bytes() != data:
-            (target / name).write_bytes(data)
+            checksums.write_atomic(target / name, data)  # a temporary file renamed: never half-written
     return [f"{name}  {hashlib.sha256(data).hexdigest()}" for name, data in derived.items()]
 
 

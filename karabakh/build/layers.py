@@ -13,7 +13,7 @@ import json
 import os
 from pathlib import Path
 
-from karabakh.io import layers, raw
+from karabakh.io import checksums, layers, raw
 from karabakh.io.errors import DataValidationError
 
 SIMPLIFY_TOLERANCE_DEG = 0.0002  # ~22 m N-S / ~17 m E-W; 0.2 mm at 1:100,000, invisible at the maps' scales
@@ -240,7 +240,7 @@ def build(data_dir: str | os.PathLike[str] | None = None, out_dir: str | os.Path
     writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
-    (out / layers.MANIFEST).write_text(buf.getvalue(), encoding="utf-8")
+    checksums.write_atomic(out / layers.MANIFEST, buf.getvalue().encode("utf-8"))
     return {"nkao_gaps_closed_deg": [round(g, 6) for g in gaps], "front_line_evidence": evidence,
             "layers": rows, "bytes": {n: (out / n).stat().st_size for n in (*layers.LAYER_FILES, layers.MANIFEST)}}
 
@@ -366,7 +366,7 @@ def _write_geojson(path: Path, features: list[dict], fields: tuple[str, ...]) ->
         feature = {"type": "Feature", "properties": props, "geometry": mapping(f["geometry"])}
         lines.append(json.dumps(feature, ensure_ascii=False, separators=(",", ":")))
     text = '{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n"
-    path.write_text(text, encoding="utf-8")
+    checksums.write_atomic(path, text.encode("utf-8"))
 
 
 def print_report(report: dict) -> None:

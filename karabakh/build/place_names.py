@@ -82,7 +82,7 @@ def language_of(name: str) -> str:
     Returns
     -------
     str
-        ``hy``, ``ka``, ``und-<Script>`` or ``und``.
+        ``hy``, ``ka``, ``und-`` and the script code (``und-Cyrl``) or ``und``.
 
     Examples
     --------

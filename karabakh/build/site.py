@@ -10,8 +10,14 @@
    the code changed. The figures each notebook writes (``$KARABAKH_FIGURE_DIR``) are cached with it;
 3. export the figures (PNG, SVG and ``index.csv``) and build the site with Sphinx, MyST-NB and sphinx-book-theme
    from ``docs/`` (configuration and pages) and the executed notebooks;
-4. check that no page asks another host for anything, and only then replace ``build/site/`` and
-   ``build/figures/``. A failed run leaves the previous output exactly as it was.
+4. check that no page asks another host for anything, and only then publish the new ``build/site/`` and
+   ``build/figures/``. A failed or killed run leaves the previous output exactly as it was.
+
+Publishing is crash-safe: ``build/site`` and ``build/figures`` are symbolic links to ``build/.current/site`` and
+``build/.current/figures``; ``build/.current`` links to one complete version in ``build/.versions/``, and a new build
+is published by replacing that one link (``os.replace``), so both outputs switch at once. The next start finishes
+or cleans up whatever a killed run left (:func:`_recover`). One run at a time holds ``build/.lock`` (filelock); a
+second one says who holds it. The build folder may not be the data folder, inside it or around it.
 
 What a library does is left to it (nbclient runs kernels, jupyter-cache stores results, Sphinx builds the site);
 this module keeps the order, the figure export and the offline check.
@@ -33,6 +39,8 @@ from typing import Any, Sequence
 
 from karabakh.build import execute
 from karabakh.build.api_pages import TASKS, api_pages
+from karabakh.io.errors import os_error_sentence
+from karabakh.io.texts import PUBLISHED, markdown_problems
 # show_figure records each figure under this metadata key (and writes <name>.png / .svg; see karabakh.build.execute).
 from karabakh.plot.protocol import META_KEY
 
@@ -212,10 +220,13 @@ def _stage_sources(docs: Path, executed: Sequence[tuple[Path, Any, Path]], data_
     gen.mkdir()
     for name, text in generated_sections().items():  # data_dictionary.md, references.md
         (gen / f"{name.replace('-', '_')}.md").write_text(text + "\n", encoding="utf-8")
-    for name, path in (("CHANGES.md", data_folder / "CHANGES.md"), ("layers_README.md", data_folder / "layers" /
-                       "README.md"), ("raw_README.md", data_folder / "raw" / "README.md"),
-                       ("CITATION.cff", ROOT / "CITATION.cff")):
+    staged = [(rel.replace("/", "_"), data_folder / rel) for rel in PUBLISHED] + [("CITATION.cff", ROOT / "CITATION.cff")]
+    for name, path in staged:
         text = path.read_text(encoding="utf-8") if path.is_file() else f"*({path.name} is not in this checkout.)*\n"
+        if path.suffix == ".md":  # validate() refused these already; checked again right where they are published
+            unsafe = markdown_problems(text, str(path))
+            if unsafe:
+                raise SiteError("not published (unsafe Markdown):\n" + "\n".join(f"  - {p}" for p in unsafe))
         (gen / name).write_text(text, encoding="utf-8")
     pages = api_pages()  # the API reference by task: api.md (the index of kb.*) and api/<task>.md
     toctree = ["", "```{toctree}", ":hidden:", "", *(f"api/{task}" for task, _, _ in TASKS), "```", ""]
@@ -316,9 +327,13 @@ def _prune_caches(cache_root: Path, keep: Path) -> None:
             shutil.rmtree(other)
 
 
-def _claim_build(build: Path, notebooks: Path) -> None:
-    """Make sure ``build`` is a folder this job may write into: its own (marker) or a new or empty one."""
-    sources = notebooks.resolve()
+def _claim_build(build: Path, notebooks: Path, data_folder: Path) -> None:
+    """Make sure ``build`` is a folder this job may write into: its own (marker) or a new or empty one, and neither
+    the notebooks' nor the data folder (nor inside or around it)."""
+    sources, data, where = notebooks.resolve(), data_folder.resolve(), build.resolve()
+    if where == data or data in where.parents or where in data.parents:
+        raise SiteError(f"the build folder {build} is the data folder {data_folder}, inside it or around it; the"
+                        " job writes there: choose another --build-dir")
     for name in OUTPUTS:
         out = (build / name).resolve()
         if out == sources or out in sources.parents:
@@ -328,27 +343,119 @@ def _claim_build(build: Path, notebooks: Path) -> None:
         raise SiteError(f"{build} holds site/, figures/ or .cache/ that this job did not write (no {marker});"
                         " choose another build folder or remove them yourself")
     build.mkdir(parents=True, exist_ok=True)
-    marker.write_text("Written by `python -m karabakh report`: site/, figures/ and .cache/ are replaced by it.\n",
-                      encoding="utf-8")
-    for leftover in [*build.glob(".new-*"), *build.glob(".old-*")]:  # of a run that was killed
-        shutil.rmtree(leftover, ignore_errors=True)
 
 
-def _swap_in(new: Path, build: Path) -> None:
-    """Replace ``build/site`` and ``build/figures`` with the new ones (renames within the build folder)."""
-    old = Path(tempfile.mkdtemp(prefix=".old-", dir=build))
+# --------------------------------------------------------------------------------------------------------------------
+# Publishing: versioned outputs and one atomic switch
+# --------------------------------------------------------------------------------------------------------------------
+#
+# build/site and build/figures are fixed symbolic links into build/.current, itself a symbolic link to one complete
+# version in build/.versions/. A new build is written into a version of its own; publishing it is one os.replace of
+# the .current link, so at every instant site/ and figures/ are both the old or both the new. A killed run leaves
+# at most an unused version (removed at the next start) or links still to be made (made at the next start).
+
+VERSIONS, CURRENT, LOCK = ".versions", ".current", ".lock"
+
+
+def _link(path: Path, target: str, *, before=None) -> None:
+    """Point the symbolic link ``path`` at ``target`` atomically: a new link renamed over the old one (``before``
+    runs between making the new link and the rename)."""
+    tmp = path.with_name(f".{path.name}.link-{os.getpid()}")
+    tmp.unlink(missing_ok=True)
+    os.symlink(target, tmp)
+    if before is not None:
+        before()
+    os.replace(tmp, path)
+
+
+def _recover(build: Path, *, clean: bool = True) -> None:
+    """Finish what a killed run left half-done and remove what no link points at.
+
+    Adopts ``site/`` and ``figures/`` folders of the layout before versions as the current version (moved into
+    ``.versions/``, then linked: the only moment a path is missing, once, and the next start finishes it), makes the
+    links that are missing, and (``clean``) removes versions other than the current one and scratch folders of
+    killed runs.
+    """
+    versions, current = build / VERSIONS, build / CURRENT
+    versions.mkdir(exist_ok=True)
+    if not current.is_symlink() and any((build / n).is_dir() and not (build / n).is_symlink() for n in OUTPUTS):
+        (versions / "v-adopted").mkdir(exist_ok=True)
+        _link(current, f"{VERSIONS}/v-adopted")
+    target = os.readlink(current) if current.is_symlink() else None
+    for name in OUTPUTS:
+        path = build / name
+        if path.is_symlink():
+            if os.readlink(path) != f"{CURRENT}/{name}":
+                _link(path, f"{CURRENT}/{name}")
+            continue
+        if target is None:
+            continue
+        dest = build / target / name
+        if path.is_dir():  # a folder of the old layout: it becomes part of the current version
+            aside = dest if not dest.exists() else Path(tempfile.mkdtemp(prefix=".old-", dir=build)) / name
+            _link(path, f"{CURRENT}/{name}", before=lambda: path.rename(aside))  # gap: one rename to the next
+        elif dest.exists():
+            _link(path, f"{CURRENT}/{name}")
+    if not clean:
+        return
+    keep = Path(target).name if target else None
+    for version in versions.iterdir():
+        if version.name != keep:
+            shutil.rmtree(version, ignore_errors=True)
+    for leftover in [*build.glob(".new-*"), *build.glob(".old-*"), *build.glob(".*.link-*")]:
+        if leftover.is_symlink() or not leftover.is_dir():
+            leftover.unlink(missing_ok=True)
+        else:
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _new_version(build: Path) -> Path:
+    """An empty folder in ``build/.versions/`` for a new site/ and figures/ (unused until :func:`_swap_in`)."""
+    (build / VERSIONS).mkdir(exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix="v-", dir=build / VERSIONS))
+
+
+def _swap_in(version: Path, build: Path) -> None:
+    """Publish a complete version (``site/`` and ``figures/`` inside it): one atomic switch of ``build/.current``,
+    then the links made if missing and the previous version removed."""
+    current = build / CURRENT
+    _recover(build, clean=False)  # folders of the old layout adopted first: site and figures then switch together
+    old = os.readlink(current) if current.is_symlink() else None
+    _link(current, f"{VERSIONS}/{version.name}")  # the switch
+    _recover(build)  # links; the previous version (and any scratch) removed
+    if old and (build / old).exists() and Path(old).name != version.name:  # pragma: no cover - _recover did it
+        shutil.rmtree(build / old, ignore_errors=True)
+
+
+def _lock(build: Path, wait: float):
+    """Hold ``build/.lock`` (filelock) for one run; the holder's pid and start time go to ``.lock.owner``.
+
+    Returns the acquired lock, or the message naming who holds it after ``wait`` seconds.
+    """
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(build / LOCK, timeout=wait, thread_local=False)
+    owner = build / f"{LOCK}.owner"
     try:
-        for name in OUTPUTS:
-            if (build / name).exists():
-                (build / name).rename(old / name)
-            (new / name).rename(build / name)
-    finally:
-        shutil.rmtree(old, ignore_errors=True)
+        lock.acquire()
+    except Timeout:
+        try:
+            holder = owner.read_text(encoding="utf-8").strip()
+        except OSError:
+            holder = "holder unknown"
+        return None, (f"another run holds {build / LOCK} ({holder}); wait for it to finish or stop it, then run"
+                      " again")
+    tmp = owner.with_name(f"{owner.name}.{os.getpid()}")
+    tmp.write_text(f"pid {os.getpid()}, started {time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime())}\n",
+                   encoding="utf-8")
+    os.replace(tmp, owner)
+    return lock, ""
 
 
 def run(notebooks_dir: str | os.PathLike = "notebooks", build_dir: str | os.PathLike = "build", *,
         docs_dir: str | os.PathLike = ROOT / "docs", data_dir: str | os.PathLike | None = None,
-        readme_figure: bool = True, use_cache: bool = True, jobs: int = 2, timeout: int = 120, out=None) -> int:
+        readme_figure: bool = True, use_cache: bool = True, jobs: int = 2, timeout: int = 120, wait: float = 0,
+        out=None) -> int:
     """Validate the data, execute the notebooks, export the figures and build the site; return the exit status.
 
     Parameters
@@ -365,6 +472,8 @@ def run(notebooks_dir: str | os.PathLike = "notebooks", build_dir: str | os.Path
         Take unchanged notebooks from the execution cache (``False``: execute every notebook).
     jobs, timeout
         Kernels run at a time; seconds a cell may take. (Sphinx builds in one process.)
+    wait
+        Seconds to wait for another run on the same build folder (``build/.lock``) to finish; then say who holds it.
     out
         Where progress goes (default: standard output).
 
@@ -372,7 +481,8 @@ def run(notebooks_dir: str | os.PathLike = "notebooks", build_dir: str | os.Path
     -------
     int
         0 on success; 1 when the data is invalid, a notebook fails or the site cannot be built (the previous
-        ``build/site`` and ``build/figures`` are then left exactly as they were).
+        ``build/site`` and ``build/figures`` are then left exactly as they were), when another run holds the
+        build folder, or when the disk is full or a folder read-only (one sentence, no traceback).
     """
     out = out or sys.stdout
     start = time.perf_counter()
@@ -396,11 +506,35 @@ def run(notebooks_dir: str | os.PathLike = "notebooks", build_dir: str | os.Path
         say(f"report: no notebooks in {notebooks}/")
         return 1
     try:
-        _claim_build(build, notebooks)
+        _claim_build(build, notebooks, folder)
+        lock, held = _lock(build, wait)
     except SiteError as exc:
         say(f"report: {exc}")
         return 1
+    except OSError as exc:  # a read-only or full build folder
+        say(f"report: {os_error_sentence(exc)}")
+        return 1
+    if lock is None:
+        say(f"report: {held}")
+        return 1
+    try:
+        return _run_locked(sources, build, notebooks, docs, folder, readme_figure=readme_figure,
+                           use_cache=use_cache, jobs=jobs, timeout=timeout, say=say, start=start)
+    except OSError as exc:  # a full disk, a read-only folder: one sentence, and the outputs as they were
+        say(f"report: {os_error_sentence(exc)}\nreport: stopped; {build / 'site'} and {build / 'figures'} are as"
+            " they were.")
+        return 1
+    finally:
+        (build / f"{LOCK}.owner").unlink(missing_ok=True)
+        lock.release()
 
+
+def _run_locked(sources: list[Path], build: Path, notebooks: Path, docs: Path, folder: Path, *, readme_figure: bool,
+                use_cache: bool, jobs: int, timeout: int, say, start: float) -> int:
+    """The main job once the lock is held (see :func:`run`)."""
+    (build / MARKER).write_text("Written by `python -m karabakh report`: site/, figures/ and .cache/ are replaced"
+                                " by it.\n", encoding="utf-8")
+    _recover(build)
     stamp = _site_digest(folder, notebooks, docs)
     previous = build / "site" / STAMP
     if use_cache and previous.is_file() and previous.read_text(encoding="utf-8").strip() == stamp \
@@ -415,26 +549,30 @@ def run(notebooks_dir: str | os.PathLike = "notebooks", build_dir: str | os.Path
         cache_folder.mkdir(parents=True, exist_ok=True)
         (cache_folder / MARKER).write_text("execution cache of `python -m karabakh report`\n", encoding="utf-8")
     work = Path(tempfile.mkdtemp(prefix=".new-", dir=build))
+    version = _new_version(build)
     try:
         t0 = time.perf_counter()
         say(f"report: {len(sources)} notebook(s), {jobs} at a time:")
         executed = execute.execute_all(sources, work, cache_folder / "jupyter" if cache_folder else None, jobs=jobs,
-                               timeout=timeout, say=say)
+                                       timeout=timeout, say=say)
         say(f"report: notebooks ready in {time.perf_counter() - t0:.1f} s")
-        figures = export_figures(executed, work / "figures")
+        figures = export_figures(executed, version / "figures")
         t0 = time.perf_counter()
-        warnings = build_site(executed, work / "site", docs=docs, data_folder=folder, work=work)
-        (work / "site" / STAMP).write_text(stamp + "\n", encoding="utf-8")
+        warnings = build_site(executed, version / "site", docs=docs, data_folder=folder, work=work)
+        (version / "site" / STAMP).write_text(stamp + "\n", encoding="utf-8")
         say(f"report: site built in {time.perf_counter() - t0:.1f} s"
             + (f" ({warnings.count('WARNING')} Sphinx warning(s); see below)" if warnings.strip() else ""))
         if warnings.strip():
             say(warnings.rstrip())
-        _swap_in(work, build)
+        _swap_in(version, build)
     except (SiteError, execute.NotebookFailed) as exc:
         say(f"report: {exc}\nreport: stopped; {build / 'site'} and {build / 'figures'} are as they were.")
         return 1
     finally:
         shutil.rmtree(work, ignore_errors=True)
+        current = build / CURRENT
+        if not (current.is_symlink() and Path(os.readlink(current)).name == version.name):  # not published
+            shutil.rmtree(version, ignore_errors=True)
 
     if readme_figure:
         doc_fig = next((f for f in figures if f.name == DOCS_FIGURE), None)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
+import re
 from pathlib import Path
 
 from karabakh.io.errors import Problem
@@ -17,6 +19,11 @@ MANIFEST = "SHA256SUMS"
 MAX_BYTES = 100 * 2**20  # larger files are refused without being read
 HOW_TO_FIX = "if the change is intended, run `python -m karabakh checksums --write`"
 _SKIP = {MANIFEST, "__init__.py"}
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+#: What a file whose line endings git converted gets told (one sentence for all of them).
+CRLF_FIX = ("line endings were changed to CRLF (git's core.autocrlf?); the data must keep its exact bytes: keep"
+            " `data/** -text` in .gitattributes, then check the files out again (delete them and"
+            " `git checkout -- data/`)")
 
 
 def files(folder: Path) -> list[Path]:
@@ -39,7 +46,8 @@ def files(folder: Path) -> list[Path]:
     True
     """
     return sorted(p for p in Path(folder).rglob("*")
-                  if p.is_file() and p.name not in _SKIP and "__pycache__" not in p.parts)
+                  if p.is_file() and not p.is_symlink() and p.name not in _SKIP and "__pycache__" not in p.parts
+                  and not p.name.endswith(".tmp"))
 
 
 def digest(path: Path) -> str:
@@ -102,10 +110,55 @@ def write(folder: Path) -> Path:
     Returns
     -------
     Path
-        The manifest written.
+        The manifest written (a temporary file renamed over it).
+
+    Raises
+    ------
+    DataValidationError
+        The folder holds a symbolic link or something else than plain files (see :func:`unsafe`).
     """
-    path = Path(folder) / MANIFEST
-    path.write_text(manifest_text(Path(folder)), encoding="utf-8", newline="\n")
+    folder = Path(folder)
+    refused = unsafe(folder)
+    if refused:
+        from karabakh.io.errors import DataValidationError
+        raise DataValidationError([Problem(f"{folder.name}/{name}", "", why) for name, why in refused])
+    return write_atomic(folder / MANIFEST, manifest_text(folder).encode("utf-8"))  # never half-written
+
+
+def write_atomic(path: Path, data: bytes) -> Path:
+    """Write a file as a whole or not at all: a temporary file beside it, then renamed over it.
+
+    A full disk or a killed process leaves the previous file (or none) and no half-written one.
+
+    Parameters
+    ----------
+    path : Path
+        The file to write.
+    data : bytes
+        Its new content.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.txt"
+    >>> write_atomic(p, b"whole").read_bytes()
+    b'whole'
+    """
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
     return path
 
 
@@ -140,9 +193,15 @@ def _listed(manifest: str, mtime: int, size: int) -> tuple[dict[str, str] | None
     text = Path(manifest).read_text(encoding="utf-8", errors="replace")
     for n, line in enumerate(text.splitlines(), start=1):
         parts = line.split("  ", 1)
-        if len(parts) != 2 or len(parts[0]) != 64:
-            return None, f"line {n}"
-        listed[parts[1]] = parts[0]
+        if len(parts) != 2 or not _SHA256.fullmatch(parts[0]):
+            return None, f"line {n}: not a '<sha256>  <path>' line"
+        name = parts[1]
+        if name.startswith("/") or ".." in name.split("/") or name != name.strip():
+            return None, f"line {n}: {name!r} is not a path inside the data folder"
+        if name in listed:
+            return None, (f"line {n}: {name} is listed twice" + (" with another checksum" if listed[name] != parts[0]
+                                                                   else ""))
+        listed[name] = parts[0]
     return listed, ""
 
 
@@ -184,13 +243,16 @@ def file_problems(folder: Path, path: Path) -> list[Problem]:
     name = path.relative_to(folder).as_posix()
     label = f"{folder.name}/{name}"
     if listed is None:
-        return [Problem(f"{folder.name}/{MANIFEST}", bad_line, f"not a '<sha256>  <path>' line; {HOW_TO_FIX}")]
+        where, why = bad_line.split(": ", 1)
+        return [Problem(f"{folder.name}/{MANIFEST}", where, f"{why}; {HOW_TO_FIX}")]
     if name not in listed:
         return [Problem(label, "", f"not listed in {folder.name}/{MANIFEST}; {HOW_TO_FIX}")]
     stamp = file_stamp(path)
     if stamp[1] > MAX_BYTES:
         return [Problem(label, "", f"file is over {MAX_BYTES // 2**20} MiB; not read; {HOW_TO_FIX}")]
     if _digest_cached(str(path), *stamp) != listed[name]:
+        if _crlf_only(path, listed[name]):
+            return [Problem(label, "", CRLF_FIX)]
         return [Problem(label, "", f"differs from its checksum in {folder.name}/{MANIFEST} (edited or cut "
                                    f"short?); {HOW_TO_FIX}")]
     return []
@@ -225,16 +287,61 @@ def verify(folder: Path) -> list[Problem]:
         return [Problem(label(MANIFEST), "", f"no checksum manifest in {folder}; run `python -m karabakh checksums --write`")]
     listed, bad_line = _listed(str(path), *file_stamp(path))
     if listed is None:
-        return [Problem(label(MANIFEST), bad_line, f"not a '<sha256>  <path>' line; {HOW_TO_FIX}")]
-    problems = []
+        where, why = bad_line.split(": ", 1)
+        return [Problem(label(MANIFEST), where, f"{why}; {HOW_TO_FIX}")]
+    problems = [Problem(label(name), "", why) for name, why in unsafe(folder)]
     present = {p.relative_to(folder).as_posix(): p for p in files(folder)}
+    crlf = []
     for name, expected in listed.items():
         if name not in present:
             problems.append(Problem(label(name), "", f"listed in {MANIFEST} but missing; {HOW_TO_FIX}"))
         elif present[name].stat().st_size > MAX_BYTES:
             problems.append(Problem(label(name), "", f"file is over {MAX_BYTES // 2**20} MiB; not read; {HOW_TO_FIX}"))
         elif _digest_cached(str(present[name]), *file_stamp(present[name])) != expected:
-            problems.append(Problem(label(name), "", f"differs from its checksum in {MANIFEST}; {HOW_TO_FIX}"))
+            if _crlf_only(present[name], expected):
+                crlf.append(name)
+            else:
+                problems.append(Problem(label(name), "", f"differs from its checksum in {MANIFEST}; {HOW_TO_FIX}"))
+    if crlf:  # one sentence for the cause, not one line per file
+        problems.insert(0, Problem(label(crlf[0]), "", f"{len(crlf)} file(s) (this one first): {CRLF_FIX}"))
     for name in sorted(set(present) - set(listed)):
         problems.append(Problem(label(name), "", f"not listed in {MANIFEST}; {HOW_TO_FIX}"))
     return problems
+
+
+def _crlf_only(path: Path, expected: str) -> bool:
+    """Whether the file matches its checksum once CRLF line endings are turned back into LF."""
+    data = path.read_bytes() if path.stat().st_size <= MAX_BYTES else b""
+    return b"\r\n" in data and hashlib.sha256(data.replace(b"\r\n", b"\n")).hexdigest() == expected
+
+
+def unsafe(folder: Path) -> list[tuple[str, str]]:
+    """Entries of a data folder that a manifest must not record: symbolic links and anything not a plain file.
+
+    Parameters
+    ----------
+    folder : Path
+        A data folder.
+
+    Returns
+    -------
+    list of (str, str)
+        (path relative to the folder, why), sorted.
+
+    Examples
+    --------
+    >>> from karabakh.io.tables import shipped_data_dir
+    >>> unsafe(shipped_data_dir())
+    []
+    """
+    found = []
+    for root, dirs, names in os.walk(folder):  # os.walk does not follow links to folders
+        for name in [*dirs, *names]:
+            path = Path(root) / name
+            rel = path.relative_to(folder).as_posix()
+            if path.is_symlink():
+                found.append((rel, f"is a symbolic link (to {os.readlink(path)}); a data folder holds its own files"
+                                   " only: replace it with the file itself"))
+            elif name in names and not path.is_file():
+                found.append((rel, "is not a regular file"))
+    return sorted(found)

@@ -212,8 +212,13 @@ def read_table(path: Path, fields: list[dict[str, Any]], label: str) -> tuple[pd
     return pd.DataFrame(columns, index=raw.index), problems
 
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_INT = re.compile(r"[+-]?\d+")
+# ASCII digits only: Python's \d and int() also take full-width or Arabic-Indic digits, which pandas then loads as
+# missing; such a cell is "not a number", never a value lost.
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_INT = re.compile(r"[+-]?[0-9]+")
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+#: Columns holding ids (compared exactly, so they may not carry surrounding spaces).
+_ID_COLUMN = re.compile(r"(?:.*_)?ids?")
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 
 
@@ -276,14 +281,21 @@ def convert(col: pd.Series, field: dict[str, Any], label: str) -> tuple[pd.Serie
         typed = dates
     elif ftype == "integer":
         ok_shape = [_INT.fullmatch(v) is not None for v in values]
-        bad([here and not ok for here, ok in zip(present, ok_shape)], "not a whole number")
+        foreign = [here and not ok and not v.isascii() for v, here, ok in zip(values, present, ok_shape)]
+        bad(foreign, "not a number: only the ASCII digits 0-9 count")
+        bad([here and not ok and not f for here, ok, f in zip(present, ok_shape, foreign)], "not a whole number")
         fits = [ok and _INT64_MIN <= int(v) <= _INT64_MAX for v, ok in zip(values, ok_shape)]
         bad([ok and not fit for ok, fit in zip(ok_shape, fits)], "a whole number too large for the table (64-bit)")
         keep = [here and fit for here, fit in zip(present, fits)]
         typed = pd.to_numeric(col.where(keep), errors="coerce").astype("Int64")
     elif ftype == "number":
-        numbers = pd.to_numeric(col.where(present), errors="coerce")
-        bad([here and missing for here, missing in zip(present, numbers.isna().tolist())], "not a number")
+        ok_shape = [here and _NUMBER.fullmatch(v) is not None for v, here in zip(values, present)]
+        numbers = pd.to_numeric(col.where(ok_shape), errors="coerce")
+        finite = numbers.abs() < float("inf")
+        bad([here and not ok for here, ok in zip(present, ok_shape)],
+            "not a number (ASCII digits 0-9, an optional sign, point and exponent; no inf or nan)")
+        bad([ok and not f for ok, f in zip(ok_shape, finite.tolist())], "not a finite number (too large)")
+        numbers = numbers.where(finite)
         typed = numbers.astype("float64")
     elif ftype == "boolean":
         true, false = field.get("trueValues", ["true"]), field.get("falseValues", ["false"])
@@ -293,6 +305,10 @@ def convert(col: pd.Series, field: dict[str, Any], label: str) -> tuple[pd.Serie
                           index=col.index, dtype="boolean")
     else:
         typed = pd.Series([v if here else None for v, here in zip(values, present)], index=col.index, dtype="str")
+        if _ID_COLUMN.fullmatch(name) or "karabakh:list_of" in field:
+            parts = [v.split(";") if "karabakh:list_of" in field else [v] for v in values]
+            bad([here and any(p != p.strip() for p in ps) for ps, here in zip(parts, present)],
+                "an id with spaces around it (ids are compared exactly; remove the spaces)")
 
     if ftype in ("integer", "number") and ("minimum" in cons or "maximum" in cons):
         numbers = [None if pd.isna(v) else v for v in typed.tolist()]

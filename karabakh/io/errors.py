@@ -40,3 +40,34 @@ class CoverageWarning(UserWarning):
     The answer returned is then partial (no control area), never a stand-in from another period; the message names
     the gap and where to look instead (``kb.control_on(date)`` for who held each place).
     """
+
+
+def os_error_sentence(exc: OSError) -> str:
+    """One sentence naming the cause of a common file-system error and the fix, instead of a traceback.
+
+    Parameters
+    ----------
+    exc : OSError
+        The error raised while reading or writing.
+
+    Returns
+    -------
+    str
+        For a full disk (ENOSPC, EDQUOT), a read-only or protected folder (EROFS, EACCES, EPERM): the cause and
+        what to do; otherwise the system's own message with the file.
+
+    Examples
+    --------
+    >>> import errno
+    >>> os_error_sentence(OSError(errno.ENOSPC, "No space left on device", "build/site"))
+    'no space left on the device holding build/site: free some space (or choose another folder) and run again'
+    """
+    import errno
+
+    where = exc.filename if exc.filename is not None else "a file"
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"no space left on the device holding {where}: free some space (or choose another folder) and run again"
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return (f"cannot write {where}: the folder is read-only or not yours to write ({exc.strerror}); choose a"
+                " writable folder (for the main job: --build-dir) or change its permissions")
+    return f"{exc.strerror or exc}: {where}"

@@ -128,10 +128,13 @@ def _read_features(path: Path) -> tuple[list[dict] | None, list[Problem]]:
         return None, [Problem(file, "", f"cannot read the layer file ({exc.strerror or exc})")]
     if size > MAX_LAYER_BYTES:
         return None, [Problem(file, "", f"file is {size:,} bytes, over the {MAX_LAYER_BYTES:,}-byte limit")]
+    data = path.read_bytes()
     try:
-        doc = json.loads(path.read_bytes())
+        doc = json.loads(data)
     except UnicodeDecodeError as exc:
-        return None, [Problem(file, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
+        line = data[: exc.start].count(b"\n") + 1
+        return None, [Problem(file, f"line {line}", f"not UTF-8 text ({exc.reason} at byte {exc.start}); save the"
+                                                    " file as UTF-8")]
     except json.JSONDecodeError as exc:
         return None, [Problem(file, "", f"malformed JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}")]
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
@@ -139,8 +142,12 @@ def _read_features(path: Path) -> tuple[list[dict] | None, list[Problem]]:
     problems = []
     crs = doc.get("crs")
     if crs is not None:  # RFC 7946 has no crs member; an old-style one must at least say WGS 84 lon/lat
-        name = str((crs.get("properties") or {}).get("name", "")) if isinstance(crs, dict) else str(crs)
-        if not re.search(r"CRS84$|EPSG:{1,2}4326$", name):
+        props = crs.get("properties") if isinstance(crs, dict) else None
+        name = str(props.get("name", "")) if isinstance(props, dict) else ""
+        if not isinstance(props, dict):
+            problems.append(Problem(file, "", f"malformed crs member {crs!r}: expected "
+                                    '{"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}}'))
+        elif not re.search(r"CRS84$|EPSG:{1,2}4326$", name):
             problems.append(Problem(file, "", f"CRS must be EPSG:4326 / OGC CRS84 (lon/lat), found {name!r}"))
     features = doc.get("features")
     if not isinstance(features, list) or not features:
@@ -266,14 +273,18 @@ def _check(path: Path, known_sources: set[str] | None) -> tuple[list[Problem], l
                                         else f"property {name!r} is empty"))
             row[name] = value
         rows.append(row)
-        geom = feat.get("geometry")
-        try:
-            g = shape(geom) if geom else None
-        except Exception as exc:  # shapely/GEOS refuse malformed coordinate arrays
-            problems.append(Problem(file, w, f"malformed geometry: {exc}"))
-            g = None
-        if g is None and geom is None:
+        geom, g = feat.get("geometry"), None
+        if geom is None:
             problems.append(Problem(file, w, "geometry is missing"))
+        elif not isinstance(geom, dict) or not geom.get("type") or "coordinates" not in geom and \
+                "geometries" not in geom:
+            problems.append(Problem(file, w, f"malformed geometry: expected an object with type and coordinates, "
+                                    f"found {str(geom)[:60]!r}"))
+        else:
+            try:
+                g = shape(geom)
+            except Exception as exc:  # shapely/GEOS refuse malformed coordinate arrays
+                problems.append(Problem(file, w, f"malformed geometry: {exc}"))
         geoms.append(g)
         problems += _check_properties(file, w, row, spec, g)
         for name in ("source_id", "from_source_id", "to_source_id"):

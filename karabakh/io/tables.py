@@ -361,9 +361,61 @@ def validate_tables(data_dir: str | os.PathLike[str] | None = None) -> list[Prob
     []
     """
     problems: list[Problem] = []
+    frames = {}
     for name in TABLES:
         path = _table_path(name, data_dir)
-        problems += _cached(name, path)[1]
+        frames[name], found = _cached(name, path)
+        problems += found
+    problems += _future_dates(frames, data_dir)
+    return problems
+
+
+def as_of(data_dir: str | os.PathLike[str] | None = None) -> pd.Timestamp | None:
+    """The data's own as-of date: the latest ``published`` date in ``sources.csv``.
+
+    No claim, event or count can be dated after the newest source that records it, so every date in the tables
+    must be on or before this day (checked by :func:`validate_tables`; ``sources.published`` itself must not be
+    later than today).
+
+    Parameters
+    ----------
+    data_dir : path-like, optional
+        The data folder (default: ``$KARABAKH_DATA``, else the shipped data).
+
+    Returns
+    -------
+    pandas.Timestamp or None
+        None when ``sources.csv`` has no dated row.
+
+    Examples
+    --------
+    >>> as_of() >= pd.Timestamp("2023-09-21")
+    True
+    """
+    published = _cached("sources", _table_path("sources", data_dir))[0]["published"].dropna()
+    return published.max() if len(published) else None
+
+
+def _future_dates(frames: dict[str, pd.DataFrame], data_dir) -> list[Problem]:
+    """Dates after the data's as-of date (:func:`as_of`), and sources published after today."""
+    problems: list[Problem] = []
+    today = pd.Timestamp.now().normalize()
+    day = as_of(data_dir)
+    for name, frame in frames.items():
+        label = _root(_table_path(name, data_dir), name).name + "/" + _resource(name)["path"]
+        for field in table_schema(name)["fields"]:
+            if field.get("type") != "date" or field["name"] not in frame:
+                continue
+            if name == "sources":
+                limit, why = today, "today"
+            elif day is None or pd.isna(day):
+                continue
+            else:
+                limit, why = day, f"the data's as-of date {day:%Y-%m-%d} (the latest sources.published)"
+            for line, value in frame[field["name"]].dropna().items():
+                if value > limit:
+                    problems.append(Problem(label, f"line {line}, column '{field['name']}'",
+                                            f"date {value:%Y-%m-%d} is later than {why}"))
     return problems
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from karabakh.io import checksums, layers, raw, tables
+from karabakh.io import checksums, layers, raw, tables, texts
 from karabakh.io.errors import Problem
 
 
@@ -33,7 +33,7 @@ def validate(folder: Path | None) -> list[Problem]:
 
 
 def content_problems(folder: Path | None) -> list[Problem]:
-    """Every problem in the tables, layers and raw extracts (without the checksum manifest).
+    """Every problem in the text files, tables, layers and raw extracts (without the checksum manifest).
 
     Parameters
     ----------
@@ -44,7 +44,8 @@ def content_problems(folder: Path | None) -> list[Problem]:
     -------
     list of Problem
     """
-    found = tables.validate_tables(folder) + layers.validate_layers(folder) + raw.verify(folder)
+    found = (texts.text_problems(tables.data_dir(folder)) + tables.validate_tables(folder)
+             + layers.validate_layers(folder) + raw.verify(folder))
     unique: dict[Problem, None] = dict.fromkeys(found)  # the registry's own problems come from two checks
     return list(unique)
 

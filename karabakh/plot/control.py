@@ -351,7 +351,8 @@ def control_small_multiples(front_lines_by_day: Sequence, control_by_day: Sequen
         style.figure_legend(fig, [nkao_handle(), *handles, *dot], ncols=3, fontsize=7)
         captions.add_caption(fig, sources, used, licences=captions.layer_licences(manifest))
     years = sorted({d.year for d in days})
-    return protocol.describe(fig, title=f"Control on {len(days)} days, {years[0]}-{years[-1]}",
+    span = str(years[0]) if years[0] == years[-1] else f"{years[0]}\N{EN DASH}{years[-1]}"
+    return protocol.describe(fig, title=f"Control on {len(days)} days, {span}",
                             alt=small_multiples_alt(front_lines_by_day, control_by_day))
 
 

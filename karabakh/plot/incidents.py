@@ -88,8 +88,8 @@ def monthly_chart(monthly: pd.DataFrame, claims: pd.DataFrame, *, sources: pd.Da
     -------
     matplotlib.figure.Figure
         Three panels sharing the date axis: killed, wounded (stacked bars by status) and the claims (one point per
-        claim, colour by claimant, shape by side and category). The corridor's closure is shaded, the offensive
-        and the end of Crisis Group's data are marked; the closure is shaded up to the offensive.
+        claim, colour by claimant, shape by side and category). The blocking of the Lachin corridor road is shaded, the offensive
+        and the end of Crisis Group's data are marked; the blocking is shaded up to the offensive.
 
     Examples
     --------
@@ -160,7 +160,7 @@ def monthly_chart(monthly: pd.DataFrame, claims: pd.DataFrame, *, sources: pd.Da
         axes[2].xaxis.set_major_locator(mdates.DayLocator(interval=max(1, (claims_end - OFFENSIVE_START).days // 6)))
         style.date_ticks(axes[2].xaxis)
         top = axes[0].get_ylim()[1]
-        axes[0].text(CLOSURE_START + pd.Timedelta(days=10), top * 0.97, "Lachin corridor closed\nfrom 12 Dec 2022",
+        axes[0].text(CLOSURE_START + pd.Timedelta(days=10), top * 0.97, "Lachin road blocked\nfrom 12 Dec 2022",
                      va="top", fontsize=style.LABEL_SIZE, color=style.TEXT, gid="closure_label")
         axes[0].text(OFFENSIVE_START + pd.Timedelta(days=10), top * 0.55, "offensive\n19 Sept 2023", va="top",
                      fontsize=style.LABEL_SIZE, color=style.TEXT, gid="offensive_label")
@@ -175,7 +175,7 @@ def monthly_chart(monthly: pd.DataFrame, claims: pd.DataFrame, *, sources: pd.Da
         handles.append(Line2D([], [], color=style.MUTED_TEXT, linewidth=0.8, linestyle="--",
                               label="Crisis Group's data end, 10 Sept 2023"))
         handles.append(Patch(color=style.OKABE_ITO["sky_blue"], alpha=0.15,
-                             label="Lachin corridor closed, 12 Dec 2022 to the offensive"))
+                             label="Lachin road blocked, 12 Dec 2022 to the offensive"))
         style.figure_legend(fig, handles, ncols=3, fontsize=7)
         protocol.remember_sources(fig, [incident_source])
         protocol.remember_sources(fig, claims["source_id"])
@@ -189,8 +189,8 @@ def monthly_chart(monthly: pd.DataFrame, claims: pd.DataFrame, *, sources: pd.Da
             alt=f"Three panels on one time axis from {starts[0]:%B %Y} to {end:%B %Y}. The first two show Crisis "
                 f"Group's monthly counts of people killed (at most {int(peaks['killed'].max())}, in "
                 f"{peaks['killed'].idxmax():%B %Y}) and wounded (at most {int(peaks['wounded'].max())}, in "
-                f"{peaks['wounded'].idxmax():%B %Y}), combatants and non-combatants; the Lachin corridor's closure "
-                "is shaded from 12 December 2022 to the offensive of 19 September 2023, and a dashed line marks the "
+                f"{peaks['wounded'].idxmax():%B %Y}), combatants and non-combatants; the blocking of the Lachin "
+                "corridor road is shaded from 12 December 2022 to the offensive of 19 September 2023, and a dashed line marks the "
                 f"end of Crisis Group's data on 10 September 2023. The third shows {len(claims)} claims of the "
                 f"offensive's toll by {claims['who'].nunique()} claimants, reported from "
                 f"{claims['reported_on'].min():%d %B %Y} to {claims['reported_on'].max():%d %B %Y}, between "

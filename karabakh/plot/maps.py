@@ -43,9 +43,8 @@ if TYPE_CHECKING:
     import geopandas as gpd
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
-    from shapely.geometry import Point
 
-__all__ = ["base_map", "region_map", "nk_map", "front_lines_small_multiples", "direction"]
+__all__ = ["base_map", "region_map", "nk_map", "front_lines_small_multiples"]
 
 
 # ================================================================================================ base map
