@@ -65,7 +65,7 @@ def _date_axis(ax, lo, hi, *, daily: bool) -> None:
     ax.set_xlim(lo, hi)  # Timestamps that may carry a time of day (padding)
     if daily:  # every other day from the first whole day (its column labelled), none on the last day: it would
         # touch the first tick of the panel beside
-        days = pd.date_range((pd.Timestamp(lo) + pd.Timedelta(hours=12)).ceil("D"), pd.Timestamp(hi) - pd.Timedelta(days=1),
+        days = pd.date_range((lo + pd.Timedelta(hours=12)).ceil("D"), hi - pd.Timedelta(days=1),  # Timestamps
                              freq="2D")  # a padding of up to a day before the first day is not a column of its own
         ax.xaxis.set_major_locator(mdates.DayLocator(bymonthday=sorted({d.day for d in days})))
     else:
