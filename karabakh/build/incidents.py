@@ -169,7 +169,7 @@ def incident_rows(records: list[tuple[int, dict[str, str]]]) -> tuple[list[dict]
         def bad(column: str, why: str) -> None:
             problems.append(Problem(label, f"line {line}, column '{column}'", f"{why} (value {rec.get(column)!r})"))
 
-        day = _us_date(rec.get("Date", ""))
+        day = us_date(rec.get("Date", ""))
         if day is None:
             bad("Date", "not a valid date in the form M/D/YYYY")
         kind = INCIDENT_TYPES.get(rec.get("Incident Type", ""))
@@ -269,7 +269,7 @@ def timeline_rows(records: list[tuple[int, dict[str, str]]], event_ids: set[str]
     rows, problems, linked = [], [], set()
     for number, (line, rec) in enumerate(records, 1):
         notes = []
-        start = _ymd(rec["Year"], rec["Month"], rec["Day"])
+        start = ymd(rec["Year"], rec["Month"], rec["Day"])
         if start is None and rec["Year"] and rec["Month"] and not rec["Day"]:
             start = _day_from_display(rec)
             if start is not None:
@@ -278,7 +278,7 @@ def timeline_rows(records: list[tuple[int, dict[str, str]]], event_ids: set[str]
             problems.append(Problem(label, f"line {line}, column 'Day'", "Year/Month/Day do not form a date "
                                     f"(values {rec['Year']!r}, {rec['Month']!r}, {rec['Day']!r})"))
             continue
-        end = _ymd(rec["End Year"], rec["End Month"], rec["End Day"])
+        end = ymd(rec["End Year"], rec["End Month"], rec["End Day"])
         ends = (rec["End Year"], rec["End Month"], rec["End Day"])
         if any(ends) and (end is None or end < start):
             notes.append(f"end columns ({'/'.join(ends)}) do not form a date on or after the start: end date unknown "
@@ -403,12 +403,42 @@ def main(argv: list[str] | None = None) -> int:
 
 # --------------------------------------------------------------------------------------------- helpers
 
-def _us_date(text: str) -> date | None:
+def us_date(text: str) -> date | None:
+    """A day of Crisis Group's raw files written month/day/year (``"9/13/2022"``), or None when it is not one.
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    datetime.date or None
+
+    Examples
+    --------
+    >>> us_date("9/13/2022"), us_date("13/9/2022")
+    (datetime.date(2022, 9, 13), None)
+    """
     m = _US_DATE.fullmatch(text.strip())
-    return _ymd(m.group(3), m.group(1), m.group(2)) if m else None
+    return ymd(m.group(3), m.group(1), m.group(2)) if m else None
 
 
-def _ymd(year: str, month: str, day: str) -> date | None:
+def ymd(year: str, month: str, day: str) -> date | None:
+    """A day from the year, month and day cells of a raw file, or None when they name no day.
+
+    Parameters
+    ----------
+    year, month, day : str
+
+    Returns
+    -------
+    datetime.date or None
+
+    Examples
+    --------
+    >>> ymd("2016", "4", "2"), ymd("2016", "2", "30")
+    (datetime.date(2016, 4, 2), None)
+    """
     try:
         return date(int(year), int(month), int(day))
     except ValueError:
@@ -419,7 +449,7 @@ def _day_from_display(rec: dict[str, str]) -> date | None:
     m = _DAY_MONTH_YEAR.fullmatch(rec["Display Date"].strip())
     if not m or m.group(3) != rec["Year"]:
         return None
-    found = _ymd(m.group(3), rec["Month"], m.group(1))
+    found = ymd(m.group(3), rec["Month"], m.group(1))
     return found if found and found.strftime("%B") == m.group(2) else None
 
 

@@ -39,10 +39,9 @@ import io
 import os
 import re
 import sys
-from datetime import date
 from pathlib import Path
 
-from karabakh.build.incidents import SECTORS
+from karabakh.build.incidents import SECTORS, us_date, ymd
 from karabakh.io import checksums
 from karabakh.io.errors import DataValidationError, Problem
 
@@ -162,7 +161,6 @@ TIMELINE_RU_COLUMNS = ("id", "timeline_id", "date", "display_date_ru", "headline
                        "raw_line", "notes")
 UNHCR_COLUMNS = ("id", "year", "table", "measure", "kind", "origin_iso", "asylum_iso", "value", "source_id",
                  "raw_file", "raw_line")
-_US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 
 
 def read_extract(data: Path, file: str, registered) -> tuple[list[tuple[int, list[str]]], list[Problem]]:
@@ -245,7 +243,7 @@ def pre2020_rows(english: dict[str, list], russian: dict[str, list]) -> tuple[li
             def bad(column: str, why: str, value: str) -> None:
                 problems.append(Problem(f"data/raw/{file}", f"line {line}, column '{column}'", f"{why} (value {value!r})"))
 
-            day = _us_date(day_text)
+            day = us_date(day_text)
             if day is None:
                 bad(header[1 if has_id else 0], "not a date M/D/YYYY", day_text)
             known = WEAPONS if breakdown == "weapon" else CATEGORIES
@@ -296,7 +294,7 @@ def detention_rows(english: list, russian: list, sector_ids: set[str]) -> tuple[
     ru_body = [cells for _, cells in russian[1:]]
     for number, (line, (day_text, detained, sector, people)) in enumerate(english[1:], 1):
         where = f"line {line}"
-        day = _us_date(day_text)
+        day = us_date(day_text)
         kind = DETAINED.get(detained)
         place = SECTORS.get(sector)
         for ok, column, why, value in ((day is not None, "Date", "not a date M/D/YYYY", day_text),
@@ -355,7 +353,8 @@ def timeline_ru_rows(rows: list, timeline: list[dict]) -> tuple[list[dict], list
         if not any(cells[:3]):
             continue
         where = f"line {line}"
-        day = _ymd_text(*cells[:3])
+        found = ymd(*cells[:3])
+        day = found.isoformat() if found else None
         english = TIMELINE_RU.get(line)
         if day is None:
             problems.append(Problem(f"data/raw/{TIMELINE_RU_FILE}", f"{where}, column 'Day'",
@@ -588,23 +587,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 # --------------------------------------------------------------------------------------------- helpers
-def _us_date(text: str) -> date | None:
-    m = _US_DATE.fullmatch(text.strip())
-    if not m:
-        return None
-    try:
-        return date(int(m.group(3)), int(m.group(1)), int(m.group(2)))
-    except ValueError:
-        return None
-
-
-def _ymd_text(year: str, month: str, day: str) -> str | None:
-    try:
-        return date(int(year), int(month), int(day)).isoformat()
-    except ValueError:
-        return None
-
-
 def _is_number(text: str) -> bool:
     try:
         float(text)
