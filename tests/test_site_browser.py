@@ -217,7 +217,8 @@ def test_every_page_reads_at_laptop_and_phone_width(notebook_site, browser, widt
                     problems.append(f"{width} px {rel}: search shows no excerpt")
             problems += [f"{width} px {rel}: {p}" for p in _layout_problems(page) + messages]
             stem = rel.replace("/", "__").removesuffix(".html")
-            page.screenshot(path=str(out / f"{stem}.png"), full_page=True)
+            # JPEG: a full page is tens of thousands of pixels tall, and Chromium writes it as PNG at half the speed
+            page.screenshot(path=str(out / f"{stem}.jpg"), full_page=True, type="jpeg", quality=80)
             for figure in page.query_selector_all("figure.kb-figure"):
                 name = (figure.get_attribute("id") or "").removeprefix("fig-") or "figure"
                 figure.scroll_into_view_if_needed()

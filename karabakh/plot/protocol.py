@@ -9,6 +9,7 @@ name, title, drawn_title, source_ids). When ``KARABAKH_FIGURE_DIR`` is set (the 
 from __future__ import annotations
 
 import base64
+import contextlib
 import io
 import os
 import re
@@ -35,6 +36,7 @@ META_KEY = "karabakh"
 _NAME_RE = re.compile(r"^[a-z0-9]+(?:[_-][a-z0-9]+)*$")
 _INFO_ATTR = "_karabakh_description"
 _SOURCES_ATTR = "_karabakh_source_ids"
+_BOX_ATTR = "_karabakh_png_box"
 
 
 def describe(fig: Figure, *, title: str | None = None, alt: str | None = None) -> Figure:
@@ -155,6 +157,63 @@ def _check_figure_args(name: Any, title: Any, alt: Any, source_ids: Any) -> list
     return [s.strip() for s in ids]
 
 
+def _tight_render(fig: Figure) -> tuple[bytes, Any]:
+    """Draw the figure once with Agg at ``FIGURE_DPI`` (its layout engine runs in that draw) and return the PNG of
+    the drawn content on white, cropped to its tight box padded as ``savefig(bbox_inches="tight")`` pads it, and
+    that box in inches.
+
+    ``savefig(..., bbox_inches="tight")`` draws a figure twice (a dry draw for the layout, then the picture) and
+    does it again for every format; this draws it once for the PNG, and the SVG reuses the layout and the box
+    (:func:`_export`). Where an artist lies outside the figure, the PNG is drawn again with the box instead.
+    """
+    import matplotlib
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
+    old_canvas, old_dpi, old_face = fig.canvas, fig.dpi, fig.get_facecolor()
+    try:
+        fig.set_facecolor("white")
+        fig.dpi = FIGURE_DPI
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()  # the layout engine places the axes in this draw
+        renderer = canvas.get_renderer()
+        tight = fig.get_tightbbox(renderer)  # inches
+        box = tight.padded(matplotlib.rcParams["savefig.pad_inches"])
+        width, height = canvas.get_width_height()
+        inside = tight.x0 >= 0 and tight.y0 >= 0 and tight.x1 <= width / FIGURE_DPI and tight.y1 <= height / FIGURE_DPI
+        if inside:  # crop the drawn pixels; the padding beyond the figure's edge is white, as savefig makes it
+            x0, x1 = int(np.floor(box.x0 * FIGURE_DPI)), int(np.ceil(box.x1 * FIGURE_DPI))
+            top, bottom = int(np.floor(height - box.y1 * FIGURE_DPI)), int(np.ceil(height - box.y0 * FIGURE_DPI))
+            drawn = np.asarray(canvas.buffer_rgba())[:, :, :3]
+            pixels = np.full((bottom - top, x1 - x0, 3), 255, dtype=np.uint8)
+            rows, cols = slice(max(top, 0), min(bottom, height)), slice(max(x0, 0), min(x1, width))
+            pixels[rows.start - top:rows.stop - top, cols.start - x0:cols.stop - x0] = drawn[rows, cols]
+            buf = io.BytesIO()
+            Image.fromarray(pixels).save(buf, format="png", dpi=(FIGURE_DPI, FIGURE_DPI))
+            return buf.getvalue(), box
+    finally:
+        fig.set_canvas(old_canvas)
+        fig.dpi = old_dpi
+        fig.set_facecolor(old_face)
+    buf = io.BytesIO()  # something is drawn outside the figure: let savefig grow the canvas to the box
+    with _layout_kept(fig):
+        fig.savefig(buf, format="png", dpi=FIGURE_DPI, bbox_inches=box, facecolor="white",
+                    metadata={"Software": None})
+    return buf.getvalue(), box
+
+
+@contextlib.contextmanager
+def _layout_kept(fig: Figure):
+    """Keep the axes where the last draw put them: no layout engine runs again (restored on exit)."""
+    engine = fig.get_layout_engine()
+    fig._layout_engine = None  # not set_layout_engine("none"): its placeholder engine still costs savefig a dry draw
+    try:
+        yield
+    finally:
+        fig._layout_engine = engine
+
+
 def png_bytes(fig: Figure) -> bytes:
     """The figure as PNG, byte-identical for identical figures (no timestamp, no software version).
 
@@ -175,18 +234,19 @@ def png_bytes(fig: Figure) -> bytes:
     >>> png_bytes(fig)[:4]
     b'\\x89PNG'
     """
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=FIGURE_DPI, bbox_inches="tight", facecolor="white", metadata={"Software": None})
-    return buf.getvalue()
+    return _tight_render(fig)[0]
 
 
-def svg_bytes(fig: Figure) -> bytes:
+def svg_bytes(fig: Figure, box: Any = None) -> bytes:
     """The figure as SVG, byte-identical for identical figures (fixed id salt, no date).
 
     Parameters
     ----------
     fig : matplotlib.figure.Figure
         The figure to render.
+    box : matplotlib.transforms.Bbox, optional
+        The box (inches) to crop to, as :func:`png_bytes` drew it; the figure is then drawn once, as it was laid
+        out for the PNG. None: laid out and cropped by ``savefig`` (``bbox_inches="tight"``).
 
     Returns
     -------
@@ -202,8 +262,10 @@ def svg_bytes(fig: Figure) -> bytes:
     import matplotlib
 
     buf = io.BytesIO()
-    with matplotlib.rc_context({"svg.hashsalt": SVG_HASHSALT}):
-        fig.savefig(buf, format="svg", dpi=FIGURE_DPI, bbox_inches="tight", facecolor="white", metadata={"Date": None})
+    with matplotlib.rc_context({"svg.hashsalt": SVG_HASHSALT}), \
+            (_layout_kept(fig) if box is not None else contextlib.nullcontext()):
+        fig.savefig(buf, format="svg", dpi=FIGURE_DPI, bbox_inches="tight" if box is None else box,
+                    facecolor="white", metadata={"Date": None})
     return buf.getvalue()
 
 
@@ -308,7 +370,7 @@ def figure_output(fig: Figure, name: str, *, title: str, alt: str,
     """
     ids = _check_figure_args(name, title, alt, source_ids)
     draw_title(fig, title.strip())
-    png = png_bytes(fig)
+    png, box = _tight_render(fig)
     width, height = png_size(png)
     data = {
         "image/png": base64.b64encode(png).decode("ascii"),
@@ -323,6 +385,7 @@ def figure_output(fig: Figure, name: str, *, title: str, alt: str,
         },
         META_KEY: {"name": name, "title": title.strip(), "drawn_title": fig.get_suptitle(), "source_ids": ids},
     }
+    setattr(fig, _BOX_ATTR, box)  # show_figure's SVG reuses the PNG's layout and box
     return data, metadata, png
 
 
@@ -374,7 +437,7 @@ def show_figure(fig: Figure, name: str, *, title: str | None = None, alt: str | 
             out = Path(out_dir)
             out.mkdir(parents=True, exist_ok=True)
             (out / f"{name}.png").write_bytes(png)
-            (out / f"{name}.svg").write_bytes(svg_bytes(fig))
+            (out / f"{name}.svg").write_bytes(svg_bytes(fig, getattr(fig, _BOX_ATTR, None)))
     finally:
         plt.close(fig)
     try:

@@ -495,14 +495,24 @@ def date_ticks(axis, *, two_lines: bool = True) -> None:
     >>> plt.close(fig)
     """
     import numpy as np
-    from matplotlib.ticker import FuncFormatter
+    from matplotlib.ticker import Formatter
 
-    def label(value, _pos):
-        ticks = np.asarray(axis.get_major_locator()(), dtype=float)
-        step = float(np.min(np.diff(ticks))) if len(ticks) > 1 else 1.0
-        unit = "year" if step >= 360 else "month" if step >= 28 else "day"
-        text = date_label(float(value), unit)
-        return text.replace(" ", "\n") if two_lines and unit == "month" else (
-            text.rsplit(" ", 1)[0] + "\n" + text.rsplit(" ", 1)[1] if two_lines and unit == "day" else text)
+    class _DayFormatter(Formatter):
+        # matplotlib hands the formatter every tick at once (set_locs) before labelling them: the spacing is read
+        # from those once, not by running the locator again for each label.
+        unit = "day"
 
-    axis.set_major_formatter(FuncFormatter(label))
+        def set_locs(self, locs):
+            ticks = np.asarray(locs, dtype=float)
+            step = float(np.min(np.diff(ticks))) if len(ticks) > 1 else 1.0
+            self.unit = "year" if step >= 360 else "month" if step >= 28 else "day"
+
+        def __call__(self, value, pos=None):
+            text = date_label(float(value), self.unit)
+            if two_lines and self.unit == "month":
+                return text.replace(" ", "\n")
+            if two_lines and self.unit == "day":
+                return text.rsplit(" ", 1)[0] + "\n" + text.rsplit(" ", 1)[1]
+            return text
+
+    axis.set_major_formatter(_DayFormatter())
