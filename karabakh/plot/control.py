@@ -20,6 +20,8 @@ from karabakh.plot import captions, maps, protocol, style
 from karabakh.plot.map_parts import (
     add_control_areas,
     area_handle,
+    area_labels,
+    area_style,
     nkao_handle,
     to_map_crs,
 )
@@ -102,8 +104,7 @@ def point_handles(control: pd.DataFrame) -> list:
     return handles
 
 
-_HOLDER_WORDS = {"ethnic_armenian_forces": "ethnic-Armenian forces", "azerbaijan": "Azerbaijan", "armenia": "Armenia",
-                 "contested": "contested", "unknown": "unknown"}
+_HOLDER_WORDS = style.HOLDER_WORDS
 
 
 def timeline_alt(spans: pd.DataFrame, places, ids: Sequence[str]) -> str:
@@ -363,11 +364,12 @@ def _area_handles(fl_all: Sequence) -> list:
     if frame is None:
         return []
     frame = frame[frame["feature"].isin(["control_area", "corridor"])].drop_duplicates("key")
-    keys = tuple(frame.loc[frame["feature"] == "control_area", "key"])
+    labels = area_labels(frame)
     handles = []
     for row in frame.sort_values(["feature", "valid_from", "key"]).itertuples():
-        st = style.control_area_style(row.key, keys) if row.feature == "control_area" else dict(style.CORRIDOR)
-        handles.append(area_handle(st, style.wrap(str(row.label), 46)))
+        handle = area_handle(area_style(frame, row.key), style.wrap(labels.get(row.key, str(row.label)), 46))
+        handle.set_gid(f"legend:{row.key}")
+        handles.append(handle)
     return handles
 
 
