@@ -367,7 +367,8 @@ def add_locator_inset(ax: Axes, context: gpd.GeoDataFrame, extent: str | Sequenc
 
 
 def add_control_areas(ax: Axes, front_lines: gpd.GeoDataFrame, *, extent: str | Sequence[float] = "nk",
-                      features: Sequence[str] = ("control_area", "corridor", "contact_line")) -> list:
+                      features: Sequence[str] = ("control_area", "corridor", "contact_line"),
+                      fill: bool = True) -> list:
     """Draw control areas (colour and hatch), corridors and lines of contact.
 
     Areas are opaque and drawn in the order they begin (``valid_from``), a later one over an earlier one, with the
@@ -386,6 +387,9 @@ def add_control_areas(ax: Axes, front_lines: gpd.GeoDataFrame, *, extent: str | 
         The map's extent (features are clipped to it).
     features : sequence of str
         The kinds of feature to draw.
+    fill : bool
+        Fill the areas with their colour; without, each area is its hatch and outline in its colour (for maps whose
+        markers share the areas' colours), and the corridor's outline is drawn again above the markers.
 
     Returns
     -------
@@ -415,10 +419,13 @@ def add_control_areas(ax: Axes, front_lines: gpd.GeoDataFrame, *, extent: str | 
                 continue
             st = area_style(frame, row.key)
             zorder = 3 + order / 100 if ftype == "control_area" else 3.5  # later over earlier, the corridor on top
-            coll = draw_polygons(ax, one, gid=f"{ftype}:{row.key}", zorder=zorder, **area_properties(st))
-            coll.set_hatchcolor(style.HATCH_COLOR)
-            coll.set_hatch_linewidth(style.HATCH_LINEWIDTH)
-            handle = area_handle(st, labels.get(row.key, row.label))
+            props = area_properties(st, fill=fill)
+            coll = draw_polygons(ax, one, gid=f"{ftype}:{row.key}", zorder=zorder, **props)
+            coll.set_hatch_linewidth(style.HATCH_LINEWIDTH if fill else style.OUTLINE_HATCH_LINEWIDTH)
+            if ftype == "corridor" and not fill:  # a thin area under the places' markers: its edge stays in view
+                draw_polygons(ax, one, gid=f"corridor_edge:{row.key}", zorder=6.5, facecolor="none",
+                              edgecolor=props["edgecolor"], linewidth=props["linewidth"])
+            handle = area_handle(st, labels.get(row.key, row.label), fill=fill)
             handle.set_gid(f"legend:{row.key}")
             handles.append(handle)
         protocol.remember_sources(ax.figure, frame.loc[frame["feature"] == ftype, "source_id"])
@@ -456,29 +463,37 @@ def area_style(front_lines, key: str) -> dict:
     return style.control_area_style(key, tuple(areas.index), held_by=held[key], neutral=neutral)
 
 
-def area_properties(st: dict) -> dict:
-    """Face, edge and hatch of an area drawn (and of its legend swatch) with style ``st``: opaque, edged in its colour.
+def area_properties(st: dict, *, fill: bool = True) -> dict:
+    """Face, edge and hatch of an area drawn (and of its legend swatch) with style ``st``: opaque, edged in its
+    colour, the hatch dark; or, without ``fill``, no face, the outline and the hatch in the area's colour.
 
     Parameters
     ----------
     st : dict
         From :func:`area_style`.
+    fill : bool
+        Fill the area.
 
     Returns
     -------
     dict
-        ``facecolor``, ``edgecolor``, ``linewidth``, ``hatch`` (matplotlib patch properties).
+        ``facecolor``, ``edgecolor``, ``linewidth``, ``hatch``, ``hatchcolor`` (matplotlib patch properties).
 
     Examples
     --------
     >>> area_properties(style.CORRIDOR)["hatch"]
     'xxx'
+    >>> area_properties(style.CORRIDOR, fill=False)["facecolor"]
+    'none'
     """
+    if not fill:
+        return {"facecolor": "none", "edgecolor": st.get("edgecolor", st["facecolor"]), "linewidth": 1.4,
+                "hatch": st["hatch"], "hatchcolor": st["facecolor"]}
     return {"facecolor": st["facecolor"], "edgecolor": st.get("edgecolor", st["facecolor"]), "linewidth": 0.8,
-            "hatch": st["hatch"]}
+            "hatch": st["hatch"], "hatchcolor": style.HATCH_COLOR}
 
 
-def area_handle(st: dict, label: str):
+def area_handle(st: dict, label: str, *, fill: bool = True):
     """The legend patch of a control area or corridor drawn with style ``st`` (face, edge and hatch as drawn).
 
     Parameters
@@ -487,6 +502,8 @@ def area_handle(st: dict, label: str):
         From :func:`area_style`.
     label : str
         The legend entry.
+    fill : bool
+        As the area was drawn (:func:`area_properties`).
 
     Returns
     -------
@@ -499,9 +516,7 @@ def area_handle(st: dict, label: str):
     """
     from matplotlib.patches import Patch
 
-    patch = Patch(label=label, **area_properties(st))
-    patch.set_hatchcolor(style.HATCH_COLOR)
-    return patch
+    return Patch(label=label, **area_properties(st, fill=fill))
 
 
 #: The labels the data build gives the districts held after the 2020 statement (``build.layers``).

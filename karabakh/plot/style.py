@@ -76,6 +76,7 @@ HOLDER_WORDS = {"ethnic_armenian_forces": "ethnic-Armenian forces", "azerbaijan"
                 "contested": "contested", "unknown": "unknown"}
 HATCH_COLOR = "#333333"
 HATCH_LINEWIDTH = 0.6
+OUTLINE_HATCH_LINEWIDTH = 1.0  # an unfilled area: its hatch, in its colour, is all there is of it
 CORRIDOR = {"facecolor": OKABE_ITO["bluish_green"], "hatch": "xxx", "edgecolor": OKABE_ITO["bluish_green"]}
 CONTACT_LINE = {"color": OKABE_ITO["vermillion"], "linewidth": 1.6, "linestyle": "-"}
 NKAO_OUTLINE = {"edgecolor": OKABE_ITO["black"], "linewidth": 1.3, "linestyle": (0, (4, 2)), "facecolor": "none"}
@@ -87,7 +88,7 @@ CAPITAL_MARKER = {"marker": "s", "markersize": 5, "color": OKABE_ITO["black"], "
                   "markeredgewidth": 0.6}
 #: Label offsets in points (dx, dy) and alignment, by place id; default: right of the point.
 LABEL_OFFSET = {
-    "stepanakert": (5, -3, "left", "top"),
+    "stepanakert": (-5, 3, "right", "bottom"),  # up and left: Martuni lies to its right on the nk map
     "shusha": (-5, -2, "right", "top"),
     "lachin": (-5, 0, "right", "center"),
     "goris": (-5, -2, "right", "top"),
@@ -398,13 +399,13 @@ LABEL_SPOTS = ((0, 5, "center", "bottom"), (0, -6, "center", "top"), (6, 0, "lef
 
 
 def place_labels(fig: Figure, labels: list, *, spots: Sequence[tuple[float, float, str, str]] = LABEL_SPOTS,
-                 pad: float = 1.5) -> list:
+                 pad: float = 1.5, avoid: Sequence = ()) -> list:
     """Move value labels so none overlaps another or leaves its axes; hide those that fit nowhere.
 
     Labels are annotations anchored on data points (``xytext`` in offset points). They are placed in the order
     given (put the most important first): each takes the first of ``spots`` where its box, grown by ``pad``
-    points, overlaps no label placed before it and lies inside its axes. The figure's layout engine runs once to
-    measure the boxes (no drawing).
+    points, overlaps no label placed before it nor any artist of ``avoid`` (markers, an inset) and lies inside its
+    axes. The figure's layout engine runs once to measure the boxes (no drawing).
 
     Parameters
     ----------
@@ -416,6 +417,8 @@ def place_labels(fig: Figure, labels: list, *, spots: Sequence[tuple[float, floa
         Candidate offsets in points and alignments.
     pad : float
         Points kept free around each label.
+    avoid : sequence of matplotlib artists
+        Artists no label may cover (their window extents: a marker's includes its size).
 
     Returns
     -------
@@ -433,8 +436,11 @@ def place_labels(fig: Figure, labels: list, *, spots: Sequence[tuple[float, floa
     engine = fig.get_layout_engine()
     if engine is not None:
         engine.execute(fig)
+    for ax in fig.axes:  # where drawing puts them (a map of fixed aspect shrinks its box)
+        ax.apply_aspect()
     renderer = fig._get_renderer()
     grow = pad * fig.dpi / 72
+    blocked = [a.get_window_extent(renderer) for a in avoid]
     placed, hidden = [], []
     for label in labels:
         inside = label.axes.get_window_extent(renderer)
@@ -445,7 +451,7 @@ def place_labels(fig: Figure, labels: list, *, spots: Sequence[tuple[float, floa
             box = label.get_window_extent(renderer).expanded(1, 1)
             box = box.from_extents(box.x0 - grow, box.y0 - grow, box.x1 + grow, box.y1 + grow)
             fits = (inside.x0 <= box.x0 and box.x1 <= inside.x1 and inside.y0 <= box.y0 and box.y1 <= inside.y1)
-            if fits and not any(box.overlaps(other) for other in placed):
+            if fits and not any(box.overlaps(other) for other in [*placed, *blocked]):
                 placed.append(box)
                 break
         else:
