@@ -206,5 +206,6 @@ def labels_over_markers(fig) -> list[str]:
             box = text.get_window_extent(render)
             for ln in markers:
                 if box.overlaps(ln.get_window_extent(render)):
-                    problems.append(f"{text.get_gid() or 'text'} {text.get_text()!r} covers {ln.get_gid() or 'a marker'}")
+                    name = f"{text.get_gid() or 'text'} {text.get_text()!r}"
+                    problems.append(f"{name} covers {ln.get_gid() or 'a marker'}")
     return problems

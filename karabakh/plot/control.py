@@ -456,7 +456,7 @@ def control_small_multiples(front_lines_by_day: Sequence, control_by_day: Sequen
     nrows = math.ceil(len(days) / ncols)
     numbers = place_numbers(places, [p for c in control_by_day for p in c["place_id"]])
     with style.styled():
-        fig = style.new_figure("small_multiples", width=13.6, height=4.9 * nrows + 1.2)
+        fig = style.new_figure("small_multiples", width=3.45 * ncols + 3.25, height=4.9 * nrows + 1.2)  # + the key
         grid = fig.add_gridspec(nrows, ncols + 1, width_ratios=[1.0] * ncols + [0.62])
         axes = [fig.add_subplot(grid[i // ncols, i % ncols]) for i in range(nrows * ncols)]
         used: list[str] = []
