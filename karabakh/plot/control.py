@@ -3,8 +3,9 @@
 Every function takes the frames it draws (from ``kb.control_spans``, ``kb.control_on``, ``kb.load_front_lines``,
 ``kb.load_places``, ``kb.load_boundaries``, ``kb.load_sources``) and loads nothing itself. Colours follow
 :mod:`karabakh.plot.style` (Okabe-Ito); spans where the claims of a date name different holders are hatched, so the
-disagreement reads without colour. Artists carry a ``gid``: ``"span:<place>:<start>"``, ``"holder:<place>"``,
-``"change_tick"``.
+disagreement reads without colour; on the maps a holder has a marker shape of its own. Artists carry a ``gid``:
+``"span:<place>:<start>"``, ``"holder:<place>"``, ``"change_tick"``, ``"place_number:<place>"``,
+``"place_leader:<place>"``, ``"place_key:<place>"`` (and, from the map parts, ``"corridor_edge:<key>"``).
 """
 from __future__ import annotations
 
