@@ -160,3 +160,52 @@ def series_looks(fig) -> dict[str, tuple]:
 
 
 ARTICLE_DAY = story.ARTICLE_DATE
+
+
+def legend_entries(fig) -> list[tuple[str, object]]:
+    """(label, the artist drawn in the legend) for every entry of every legend of the figure."""
+    out = []
+    for leg in [*fig.legends, *(ax.get_legend() for ax in all_axes(fig) if ax.get_legend())]:
+        out += [(" ".join(t.get_text().split()), h) for t, h in zip(leg.get_texts(), leg.legend_handles)]
+    return out
+
+
+def patch_look(artist) -> tuple:
+    """What a reader sees of an area (a collection on the map or a legend swatch): face and edge as RGBA, hatch
+    and hatch colour. A face of alpha 0 is no face at all."""
+    import numpy as np
+    from matplotlib.colors import to_rgba
+
+    def first(colours):
+        arr = np.atleast_2d(np.asarray(colours, dtype=float))
+        return tuple(round(float(v), 3) for v in arr[0]) if arr.size else (0.0, 0.0, 0.0, 0.0)
+
+    face = first(artist.get_facecolor())
+    face = (0.0, 0.0, 0.0, 0.0) if face[3] == 0 else face
+    hatch_colour = first(to_rgba(artist.get_hatchcolor()) if not hasattr(artist.get_hatchcolor(), "shape")
+                         else artist.get_hatchcolor())
+    return face, first(artist.get_edgecolor()), artist.get_hatch(), hatch_colour
+
+
+def area_collections(fig) -> list:
+    """The control areas and corridors drawn on the maps of the figure (gid ``control_area:`` / ``corridor:``)."""
+    return [c for ax in all_axes(fig) for c in ax.collections
+            if (c.get_gid() or "").split(":")[0] in ("control_area", "corridor")]
+
+
+def labels_over_markers(fig) -> list[str]:
+    """Texts in the axes (labels, numbers) whose box covers a marker (a point of a place, a holder's dot),
+    measured from the renderer's window extents."""
+    render = renderer(fig)
+    problems = []
+    for ax in all_axes(fig):
+        markers = [ln for ln in ax.lines if ln.get_visible() and ln.get_marker() not in (None, "None", "", " ")]
+        for text in ax.texts:
+            if not text.get_visible() or not text.get_text().strip():
+                continue
+            box = text.get_window_extent(render)
+            for ln in markers:
+                if box.overlaps(ln.get_window_extent(render)):
+                    name = f"{text.get_gid() or 'text'} {text.get_text()!r}"
+                    problems.append(f"{name} covers {ln.get_gid() or 'a marker'}")
+    return problems

@@ -16,9 +16,20 @@ import matplotlib.text
 import pandas as pd
 import matplotlib.pyplot as plt
 import pytest
-from figure_helpers import FIGURES, all_axes, labels_outside_or_overlapping, load_all, renderer, series_looks
+from figure_helpers import (
+    FIGURES,
+    all_axes,
+    area_collections,
+    labels_outside_or_overlapping,
+    labels_over_markers,
+    legend_entries,
+    load_all,
+    patch_look,
+    renderer,
+    series_looks,
+)
 
-from karabakh.plot import protocol
+from karabakh.plot import maps, protocol
 MPL = {"style": "default", "deterministic": True, "tolerance": 2, "baseline_dir": "baseline"}
 
 
@@ -119,6 +130,139 @@ def test_figures_keep_no_global_state(data):
     assert len(plt.get_fignums()) == n
 
 
+MAPS = ["region_map", "nk_map", "front_lines", "control_maps"]
+NEUTRAL_GREY = "#BBBBBB"  # an unknown holder's colour: the one colour of the maps outside Okabe-Ito
+
+
+@pytest.mark.parametrize("name", MAPS)
+def test_no_label_covers_a_marker(built, name):
+    """Place names and numbers stand beside the markers, never on one (their own included)."""
+    assert labels_over_markers(built[name]) == []
+
+
+@pytest.mark.parametrize("name", MAPS)
+def test_every_area_drawn_is_its_legend_swatch(built, name):
+    """Each control area and corridor is drawn opaque (or unfilled), so what a reader sees anywhere on the map is one
+    layer, never a blend of two; its legend swatch has the same face, edge, hatch and hatch colour, and every area
+    swatch of the legend is drawn on a map."""
+    from matplotlib.patches import Patch
+
+    drawn = {patch_look(c) for c in area_collections(built[name])}
+    assert drawn
+    for face, *_ in drawn:
+        assert face[3] in (0.0, 1.0), f"a translucent area ({face}): the colour seen is a blend, not the swatch"
+    swatches = {patch_look(h) for _, h in legend_entries(built[name]) if isinstance(h, Patch) and h.get_hatch()}
+    assert drawn <= swatches, drawn - swatches
+    assert swatches <= drawn, swatches - drawn
+
+
+@pytest.mark.parametrize("name", MAPS)
+def test_area_swatches_are_okabe_ito_and_told_apart(built, name):
+    """No two area entries look alike; their colours are Okabe-Ito's (or the neutral grey of an unknown holder),
+    and the corridor's colour is no control area's."""
+    from matplotlib.colors import to_rgba
+    from matplotlib.patches import Patch
+
+    from karabakh.plot import style
+
+    allowed = {tuple(round(v, 3) for v in to_rgba(c)) for c in [*style.PALETTE, NEUTRAL_GREY]}
+    entries = [(label, patch_look(h)) for label, h in legend_entries(built[name])
+               if isinstance(h, Patch) and h.get_hatch()]
+    looks = [look for _, look in entries]
+    assert len(set(looks)) == len(looks), entries
+    colour = {label: (face if face[3] else hatch_colour) for label, (face, _, _, hatch_colour) in entries}
+    assert set(colour.values()) <= allowed, colour
+    corridor = {c for label, c in colour.items() if "corridor" in label.lower()}
+    assert not corridor & {c for label, c in colour.items() if "corridor" not in label.lower()}
+
+
+def test_a_layer_of_unknown_holder_gets_a_neutral_entry_of_its_own(data):
+    """A control area whose holder is unknown or in transition (``held_by`` none of the three holders) is drawn in
+    the neutral grey with a hatch of its own, whatever its key, and has its own legend entry."""
+    import warnings
+
+    from matplotlib.colors import to_rgba
+
+    import karabakh as kb
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fl = kb.load_front_lines(as_of="2023-10-01").copy()
+    fl.loc[fl["key"] == "nkao_azerbaijan_2023", "held_by"] = "unknown"
+    fl.attrs["as_of"] = pd.Timestamp("2023-10-01")
+    fig = maps.nk_map(fl, data["boundaries"], data["places"], context=data["context"], sources=data["sources"],
+                      manifest=data["manifest"])
+    (area,) = [c for c in area_collections(fig) if c.get_gid() == "control_area:nkao_azerbaijan_2023"]
+    face, _, hatch, _ = patch_look(area)
+    assert face == tuple(round(v, 3) for v in to_rgba(NEUTRAL_GREY)) and hatch
+    assert [label for label, h in legend_entries(fig) if hasattr(h, "get_hatch") and patch_look(h) == patch_look(area)]
+    plt.close(fig)
+
+
+def test_control_maps_number_every_place_and_key_both_names(built):
+    """Every place on every panel has its number beside it (visible), and the key gives each number the place's
+    label from data/places.csv (read with csv): both names, Armenian first, where they differ."""
+    import csv
+    from pathlib import Path
+
+    with open(Path(__file__).parent.parent / "data" / "places.csv", newline="", encoding="utf-8") as fh:
+        rows = {r["id"]: r for r in csv.DictReader(fh)}
+    fig = built["control_maps"]
+    key = {t.get_gid().split(":")[1]: t.get_text() for ax in fig.axes for t in ax.texts
+           if (t.get_gid() or "").startswith("place_key:")}
+    panels = [ax for ax in fig.axes if any((ln.get_gid() or "").startswith("holder:") for ln in ax.lines)]
+    assert len(panels) == 6
+    for ax in panels:
+        numbers = {t.get_gid().split(":")[1]: t.get_text() for t in ax.texts
+                   if (t.get_gid() or "").startswith("place_number:") and t.get_visible()}
+        held = [ln.get_gid().split(":")[1] for ln in ax.lines if (ln.get_gid() or "").startswith("holder:")]
+        assert sorted(numbers) == sorted(held)
+        for pid in held:
+            number, label = key[pid].split(None, 1)
+            assert number == numbers[pid] and label == rows[pid]["label"]
+            arm, aze = rows[pid]["name_armenian"], rows[pid]["name_azerbaijani"]
+            if arm and aze and arm != aze and " / " in label:
+                assert label.startswith(f"{arm} / ")
+    assert len(set(key.values())) == len(key)
+
+
+def test_control_map_markers_say_the_holder_without_colour(built):
+    """On the control maps a holder has a marker shape of its own and its legend entry draws it as on the map; every
+    marker is outlined in black inside a white halo, so it reads on any area colour."""
+    import matplotlib.patheffects as pe
+
+    fig = built["control_maps"]
+    shapes: dict[tuple, set] = {}
+    for ax in fig.axes:
+        for ln in ax.lines:
+            if (ln.get_gid() or "").startswith("holder:"):
+                shapes.setdefault(ln.get_marker(), set()).add(to_rgba_tuple(ln.get_markerfacecolor()))
+                assert to_rgba_tuple(ln.get_markeredgecolor()) == (0.0, 0.0, 0.0, 1.0)
+                halo = [e for e in ln.get_path_effects() if isinstance(e, pe.withStroke)]
+                assert halo and to_rgba_tuple(halo[0]._gc["foreground"]) == (1.0, 1.0, 1.0, 1.0)
+    assert len(shapes) >= 4 and all(len(colours) == 1 for colours in shapes.values()), shapes
+    legend = {(h.get_marker(), to_rgba_tuple(h.get_markerfacecolor())) for label, h in legend_entries(fig)
+              if label.startswith("Place held by")}
+    assert {(m, c) for m, colours in shapes.items() for c in colours} == legend
+
+
+def test_the_corridor_stays_in_view_above_the_places(built):
+    """On the control maps the corridor's outline is drawn above the places' markers (they sit on it)."""
+    fig = built["control_maps"]
+    edges = [c for ax in fig.axes for c in ax.collections if (c.get_gid() or "").startswith("corridor_edge:")]
+    assert edges
+    for edge in edges:
+        markers = [ln.get_zorder() for ln in edge.axes.lines if (ln.get_gid() or "").startswith("holder:")]
+        assert edge.get_zorder() > max(markers)
+        assert any(c.get_gid() == edge.get_gid().replace("corridor_edge", "corridor") for c in edge.axes.collections)
+
+
+def to_rgba_tuple(colour) -> tuple:
+    from matplotlib.colors import to_rgba
+
+    return tuple(round(v, 3) for v in to_rgba(colour))
+
+
 @pytest.mark.mpl_image_compare(filename="region_map.png", **MPL)
 def test_image_region_map(built):
     return built["region_map"]
@@ -127,6 +271,11 @@ def test_image_region_map(built):
 @pytest.mark.mpl_image_compare(filename="front_lines_periods.png", **MPL)
 def test_image_front_lines(built):
     return built["front_lines"]
+
+
+@pytest.mark.mpl_image_compare(filename="control_maps.png", **MPL)
+def test_image_control_maps(built):
+    return built["control_maps"]
 
 
 @pytest.mark.mpl_image_compare(filename="casualty_claims.png", **MPL)

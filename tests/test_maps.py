@@ -198,7 +198,13 @@ def test_front_lines_small_multiples(data):
     assert [bool(ax.child_axes) for ax in panels] == [False, False, True]  # one inset, on the last map
     assert_locator_inset(panels[-1], "nk")
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
-    assert set(data["front_lines"]["label"]) <= set(legend)
+    fl = data["front_lines"]
+    assert set(fl.loc[~fl["key"].isin(districts), "label"]) <= set(legend)
+    # the districts nest, drawn one over the other: each entry names what is left in view, and its last day held
+    # (hand-overs of 20 Nov, 25 Nov and 1 Dec 2020: Aghdam (part), Kalbajar, Lachin)
+    assert {"Aghdam (part): held by ethnic-Armenian forces until 19 Nov 2020",
+            "Kalbajar: held by ethnic-Armenian forces until 24 Nov 2020",
+            "Lachin: held by ethnic-Armenian forces until 30 Nov 2020"} <= set(legend)
     assert "not an endorsement" in caption(fig)
     areas = kb.control_area_table(data["front_lines"], data["boundaries"])
     alt = protocol.description(fig)["alt"]

@@ -3,8 +3,9 @@
 Every function takes the frames it draws (from ``kb.control_spans``, ``kb.control_on``, ``kb.load_front_lines``,
 ``kb.load_places``, ``kb.load_boundaries``, ``kb.load_sources``) and loads nothing itself. Colours follow
 :mod:`karabakh.plot.style` (Okabe-Ito); spans where the claims of a date name different holders are hatched, so the
-disagreement reads without colour. Artists carry a ``gid``: ``"span:<place>:<start>"``, ``"holder:<place>"``,
-``"change_tick"``.
+disagreement reads without colour; on the maps a holder has a marker shape of its own. Artists carry a ``gid``:
+``"span:<place>:<start>"``, ``"holder:<place>"``, ``"change_tick"``, ``"place_number:<place>"``,
+``"place_leader:<place>"``, ``"place_key:<place>"`` (and, from the map parts, ``"corridor_edge:<key>"``).
 """
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ from karabakh.plot import captions, maps, protocol, style
 from karabakh.plot.map_parts import (
     add_control_areas,
     area_handle,
+    area_labels,
+    area_style,
     nkao_handle,
     to_map_crs,
 )
@@ -30,8 +33,11 @@ HOLDER_COLOR = {
     "azerbaijan": style.OKABE_ITO["sky_blue"],
     "armenia": style.OKABE_ITO["bluish_green"],
     "contested": style.OKABE_ITO["vermillion"],
-    "unknown": "#BBBBBB",
+    "unknown": style.NEUTRAL,
 }
+#: Marker per holder on the maps, so that who held a place reads without colour (a diamond for contested).
+HOLDER_MARKER = {"ethnic_armenian_forces": "o", "azerbaijan": "s", "armenia": "^", "contested": "D", "unknown": "X"}
+_MARKER_SIZE = {"o": 6.0, "s": 5.5, "^": 6.5, "D": 5.5, "X": 6.5}  # about the same area to the eye
 HOLDER_LABEL = {
     "ethnic_armenian_forces": "Ethnic-Armenian forces (NK de facto authorities)",
     "azerbaijan": "Azerbaijan",
@@ -72,7 +78,7 @@ def _holder_handles(differ: bool = True):
 
 def point_handles(control: pd.DataFrame) -> list:
     """Legend entries for the places drawn by :func:`control_map_panel`: one marker per holder present, drawn as on
-    the map (a diamond for contested), and a ringed marker when some claims of that date differ.
+    the map (:func:`dot_style`), and a thick outline when some claims of that date differ.
 
     Parameters
     ----------
@@ -88,22 +94,54 @@ def point_handles(control: pd.DataFrame) -> list:
     >>> import pandas as pd
     >>> c = pd.DataFrame({"held_by": ["azerbaijan", "contested"], "claims_differ": [False, True]})
     >>> [h.get_label() for h in point_handles(c)]
-    ['Azerbaijan', 'Contested (fought over or divided)', 'Claims of that date differ (ringed)']
+    ['Azerbaijan', 'Contested (fought over or divided)', 'Claims of that date differ (thick outline)']
     """
+    return _dot_handles([control])
+
+
+def dot_style(held_by: str, claims_differ: bool = False) -> dict:
+    """How a place held by ``held_by`` is drawn on the maps (and in their legends): the holder's marker and colour,
+    a black outline (thicker where claims of that date differ) inside a white halo, so that a dot reads on any
+    area colour.
+
+    Parameters
+    ----------
+    held_by : str
+        A key of :data:`HOLDER_COLOR`.
+    claims_differ : bool
+        Claims of that date name different holders.
+
+    Returns
+    -------
+    dict
+        ``Line2D`` properties.
+
+    Examples
+    --------
+    >>> dot_style("azerbaijan")["marker"]
+    's'
+    """
+    marker = HOLDER_MARKER[held_by]
+    return {"linestyle": "none", "marker": marker, "markersize": _MARKER_SIZE[marker], "color": HOLDER_COLOR[held_by],
+            "markeredgecolor": style.TEXT, "markeredgewidth": 1.5 if claims_differ else 0.7,
+            "path_effects": style.halo(2.0)}
+
+
+def _dot_handles(controls: Sequence[pd.DataFrame]) -> list:
+    """One legend marker per holder present in ``controls``, drawn as on the maps, and the thick outline of claims
+    that differ when there is one."""
     from matplotlib.lines import Line2D
 
-    held = [h for h in HOLDER_COLOR if h in set(control["held_by"])]
-    handles = [Line2D([], [], linestyle="none", marker="D" if h == "contested" else "o", markersize=5.5,
-                      color=HOLDER_COLOR[h], markeredgecolor=style.MARKER_EDGE, markeredgewidth=0.6,
-                      label=HOLDER_LABEL[h]) for h in held]
-    if control["claims_differ"].astype(bool).any():
-        handles.append(Line2D([], [], linestyle="none", marker="o", markersize=6.5, color="white",
-                              markeredgecolor=style.TEXT, markeredgewidth=1.4, label="Claims of that date differ (ringed)"))
+    present = {h for c in controls for h in c["held_by"]}
+    handles = [Line2D([], [], label=HOLDER_LABEL[h], gid=f"legend:holder:{h}", **dot_style(h))
+               for h in HOLDER_COLOR if h in present]
+    if any(c["claims_differ"].astype(bool).any() for c in controls):
+        ring = {**dot_style("ethnic_armenian_forces", True), "color": "white"}
+        handles.append(Line2D([], [], label="Claims of that date differ (thick outline)", gid="legend:differ", **ring))
     return handles
 
 
-_HOLDER_WORDS = {"ethnic_armenian_forces": "ethnic-Armenian forces", "azerbaijan": "Azerbaijan", "armenia": "Armenia",
-                 "contested": "contested", "unknown": "unknown"}
+_HOLDER_WORDS = style.HOLDER_WORDS
 
 
 def timeline_alt(spans: pd.DataFrame, places, ids: Sequence[str]) -> str:
@@ -184,7 +222,7 @@ def small_multiples_alt(front_lines_by_day: Sequence, control_by_day: Sequence) 
         held = ", ".join(f"{_HOLDER_WORDS[h]} {counts[h]}" for h in HOLDER_LABEL if counts.get(h, 0))
         parts.append(f"{wording.day(day)}: {'; '.join(areas) if areas else 'no mapped line'}; places held by {held}")
     return f"{len(days)} maps of Nagorno-Karabakh, one per day, with the control areas mapped that day and the " \
-           f"places coloured by who held them. " + ". ".join(parts) + "."
+           f"places marked by who held them (colour and shape), numbered, with a key. " + ". ".join(parts) + "."
 
 
 def control_timeline(spans: pd.DataFrame, places, sources: pd.DataFrame, *, order: Sequence[str] | None = None,
@@ -246,22 +284,87 @@ def control_timeline(spans: pd.DataFrame, places, sources: pd.DataFrame, *, orde
                             alt=timeline_alt(spans, places, ids))
 
 
-def _points(ax, places, control: pd.DataFrame) -> None:
-    """Places as points coloured by holder (hatched ring where claims differ), on a map axes."""
+def _points(ax, places, control: pd.DataFrame) -> list:
+    """Places as markers by holder (:func:`dot_style`), on a map axes; returns the markers."""
     pts = to_map_crs(places.set_index("id").loc[list(control["place_id"])].reset_index())
+    drawn = []
     for row, geom in zip(control.itertuples(), pts.geometry):
-        marker = "D" if row.held_by == "contested" else "o"
-        (line,) = ax.plot([geom.x], [geom.y], linestyle="none", marker=marker, markersize=6.5 if row.claims_differ
-                          else 5.5, color=HOLDER_COLOR[row.held_by], markeredgecolor=style.TEXT if row.claims_differ
-                          else style.MARKER_EDGE, markeredgewidth=1.4 if row.claims_differ else 0.6, zorder=6)
+        (line,) = ax.plot([geom.x], [geom.y], zorder=6, **dot_style(row.held_by, bool(row.claims_differ)))
         line.set_gid(f"holder:{row.place_id}")
+        drawn.append(line)
+    return drawn
+
+
+def place_numbers(places, ids: Sequence[str]) -> dict[str, int]:
+    """A number for each place of the maps' key: 1, 2, ... in the alphabetical order of the labels (both names,
+    Armenian first, where names are contested), so the key reads like an index.
+
+    Parameters
+    ----------
+    places : DataFrame
+        ``id`` and ``label`` (``kb.load_places()``).
+    ids : sequence of str
+        The places drawn.
+
+    Returns
+    -------
+    dict
+        place id -> number.
+
+    Examples
+    --------
+    >>> place_numbers(pd.DataFrame({"id": ["a", "b"], "label": ["Shushi / Shusha", "Akna / Aghdam"]}), ["a", "b"])
+    {'b': 1, 'a': 2}
+    """
+    label = dict(zip(places["id"], places["label"]))
+    ordered = sorted(dict.fromkeys(ids), key=lambda p: (str(label.get(p, p)).casefold(), p))
+    return {p: i for i, p in enumerate(ordered, start=1)}
+
+
+#: Where a place's number may go, in points from the marker's centre (dx, dy, ha, va), nearest first; beyond the
+#: first ring a thin leader line joins number and marker.
+NUMBER_SPOTS = tuple((dx * r, dy * r, ha, va) for r in (4.5, 9.0, 14.0, 20.0) for dx, dy, ha, va in (
+    (1, 0, "left", "center"), (-1, 0, "right", "center"), (0, 1, "center", "bottom"), (0, -1, "center", "top"),
+    (0.75, 0.75, "left", "bottom"), (-0.75, 0.75, "right", "bottom"), (0.75, -0.75, "left", "top"),
+    (-0.75, -0.75, "right", "top")))
+
+
+def _numbers(ax, places, control: pd.DataFrame, numbers: dict[str, int]) -> list:
+    """The number of each place beside its marker (placed later by :func:`karabakh.plot.style.place_labels`),
+    crowded places first so they get the nearest spots."""
+    pts = to_map_crs(places.set_index("id").loc[list(control["place_id"])].reset_index()).set_index("id").geometry
+    crowd = {p: int((pts.distance(g) < 9_000).sum()) for p, g in pts.items()}
+    out = []
+    for pid in sorted(pts.index, key=lambda p: (-crowd[p], numbers[p])):
+        g = pts[pid]
+        ann = ax.annotate(str(numbers[pid]), (g.x, g.y), xytext=NUMBER_SPOTS[0][:2], textcoords="offset points",
+                          ha="left", va="center", fontsize=6.5, fontweight="bold", color=style.TEXT,
+                          path_effects=style.halo(2.0), zorder=7, gid=f"place_number:{pid}")
+        out.append(ann)
+    return out
+
+
+def _leader(number) -> None:
+    """A thin line from a place's marker to its number when the number stands beyond the first ring of spots (an
+    annotation without text, gid ``"place_leader:<id>"``)."""
+    import math
+
+    dx, dy = number.xyann
+    r = math.hypot(dx, dy)
+    if r <= NUMBER_SPOTS[0][0] + 0.1:
+        return
+    end = (dx * (r - 1.0) / r, dy * (r - 1.0) / r)
+    number.axes.annotate("", number.xy, xytext=end, textcoords="offset points", zorder=6.5,
+                         gid=number.get_gid().replace("place_number", "place_leader"),
+                         arrowprops={"arrowstyle": "-", "color": style.TEXT, "linewidth": 0.5, "shrinkA": 0,
+                                     "shrinkB": 3.5})
 
 
 def control_map_panel(ax, day, front_lines, control: pd.DataFrame, *, boundaries, places, context=None,
                       label_ids: Sequence[str] = ("stepanakert", "lachin"), furniture: bool = False,
-                      title: str | None = None) -> list[str]:
+                      title: str | None = None, numbers: dict[str, int] | None = None) -> list[str]:
     """Draw one day on ``ax``: base map, the control areas and corridors valid that day (``front_lines`` as from
-    ``kb.load_front_lines(as_of=day)``), and the places of ``control`` (``kb.control_on(day)``) coloured by holder.
+    ``kb.load_front_lines(as_of=day)``), and the places of ``control`` (``kb.control_on(day)``) marked by holder.
 
     Parameters
     ----------
@@ -273,11 +376,15 @@ def control_map_panel(ax, day, front_lines, control: pd.DataFrame, *, boundaries
     context : GeoDataFrame, optional
         Countries for the locator inset (``kb.load_boundaries(context=True)``); with ``furniture``.
     label_ids : sequence of str
-        Places whose names are written.
+        Places whose names are written (none when ``numbers`` is given).
     furniture : bool
         Draw the scale bar, north arrow and locator inset.
     title : str, optional
         Panel title (default: the day).
+    numbers : dict, optional
+        place id -> number (:func:`place_numbers`): every place gets its number beside its marker (gid
+        ``"place_number:<id>"``), to be placed with :func:`karabakh.plot.style.place_labels` once the figure is
+        complete.
 
     Returns
     -------
@@ -285,22 +392,40 @@ def control_map_panel(ax, day, front_lines, control: pd.DataFrame, *, boundaries
         The source ids drawn on.
     """
     maps.base_map(boundaries, places, ax=ax, extent="nk", context=context if furniture else None,
-                  place_ids=label_ids, country_labels=False, scale_bar=furniture, north_arrow=furniture,
-                  wrap_labels=True)
-    add_control_areas(ax, front_lines, extent="nk", features=("control_area", "corridor"))
+                  place_ids=() if numbers else label_ids, country_labels=False, scale_bar=furniture,
+                  north_arrow=furniture, wrap_labels=True)
+    add_control_areas(ax, front_lines, extent="nk", features=("control_area", "corridor"), fill=False)
     if front_lines.empty:
         ax.text(0.5, 0.03, "no mapped line for this day", transform=ax.transAxes, ha="center", va="bottom",
                 fontsize=style.LABEL_SIZE, color=style.MUTED_TEXT, path_effects=style.halo(), gid="no_line_note")
     _points(ax, places, control)
+    if numbers:
+        _numbers(ax, places, control, numbers)
     ax.set_title(title or wording.day(day), loc="left", fontsize=style.FONT_SIZE + 1)
     return list(dict.fromkeys([*boundaries["source_id"], *front_lines["source_id"],
                                *(s for ids in control["source_id"].dropna() for s in ids.split(";"))]))
+
+
+def _place_key(ax, places, numbers: dict[str, int]) -> None:
+    """The key to the numbers, one line per place, in an axes of its own (gid ``"place_key:<id>"``)."""
+    ax.set_axis_off()
+    label = dict(zip(places["id"], places["label"]))
+    ax.annotate("Places (numbered on the maps)", (0, 1), xycoords="axes fraction", ha="left", va="top",
+                fontsize=style.LABEL_SIZE, fontweight="bold", gid="place_key_title")
+    for i, (pid, n) in enumerate(sorted(numbers.items(), key=lambda kv: kv[1]), start=1):
+        ax.annotate(f"{n:>2}  {label.get(pid, pid)}", (0, 1), xycoords="axes fraction", xytext=(0, -i * 11.5),
+                    textcoords="offset points", ha="left", va="top", fontsize=7.5, gid=f"place_key:{pid}")
 
 
 def control_small_multiples(front_lines_by_day: Sequence, control_by_day: Sequence, *,
                             boundaries, places, sources: pd.DataFrame, manifest: pd.DataFrame, context=None,
                             ncols: int = 3):
     """Maps of control on several days side by side (one panel per day), one shared legend and the caption.
+
+    Each place is a marker whose shape and colour say who held it (:func:`dot_style`), with a number beside it
+    (:func:`place_numbers`; a leader line where it had to stand apart) and the key to the numbers in a column of
+    its own; control areas are drawn unfilled (outline and hatch in their colour), so the markers read on them,
+    and the corridor's outline is drawn above the markers.
 
     The day of each panel is the day its frames were asked for (``attrs["as_of"]``, set by ``kb.control_on`` and
     ``kb.load_front_lines(as_of=...)``): the figure draws what it is given and reads no date again.
@@ -329,27 +454,36 @@ def control_small_multiples(front_lines_by_day: Sequence, control_by_day: Sequen
     days = _panel_days(front_lines_by_day, control_by_day)
     import math
 
-    from matplotlib.lines import Line2D
-
     nrows = math.ceil(len(days) / ncols)
+    numbers = place_numbers(places, [p for c in control_by_day for p in c["place_id"]])
     with style.styled():
-        fig = style.new_figure("small_multiples", height=4.9 * nrows + 1.4)
-        axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+        fig = style.new_figure("small_multiples", width=3.45 * ncols + 3.25, height=4.9 * nrows + 1.2)  # + the key
+        grid = fig.add_gridspec(nrows, ncols + 1, width_ratios=[1.0] * ncols + [0.62])
+        axes = [fig.add_subplot(grid[i // ncols, i % ncols]) for i in range(nrows * ncols)]
         used: list[str] = []
         for i, (ax, day, fl, ctl) in enumerate(zip(axes, days, front_lines_by_day, control_by_day)):
             used += control_map_panel(ax, day, fl, ctl, boundaries=boundaries, places=places, context=context,
-                                      furniture=i == len(days) - 1)
+                                      furniture=i == len(days) - 1, numbers=numbers)
         for ax in axes[len(days):]:
             ax.set_visible(False)
-        handles = _area_handles(front_lines_by_day)
-        dot = [Line2D([], [], linestyle="none", marker="D" if h == "contested" else "o", markersize=6,
-                      color=HOLDER_COLOR[h],
-                      markeredgecolor=style.MARKER_EDGE, label=f"Place held by: {HOLDER_LABEL[h]}")
-               for h in HOLDER_COLOR if h != "unknown"]
-        dot.append(Line2D([], [], linestyle="none", marker="o", markersize=6.5, color="white",
-                          markeredgecolor=style.TEXT, markeredgewidth=1.4, label="Place where claims of that date differ"))
-        style.figure_legend(fig, [nkao_handle(), *handles, *dot], ncols=3, fontsize=7)
+        _place_key(fig.add_subplot(grid[:, ncols]), places, numbers)
+        dots = _dot_handles(control_by_day)
+        for h in dots:
+            if h.get_gid().startswith("legend:holder:"):
+                h.set_label(f"Place held by: {h.get_label()}")
+        handles = [nkao_handle(), *_area_handles(front_lines_by_day), *dots]
+        style.figure_legend(fig, handles, ncols=3, fontsize=7)
         captions.add_caption(fig, sources, used, licences=captions.layer_licences(manifest))
+        shown = axes[:len(days)]
+        furniture = ("no_line_note", "north_arrow", "scale_bar")
+        avoid = [a for ax in shown for a in [*ax.lines, *ax.child_axes, *ax.artists, *ax.texts]
+                 if a in ax.lines or a in ax.child_axes or a.get_gid() in furniture]
+        labels = [t for ax in shown for t in ax.texts if (t.get_gid() or "").startswith("place_number:")]
+        for t in style.place_labels(fig, labels, spots=NUMBER_SPOTS, pad=0.8, avoid=avoid):
+            t.set_visible(True)  # no free spot (not with the shipped data): beside its marker rather than lost
+            t.xyann = NUMBER_SPOTS[0][:2]
+        for t in labels:  # a leader line for numbers set apart from their marker
+            _leader(t)
     years = sorted({d.year for d in days})
     span = str(years[0]) if years[0] == years[-1] else f"{years[0]}\N{EN DASH}{years[-1]}"
     return protocol.describe(fig, title=f"Control on {len(days)} days, {span}",
@@ -357,17 +491,19 @@ def control_small_multiples(front_lines_by_day: Sequence, control_by_day: Sequen
 
 
 def _area_handles(fl_all: Sequence) -> list:
-    """One legend patch per control area or corridor key drawn on any panel (styled as on the maps)."""
+    """One legend patch per control area or corridor key drawn on any panel (unfilled, as on the maps)."""
 
     frame = pd.concat([f for f in fl_all if len(f)], ignore_index=True) if any(len(f) for f in fl_all) else None
     if frame is None:
         return []
     frame = frame[frame["feature"].isin(["control_area", "corridor"])].drop_duplicates("key")
-    keys = tuple(frame.loc[frame["feature"] == "control_area", "key"])
+    labels = area_labels(frame)
     handles = []
     for row in frame.sort_values(["feature", "valid_from", "key"]).itertuples():
-        st = style.control_area_style(row.key, keys) if row.feature == "control_area" else dict(style.CORRIDOR)
-        handles.append(area_handle(st, style.wrap(str(row.label), 46)))
+        handle = area_handle(area_style(frame, row.key), style.wrap(labels.get(row.key, str(row.label)), 46),
+                             fill=False)
+        handle.set_gid(f"legend:{row.key}")
+        handles.append(handle)
     return handles
 
 

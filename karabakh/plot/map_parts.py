@@ -8,6 +8,7 @@ without a redraw of the figure (``GeoDataFrame.plot`` redraws after each layer).
 from __future__ import annotations
 
 import math
+import re
 from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
@@ -22,7 +23,8 @@ if TYPE_CHECKING:
     from matplotlib_scalebar.scalebar import ScaleBar
 
 __all__ = ["to_map_crs", "extent_bounds", "clip_to_extent", "set_map_extent", "draw_polygons", "draw_lines",
-           "add_north_arrow", "add_scale_bar", "add_locator_inset", "add_control_areas"]
+           "add_north_arrow", "add_scale_bar", "add_locator_inset", "add_control_areas", "area_style",
+           "area_properties", "area_handle", "area_labels", "nkao_handle"]
 
 
 # ================================================================================================ geometry
@@ -365,24 +367,34 @@ def add_locator_inset(ax: Axes, context: gpd.GeoDataFrame, extent: str | Sequenc
 
 
 def add_control_areas(ax: Axes, front_lines: gpd.GeoDataFrame, *, extent: str | Sequence[float] = "nk",
-                      features: Sequence[str] = ("control_area", "corridor", "contact_line")) -> list:
+                      features: Sequence[str] = ("control_area", "corridor", "contact_line"),
+                      fill: bool = True) -> list:
     """Draw control areas (colour and hatch), corridors and lines of contact.
+
+    Areas are opaque and drawn in the order they begin (``valid_from``), a later one over an earlier one, with the
+    corridor over both: every point of the map shows one layer's colour and hatch, the same as its legend swatch
+    (no blend of two layers). Where a later area covers part of an earlier one, the legend names the part left in
+    view (:func:`area_labels`).
 
     Parameters
     ----------
     ax : matplotlib.axes.Axes
         A map.
     front_lines : geopandas.GeoDataFrame
-        Features of ``kb.load_front_lines`` (columns ``key``, ``feature``, ``label``, ``valid_from``).
+        Features of ``kb.load_front_lines`` (columns ``key``, ``feature``, ``label``, ``valid_from``,
+        ``held_by``).
     extent : str or tuple
         The map's extent (features are clipped to it).
     features : sequence of str
         The kinds of feature to draw.
+    fill : bool
+        Fill the areas with their colour; without, each area is its hatch and outline in its colour (for maps whose
+        markers share the areas' colours), and the corridor's outline is drawn again above the markers.
 
     Returns
     -------
     list
-        Legend handles, one per feature drawn.
+        Legend handles, one per feature drawn (gid ``"legend:<key>"``).
 
     Examples
     --------
@@ -391,53 +403,171 @@ def add_control_areas(ax: Axes, front_lines: gpd.GeoDataFrame, *, extent: str | 
     >>> len(handles)
     3
     """
-    from matplotlib.colors import to_rgba
     from matplotlib.lines import Line2D
 
     frame = clip_to_extent(front_lines, extent).sort_values(["feature", "valid_from", "key"], kind="stable")
-    keys = tuple(frame.loc[frame["feature"] == "control_area", "key"])
+    labels = area_labels(frame)
     handles = []
     for ftype in ("control_area", "corridor", "contact_line"):
         if ftype not in features:
             continue
-        for row in frame[frame["feature"] == ftype].itertuples():
+        for order, row in enumerate(frame[frame["feature"] == ftype].itertuples()):
             one = frame.loc[[row.Index]]
             if ftype == "contact_line":
                 draw_lines(ax, one, gid=f"contact_line:{row.key}", zorder=4, **style.CONTACT_LINE)
-                handles.append(Line2D([], [], label=row.label, **style.CONTACT_LINE))
+                handles.append(Line2D([], [], label=row.label, gid=f"legend:{row.key}", **style.CONTACT_LINE))
                 continue
-            st = style.control_area_style(row.key, keys) if ftype == "control_area" else dict(style.CORRIDOR)
-            face, edge = to_rgba(st["facecolor"], st["alpha"]), st.get("edgecolor", st["facecolor"])
-            coll = draw_polygons(ax, one, gid=f"{ftype}:{row.key}", facecolor=face, edgecolor=edge, linewidth=0.8,
-                                 hatch=st["hatch"], zorder=3 if ftype == "control_area" else 3.5)
-            coll.set_hatchcolor(style.HATCH_COLOR)
-            coll.set_hatch_linewidth(style.HATCH_LINEWIDTH)
-            handles.append(area_handle(st, row.label))
+            st = area_style(frame, row.key)
+            zorder = 3 + order / 100 if ftype == "control_area" else 3.5  # later over earlier, the corridor on top
+            props = area_properties(st, fill=fill)
+            coll = draw_polygons(ax, one, gid=f"{ftype}:{row.key}", zorder=zorder, **props)
+            coll.set_hatch_linewidth(style.HATCH_LINEWIDTH if fill else style.OUTLINE_HATCH_LINEWIDTH)
+            if ftype == "corridor" and not fill:  # a thin area under the places' markers: its edge stays in view
+                draw_polygons(ax, one, gid=f"corridor_edge:{row.key}", zorder=6.5, facecolor="none",
+                              edgecolor=props["edgecolor"], linewidth=props["linewidth"])
+            handle = area_handle(st, labels.get(row.key, row.label), fill=fill)
+            handle.set_gid(f"legend:{row.key}")
+            handles.append(handle)
         protocol.remember_sources(ax.figure, frame.loc[frame["feature"] == ftype, "source_id"])
     return handles
 
 
-def area_handle(st: dict, label: str):
-    """The legend patch of a control area or corridor drawn with style ``st`` (face, edge, alpha and hatch as drawn).
+def area_style(front_lines, key: str) -> dict:
+    """The style of the control area or corridor ``key`` among the features of ``front_lines`` (those drawn together:
+    unknown keys and neutral holders get styles of their own, see :func:`karabakh.plot.style.control_area_style`).
+
+    Parameters
+    ----------
+    front_lines : pandas.DataFrame
+        ``key``, ``feature`` and ``held_by`` of the features drawn in one figure.
+    key : str
+        One of them.
+
+    Returns
+    -------
+    dict
+        ``facecolor``, ``hatch`` and, for the corridor, ``edgecolor``.
+
+    Examples
+    --------
+    >>> import karabakh as kb
+    >>> area_style(kb.load_front_lines(), "area_1994_2020")["facecolor"] == style.OKABE_ITO["orange"]
+    True
+    """
+    rows = front_lines.drop_duplicates("key").set_index("key")
+    if rows.loc[key, "feature"] == "corridor":
+        return dict(style.CORRIDOR)
+    areas = rows[rows["feature"] == "control_area"]
+    held = areas["held_by"].where(areas["held_by"].notna(), "unknown")
+    neutral = tuple(held.index[~held.isin(style.KNOWN_HOLDERS)])
+    return style.control_area_style(key, tuple(areas.index), held_by=held[key], neutral=neutral)
+
+
+def area_properties(st: dict, *, fill: bool = True) -> dict:
+    """Face, edge and hatch of an area drawn (and of its legend swatch) with style ``st``: opaque, edged in its
+    colour, the hatch dark; or, without ``fill``, no face, the outline and the hatch in the area's colour.
 
     Parameters
     ----------
     st : dict
-        :func:`karabakh.plot.style.control_area_style` or ``style.CORRIDOR``.
+        From :func:`area_style`.
+    fill : bool
+        Fill the area.
+
+    Returns
+    -------
+    dict
+        ``facecolor``, ``edgecolor``, ``linewidth``, ``hatch``, ``hatchcolor`` (matplotlib patch properties).
+
+    Examples
+    --------
+    >>> area_properties(style.CORRIDOR)["hatch"]
+    'xxx'
+    >>> area_properties(style.CORRIDOR, fill=False)["facecolor"]
+    'none'
+    """
+    if not fill:
+        return {"facecolor": "none", "edgecolor": st.get("edgecolor", st["facecolor"]), "linewidth": 1.4,
+                "hatch": st["hatch"], "hatchcolor": st["facecolor"]}
+    return {"facecolor": st["facecolor"], "edgecolor": st.get("edgecolor", st["facecolor"]), "linewidth": 0.8,
+            "hatch": st["hatch"], "hatchcolor": style.HATCH_COLOR}
+
+
+def area_handle(st: dict, label: str, *, fill: bool = True):
+    """The legend patch of a control area or corridor drawn with style ``st`` (face, edge and hatch as drawn).
+
+    Parameters
+    ----------
+    st : dict
+        From :func:`area_style`.
     label : str
         The legend entry.
+    fill : bool
+        As the area was drawn (:func:`area_properties`).
 
     Returns
     -------
     matplotlib.patches.Patch
+
+    Examples
+    --------
+    >>> area_handle(style.CORRIDOR, "corridor").get_hatch()
+    'xxx'
     """
-    from matplotlib.colors import to_rgba
     from matplotlib.patches import Patch
 
-    patch = Patch(facecolor=to_rgba(st["facecolor"], st["alpha"]), edgecolor=st.get("edgecolor", st["facecolor"]),
-                  hatch=st["hatch"], label=label)
-    patch.set_hatchcolor(style.HATCH_COLOR)
-    return patch
+    return Patch(label=label, **area_properties(st, fill=fill))
+
+
+#: The labels the data build gives the districts held after the 2020 statement (``build.layers``).
+_DISTRICTS = re.compile(r"^Districts still held: (?P<names>.+), (?P<span>[^,]+)$")
+
+
+def area_labels(front_lines) -> dict[str, str]:
+    """Legend labels of the control areas drawn together, saying what a reader sees of each.
+
+    The districts held after the 2020 statement shrink at each hand-over (each layer holds the next): drawn one
+    over the other, each shows only the districts handed over at its end, so its entry names those and the last
+    day they were held (``"Kalbajar: held by ethnic-Armenian forces until 24 Nov 2020"``). Every other area keeps
+    its own label.
+
+    Parameters
+    ----------
+    front_lines : pandas.DataFrame
+        ``key``, ``feature``, ``label``, ``valid_from``, ``valid_to``, ``held_by`` of the features drawn together.
+
+    Returns
+    -------
+    dict
+        key -> label, for every control area.
+
+    Examples
+    --------
+    >>> import karabakh as kb
+    >>> area_labels(kb.load_front_lines())["districts_2020_11_20"]
+    'Kalbajar: held by ethnic-Armenian forces until 24 Nov 2020'
+    >>> area_labels(kb.load_front_lines(as_of="2020-11-21"))["districts_2020_11_20"]
+    'Districts still held: Kalbajar, Lachin, 20-24 Nov 2020'
+    """
+    import pandas as pd
+
+    from karabakh.analysis import wording
+
+    areas = front_lines[front_lines["feature"] == "control_area"]
+    out = dict(zip(areas["key"], areas["label"]))
+    held = {r.key: _DISTRICTS.match(str(r.label)) for r in areas.itertuples()}
+    series = [r for r in areas.itertuples() if held[r.key] is not None]
+    for r in series:
+        nxt = next((n for n in series if n.valid_from == r.valid_to), None)
+        if pd.isna(r.valid_to) or (nxt is None and not any(p.valid_to == r.valid_from for p in series)):
+            continue  # drawn alone: seen whole, as its own label says
+        names = held[r.key]["names"].split(", ")
+        if nxt is not None:  # the next layer is drawn over it: only what it handed over is in view
+            names = [n for n in names if n not in set(held[nxt.key]["names"].split(", "))]
+        if names:
+            who = style.HOLDER_WORDS.get(r.held_by, str(r.held_by))
+            out[r.key] = f"{', '.join(names)}: held by {who} until {wording.day(r.valid_to - pd.Timedelta(days=1))}"
+    return out
 
 
 def nkao_handle():

@@ -390,7 +390,7 @@ def front_lines_small_multiples(front_lines: gpd.GeoDataFrame, boundaries: gpd.G
             said.append(f"{title}: {_areas_text(shown)}")
         style.figure_legend(fig, list(handles.values()), ncols=2)
         _caption(fig, sources, manifest)
-    alt = (f"{len(periods)} maps of Nagorno-Karabakh side by side, the former NKAO dashed on each. "
-           + ". ".join(said) + ".")
+    alt = (f"{len(periods)} maps of Nagorno-Karabakh side by side, the former NKAO dashed on each; areas are opaque, "
+           "a later one drawn over an earlier one. " + ". ".join(said) + ".")
     titles = ", ".join(p[0].replace("\N{EN DASH}", "-") for p in periods).replace(", From", ", from")
     return protocol.describe(fig, title=f"Front lines and control areas: {titles}", alt=alt)

@@ -48,21 +48,36 @@ MARKER_EDGE = "#333333"  # a dark rim, so light palette colours (yellow, sky blu
 
 # ------------------------------------------------------------------------------------------------ layers
 #: One style per control area (by the layer's ``key``): face colour from Okabe-Ito + hatch, so it reads in greyscale.
+#: Areas are drawn opaque, a later area over an earlier one (never blended), so what a reader sees is the legend's
+#: swatch. The districts held after the 2020 statement nest (each hand-over leaves a smaller area): one colour, a
+#: hatch per hand-over.
 CONTROL_AREA = {
-    "area_1994_2020": {"facecolor": OKABE_ITO["orange"], "hatch": "///", "alpha": 0.55},
-    "area_2020_2023": {"facecolor": OKABE_ITO["reddish_purple"], "hatch": "\\\\\\", "alpha": 0.55},
-    "nkao_azerbaijan_2023": {"facecolor": OKABE_ITO["sky_blue"], "hatch": "...", "alpha": 0.55},
+    "area_1994_2020": {"facecolor": OKABE_ITO["orange"], "hatch": "///"},
+    "area_2020_2023": {"facecolor": OKABE_ITO["reddish_purple"], "hatch": "\\\\\\"},
+    "districts_2020_11_10": {"facecolor": OKABE_ITO["yellow"], "hatch": "||"},
+    "districts_2020_11_20": {"facecolor": OKABE_ITO["yellow"], "hatch": "--"},
+    "districts_2020_11_25": {"facecolor": OKABE_ITO["yellow"], "hatch": "++"},
+    "nkao_azerbaijan_2023": {"facecolor": OKABE_ITO["sky_blue"], "hatch": "..."},
 }
-#: For control areas whose key is not listed above (the layer may grow): cycled in key order.
+#: For control areas whose key is not listed above (the layer may grow): cycled in key order. Never the corridor's
+#: green.
 CONTROL_AREA_FALLBACK = (
-    {"facecolor": OKABE_ITO["yellow"], "hatch": "xx", "alpha": 0.55},
-    {"facecolor": OKABE_ITO["bluish_green"], "hatch": "++", "alpha": 0.55},
-    {"facecolor": OKABE_ITO["blue"], "hatch": "--", "alpha": 0.55},
+    {"facecolor": OKABE_ITO["blue"], "hatch": "-"},
+    {"facecolor": OKABE_ITO["yellow"], "hatch": "x"},
+    {"facecolor": OKABE_ITO["reddish_purple"], "hatch": "+"},
 )
+#: The holders a control area can be coloured for (front_lines ``held_by``); any other value (unknown, in
+#: transition...) is drawn in the neutral grey of :data:`NEUTRAL_AREA`, with its own hatch per layer.
+KNOWN_HOLDERS = ("ethnic_armenian_forces", "azerbaijan", "armenia")
+NEUTRAL = "#BBBBBB"  # unknown holder: no colour claims a side
+NEUTRAL_AREA = ({"facecolor": NEUTRAL, "hatch": "oo"}, {"facecolor": NEUTRAL, "hatch": "OO"})
+#: A holder (front_lines and control ``held_by``) in words, for legends and alt text.
+HOLDER_WORDS = {"ethnic_armenian_forces": "ethnic-Armenian forces", "azerbaijan": "Azerbaijan", "armenia": "Armenia",
+                "contested": "contested", "unknown": "unknown"}
 HATCH_COLOR = "#333333"
 HATCH_LINEWIDTH = 0.6
-CORRIDOR = {"facecolor": OKABE_ITO["bluish_green"], "hatch": "xxx", "alpha": 0.8,
-            "edgecolor": OKABE_ITO["bluish_green"]}
+OUTLINE_HATCH_LINEWIDTH = 1.0  # an unfilled area: its hatch, in its colour, is all there is of it
+CORRIDOR = {"facecolor": OKABE_ITO["bluish_green"], "hatch": "xxx", "edgecolor": OKABE_ITO["bluish_green"]}
 CONTACT_LINE = {"color": OKABE_ITO["vermillion"], "linewidth": 1.6, "linestyle": "-"}
 NKAO_OUTLINE = {"edgecolor": OKABE_ITO["black"], "linewidth": 1.3, "linestyle": (0, (4, 2)), "facecolor": "none"}
 
@@ -73,7 +88,7 @@ CAPITAL_MARKER = {"marker": "s", "markersize": 5, "color": OKABE_ITO["black"], "
                   "markeredgewidth": 0.6}
 #: Label offsets in points (dx, dy) and alignment, by place id; default: right of the point.
 LABEL_OFFSET = {
-    "stepanakert": (5, -3, "left", "top"),
+    "stepanakert": (-5, 3, "right", "bottom"),  # up and left: Martuni lies to its right on the nk map
     "shusha": (-5, -2, "right", "top"),
     "lachin": (-5, 0, "right", "center"),
     "goris": (-5, -2, "right", "top"),
@@ -208,8 +223,10 @@ def rc() -> dict:
     }
 
 
-def control_area_style(key: str, others: tuple[str, ...] = ()) -> dict:
-    """Face colour, hatch and alpha for the control area ``key``; unknown keys cycle through the fallbacks.
+def control_area_style(key: str, others: tuple[str, ...] = (), held_by: str | None = None,
+                       neutral: tuple[str, ...] = ()) -> dict:
+    """Face colour and hatch for the control area ``key`` (drawn opaque); unknown keys cycle through the fallbacks,
+    an area whose holder is not one of ``KNOWN_HOLDERS`` is neutral grey.
 
     Parameters
     ----------
@@ -218,11 +235,16 @@ def control_area_style(key: str, others: tuple[str, ...] = ()) -> dict:
     others : tuple of str
         Every key drawn in the same figure: unknown keys get the fallbacks in key order, so two unknown areas of
         one figure never share a style.
+    held_by : str, optional
+        The layer's ``held_by``; a value outside ``KNOWN_HOLDERS`` (``"unknown"``, a transition) gives the
+        neutral style whatever the key.
+    neutral : tuple of str
+        The keys of the figure's neutral areas, so that two of them differ in hatch.
 
     Returns
     -------
     dict
-        ``facecolor``, ``hatch`` and ``alpha`` (a copy: changing it changes no other figure).
+        ``facecolor`` and ``hatch`` (a copy: changing it changes no other figure).
 
     Examples
     --------
@@ -230,7 +252,12 @@ def control_area_style(key: str, others: tuple[str, ...] = ()) -> dict:
     True
     >>> control_area_style("b", ("a", "b")) == CONTROL_AREA_FALLBACK[1]
     True
+    >>> control_area_style("area_1994_2020", held_by="unknown") == NEUTRAL_AREA[0]
+    True
     """
+    if held_by is not None and held_by not in KNOWN_HOLDERS:
+        ranked = sorted(set(neutral) | {key})
+        return dict(NEUTRAL_AREA[ranked.index(key) % len(NEUTRAL_AREA)])
     if key in CONTROL_AREA:
         return dict(CONTROL_AREA[key])
     unknown = sorted(k for k in set(others) | {key} if k not in CONTROL_AREA)
@@ -372,13 +399,13 @@ LABEL_SPOTS = ((0, 5, "center", "bottom"), (0, -6, "center", "top"), (6, 0, "lef
 
 
 def place_labels(fig: Figure, labels: list, *, spots: Sequence[tuple[float, float, str, str]] = LABEL_SPOTS,
-                 pad: float = 1.5) -> list:
+                 pad: float = 1.5, avoid: Sequence = ()) -> list:
     """Move value labels so none overlaps another or leaves its axes; hide those that fit nowhere.
 
     Labels are annotations anchored on data points (``xytext`` in offset points). They are placed in the order
     given (put the most important first): each takes the first of ``spots`` where its box, grown by ``pad``
-    points, overlaps no label placed before it and lies inside its axes. The figure's layout engine runs once to
-    measure the boxes (no drawing).
+    points, overlaps no label placed before it nor any artist of ``avoid`` (markers, an inset) and lies inside its
+    axes. The figure's layout engine runs once to measure the boxes (no drawing).
 
     Parameters
     ----------
@@ -390,6 +417,8 @@ def place_labels(fig: Figure, labels: list, *, spots: Sequence[tuple[float, floa
         Candidate offsets in points and alignments.
     pad : float
         Points kept free around each label.
+    avoid : sequence of matplotlib artists
+        Artists no label may cover (their window extents: a marker's includes its size).
 
     Returns
     -------
@@ -407,8 +436,11 @@ def place_labels(fig: Figure, labels: list, *, spots: Sequence[tuple[float, floa
     engine = fig.get_layout_engine()
     if engine is not None:
         engine.execute(fig)
+    for ax in fig.axes:  # where drawing puts them (a map of fixed aspect shrinks its box)
+        ax.apply_aspect()
     renderer = fig._get_renderer()
     grow = pad * fig.dpi / 72
+    blocked = [a.get_window_extent(renderer) for a in avoid]
     placed, hidden = [], []
     for label in labels:
         inside = label.axes.get_window_extent(renderer)
@@ -419,7 +451,7 @@ def place_labels(fig: Figure, labels: list, *, spots: Sequence[tuple[float, floa
             box = label.get_window_extent(renderer).expanded(1, 1)
             box = box.from_extents(box.x0 - grow, box.y0 - grow, box.x1 + grow, box.y1 + grow)
             fits = (inside.x0 <= box.x0 and box.x1 <= inside.x1 and inside.y0 <= box.y0 and box.y1 <= inside.y1)
-            if fits and not any(box.overlaps(other) for other in placed):
+            if fits and not any(box.overlaps(other) for other in [*placed, *blocked]):
                 placed.append(box)
                 break
         else:
