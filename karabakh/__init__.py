@@ -24,7 +24,9 @@ Every loader takes ``data_dir=None`` (default: the shipped data; ``$KARABAKH_DAT
 ``DataValidationError`` (a ``ValueError``) naming file, line/feature, column and reason on bad data.
 
 Importing the package is cheap: pandas loads with the first table, GeoPandas and matplotlib only when a map,
-layer or figure is asked for.
+layer or figure is asked for. Inside IPython (JupyterLab, the notebooks' tests, the site's build) the import also
+makes data frames display as a reader needs them (``karabakh.plot.display``: missing values as empty cells, no
+index of CSV lines or row positions); the frames themselves are not changed.
 """
 from __future__ import annotations
 
@@ -72,3 +74,16 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(__all__)
+
+
+def _tables_for_readers() -> None:
+    """Inside IPython, data frames display with blank missing values and no meaningless index (plot.display)."""
+    import sys
+
+    if "IPython" in sys.modules:  # only a running IPython has imported it: nothing to do (or import) elsewhere
+        from karabakh.plot import display
+
+        display.use_in_ipython()
+
+
+_tables_for_readers()

@@ -132,14 +132,42 @@ def test_no_line_falls_where_a_count_has_no_time(data):
     assert when == ["28 10:00", "28 15:00", "28 20:00", "29 12:00"]  # the `time` column is read before time_local
 
 
-def test_timeline_numbers_every_event_and_draws_no_list(data):
+def test_timeline_numbers_every_event_and_its_key_says_what_each_number_is(data):
+    """The figure reads on its own: each number on the strip has a key entry under it with the event's marker, its
+    day in the one style and the event's words, none cut (the oracle: data/events.csv read with csv)."""
+    import csv
+    from pathlib import Path
+
+    from matplotlib.colors import to_hex
+
     fig = FIGURES["timeline"](data)
+    renderer(fig)
     table = summaries.numbered_events(data["events"], *story.TIMELINE)
-    markers = [line.get_gid().split(":")[1] for ax in fig.axes for line in by_gid(ax.lines, "event:")]
-    assert sorted(markers) == sorted(table["id"])
-    numbers = sorted(int(t.get_text()) for ax in fig.axes for t in by_gid(ax.texts, "event_number:"))
-    assert numbers == table["n"].tolist()
-    assert max(len(t.get_text()) for ax in fig.axes for t in ax.texts) < 10  # no event text drawn in the figure
+    strip = [ax for ax in fig.axes if ax.axison]
+    (key,) = [ax for ax in fig.axes if ax.get_gid() == "key"]
+    number_at, marker_of = {}, {}  # the strip: which event each number labels, and its marker
+    for ax in strip:
+        numbers = {tuple(t.xy): int(t.get_text()) for t in by_gid(ax.texts, "event_number:")}
+        for line in by_gid(ax.lines, "event:"):
+            n = numbers[(line.get_xdata()[0], line.get_ydata()[0])]
+            number_at[n] = line.get_gid().split(":", 1)[1]
+            marker_of[n] = (to_hex(line.get_color()), line.get_marker())
+    assert sorted(number_at) == list(range(1, len(table) + 1)) and sorted(number_at.values()) == sorted(table["id"])
+    months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sept", "Oct", "Nov", "Dec"]
+    with open(Path(__file__).resolve().parents[1] / "data" / "events.csv", newline="", encoding="utf-8") as f:
+        raw = {row["id"]: row for row in csv.DictReader(f)}
+    texts = {t.get_gid(): t for t in key.texts}
+    for n, event_id in number_at.items():
+        row = raw[event_id]
+        y, m, d = (int(part) for part in row["date"].split("-"))
+        when = f"{d} {months[m - 1]} {y}" + (f", {row['time_local']}" if row["time_local"] else "")
+        assert texts[f"key_number:{n}"].get_text() == str(n)
+        lines = texts[f"key_text:{n}"].get_text().split("\n")  # a line may end on a word's hyphen
+        read = "".join(line + ("" if line.endswith("-") else " ") for line in lines)
+        assert " ".join(read.split()) == " ".join(f"{when}: {row['event']}".split())
+        (marker,) = [line for line in key.lines if line.get_gid() == f"key_marker:{n}"]
+        assert (to_hex(marker.get_color()), marker.get_marker()) == marker_of[n]
+    assert all(len(t.get_text()) < 10 for ax in strip for t in ax.texts)  # the strip carries numbers only
 
 
 def test_series_styles_are_unique_and_fail_loudly_past_the_palette():

@@ -21,14 +21,14 @@ def data():
 
 def test_a_source_reads_the_same_in_caption_list_and_report():
     caption = captions.caption_text(["a", "b", "a"], SOURCES, is_map=False)
-    assert caption.startswith("Sources: Pub A (2023-09-20); Pub B (undated).")
+    assert caption.startswith("Sources: Pub A (20 Sept 2023); Pub B (undated).")
     assert "endorsement" not in caption
     assert captions.NOT_AN_ENDORSEMENT in captions.caption_text(["a"], SOURCES)
     listing = captions.source_list(["b", "a", "b"], SOURCES).splitlines()
     assert listing == ['- Pub B (undated): "Title B", https://b.example/2',
-                       '- Pub A (2023-09-20): "Title A", https://a.example/1']
+                       '- Pub A (20 Sept 2023): "Title A", https://a.example/1']
     cited = captions.cited_sources(["b", "a", "unknown"], SOURCES)
-    assert list(cited) == ["a", "b"] and cited["a"]["text"] == "Pub A (2023-09-20)"
+    assert list(cited) == ["a", "b"] and cited["a"]["text"] == "Pub A (20 Sept 2023)"
     for sid in ("a", "b"):  # one wording everywhere
         text = captions.source_text(SOURCES.set_index("id").loc[sid])
         assert text in caption and any(line.startswith(f"- {text}:") for line in listing)

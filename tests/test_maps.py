@@ -102,7 +102,7 @@ def test_map_furniture_scale_bar_north_arrow_inset_caption(region):
     assert len(by_gid(ax.texts, "north_arrow")) == 1
     assert_locator_inset(ax, "region")
     text = caption(region)
-    for needle in ("Sources: Natural Earth (2022-05-09)", "International Crisis Group", "GeoNames", "GPL-3.0",
+    for needle in ("Sources: Natural Earth (9 May 2022)", "International Crisis Group", "GeoNames", "GPL-3.0",
                    "Public domain", "not an endorsement"):
         assert needle in text
     assert set(protocol.description(region)["source_ids"]) >= {"ne_countries_5_1_1", "ne_disputed_4_0_0", "geonames",

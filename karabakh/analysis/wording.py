@@ -1,6 +1,7 @@
 """How the project writes days and claimed numbers in prose, tables and labels: the one home of each format.
 
-Days: :func:`day` ("20 Sept 2023", the style of every figure and sentence) and :func:`iso_date` ("2023-09-20").
+Days: :func:`day` ("20 Sept 2023", the style of every figure and sentence) and :func:`iso_date` ("2023-09-20");
+:func:`short_months` rewrites a source's own wording of a day or span ("2-5 April 2016") in that style.
 Claimed numbers with their qualifier: :func:`qualified` ("at least 32") and :func:`value_text` ("≥32").
 Claimants: :func:`claimant_keys` and :func:`claimant_labels` (the actor's name and role from ``actors.csv``).
 Reading a day from an argument is :func:`karabakh.io.days.to_day`.
@@ -59,6 +60,34 @@ def day(value: object) -> str:
     ts = value if isinstance(value, pd.Timestamp) and value.tzinfo is None else to_day(value)  # a day read already
     month = {"Sep": "Sept"}.get(ts.strftime("%b"), ts.strftime("%b"))
     return f"{ts.day} {month} {ts.year}"
+
+
+_MONTHS = {"January": "Jan", "February": "Feb", "March": "Mar", "April": "Apr", "June": "Jun", "July": "Jul",
+           "August": "Aug", "September": "Sept", "October": "Oct", "November": "Nov", "December": "Dec"}
+
+
+def short_months(text: str) -> str:
+    """A day or span as a source words it, its month names written as :func:`day` writes them.
+
+    Only a month name followed by a year is rewritten ("in April" stays as it is).
+
+    Parameters
+    ----------
+    text : str
+        For example Crisis Group's ``display_date``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> short_months("2-5 April 2016"), short_months("12 December 2022 - ongoing"), short_months("9 May 2023")
+    ('2-5 Apr 2016', '12 Dec 2022 - ongoing', '9 May 2023')
+    """
+    import re
+
+    return re.sub(r"\b(" + "|".join(_MONTHS) + r")(?= \d{4}\b)", lambda m: _MONTHS[m.group(1)], text)
 
 
 def qualified(value: float, qualifier: str) -> str:

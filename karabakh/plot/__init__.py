@@ -1,2 +1,3 @@
-"""Answers -> figures: style, maps and their parts, charts, the control and incident figures, captions and the
-figure protocol (``describe`` -> ``show_figure``). Imports :mod:`karabakh.analysis` and :mod:`karabakh.io` below it."""
+"""Answers -> figures: style, maps and their parts, charts, the control and incident figures, captions, the figure
+protocol (``describe`` -> ``show_figure``) and how tables display in a notebook (``display``). Imports
+:mod:`karabakh.analysis` and :mod:`karabakh.io` below it."""

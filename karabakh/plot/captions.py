@@ -1,6 +1,7 @@
 """The one place that formats sources and claims: figure captions, reference lists, the cited-sources list.
 
-A source is always written the same way, ``Publisher (YYYY-MM-DD)`` (or ``(undated)``), from the sources table:
+A source is always written the same way, ``Publisher (20 Sept 2023)`` (or ``(undated)``: days in the one style of
+every figure and sentence, :func:`karabakh.analysis.wording.day`), from the sources table:
 in a figure's caption (:func:`caption_text`, :func:`add_caption`), in a notebook's list of sources
 (:func:`source_list`) and in the report's list of cited sources (:func:`cited_sources`). Claimants are written by
 :func:`claimant_labels` (the actor's name and role from ``actors.csv`` where the claim names one); numbers and days
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
 import pandas as pd
 
-from karabakh.analysis.wording import iso_date
+from karabakh.analysis import wording
 from karabakh.io import tables
 from karabakh.plot import style
 from karabakh.plot.protocol import remember_sources, source_ids
@@ -31,7 +32,7 @@ NOT_AN_ENDORSEMENT = style.NOT_AN_ENDORSEMENT
 
 
 def source_text(row: Mapping) -> str:
-    """One source as every caption and list writes it: ``Publisher (YYYY-MM-DD)`` or ``Publisher (undated)``.
+    """One source as every caption and list writes it: ``Publisher (20 Sept 2023)`` or ``Publisher (undated)``.
 
     Parameters
     ----------
@@ -45,10 +46,11 @@ def source_text(row: Mapping) -> str:
     Examples
     --------
     >>> source_text({"publisher": "Voice of America", "published": "2023-09-20"})
-    'Voice of America (2023-09-20)'
+    'Voice of America (20 Sept 2023)'
     """
-    date = iso_date(row.get("published"))
-    return f"{row['publisher']} ({date or 'undated'})"
+    published = row.get("published")
+    missing = published is None or (not isinstance(published, str) and pd.isna(published)) or published == ""
+    return f"{row['publisher']} ({'undated' if missing else wording.day(published)})"
 
 
 def _unique(ids: Iterable) -> list[str]:
@@ -130,7 +132,7 @@ def caption_text(ids: Sequence[str], sources: pd.DataFrame, *, licences: Mapping
     --------
     >>> src = pd.DataFrame({"id": ["a"], "publisher": ["Pub A"], "published": ["2023-09-20"]})
     >>> caption_text(["a"], src, is_map=False).splitlines()[0]
-    'Sources: Pub A (2023-09-20).'
+    'Sources: Pub A (20 Sept 2023).'
     """
     by_id = sources.set_index("id")
     licences = licences or {}
@@ -229,7 +231,7 @@ def source_list(ids: Sequence[str], sources: pd.DataFrame) -> str:
     >>> src = pd.DataFrame({"id": ["a"], "publisher": ["Pub A"], "title": ["T"], "url": ["https://a.example/t"],
     ...                     "published": ["2023-09-20"]})
     >>> source_list(["a", "a"], src)
-    '- Pub A (2023-09-20): "T", https://a.example/t'
+    '- Pub A (20 Sept 2023): "T", https://a.example/t'
     """
     by_id = sources.set_index("id")
     missing = [s for s in _unique(ids) if s not in by_id.index]

@@ -7,7 +7,8 @@ qualified the number (``style.QUALIFIER_FILL``); claims of different claimants a
 attach a title, the alt text (built from the numbers drawn) and the source ids, for ``kb.show_figure(fig, name)``.
 
 Artists carry a ``gid``: ``"claim:<id>"``, ``"claim_label:<id>"``, ``"article_figure:<id>"``, ``"count:<id>"``,
-``"count_label:<id>"``, ``"series:<key>"``, ``"event:<id>"``, ``"event_number:<n>"``, ``"article_mark"``,
+``"count_label:<id>"``, ``"series:<key>"``, ``"event:<id>"``, ``"event_number:<n>"``, the key of the events (axes ``"key"``: ``"key_marker:<n>"``,
+``"key_number:<n>"``, ``"key_text:<n>"``), ``"article_mark"``,
 ``"legend"``, ``"caption"``.
 """
 from __future__ import annotations
@@ -317,12 +318,80 @@ def arrivals_chart(displacement: pd.DataFrame, actors: pd.DataFrame, *, sources:
                             alt=alt)
 
 
+_KEY_SIZE = 7.0  # points: the timeline's key
+_KEY_WRAP = 82  # characters a line in one of the key's two columns
+_KEY_LINE = 1.25  # line spacing of the key (multiples of its font size)
+
+
+def _key_entries(ev: pd.DataFrame) -> list[tuple[int, str, str, int]]:
+    """(n, kind, wrapped text, lines) for each numbered event: its day (and clock time) and its words, never cut."""
+    out = []
+    for r in ev.itertuples():
+        when = r.date + (f", {r.time_local}" if r.time_local else "")
+        text = style.wrap(f"{when}: {r.event}", _KEY_WRAP)
+        out.append((int(r.n), str(r.kind), text, text.count("\n") + 1))
+    return out
+
+
+def _key_columns(entries: list, ncols: int = 2) -> list[list]:
+    """The entries in order, cut into columns of about the same number of lines."""
+    total = sum(e[3] for e in entries)
+    columns, current, done = [], [], 0
+    for e in entries:
+        if current and len(columns) < ncols - 1 and done + e[3] / 2 > total * (len(columns) + 1) / ncols:
+            columns.append(current)
+            current = []
+        current.append(e)
+        done += e[3]
+    return columns + [current]
+
+
+def _draw_key(fig, ax, columns: list[list]) -> None:
+    """The key under the strip: in each column, the event's marker, its number and its day and words."""
+    from matplotlib.transforms import offset_copy
+
+    ax.set_axis_off()
+    ax.set_gid("key")
+    ax.set_title("Key: each number, the day and the event as the sources word it", loc="left",
+                 fontsize=style.FONT_SIZE)
+    step = _KEY_SIZE * _KEY_LINE
+    for c, column in enumerate(columns):
+        x, down = c / len(columns), 0.0
+        for n, kind, text, lines in column:
+            at = offset_copy(ax.transAxes, fig=fig, x=0, y=-down - step / 2, units="points")
+            ax.plot([x], [1], transform=offset_copy(at, fig=fig, x=5, y=0, units="points"), linestyle="none",
+                    marker=style.EVENT_KIND_MARKER[kind], color=style.EVENT_KIND_COLOR[kind], markersize=5,
+                    markeredgecolor=style.MARKER_EDGE, markeredgewidth=0.4, clip_on=False, gid=f"key_marker:{n}")
+            ax.text(x, 1, str(n), transform=offset_copy(at, fig=fig, x=24, y=0, units="points"), ha="right",
+                    va="center", fontsize=_KEY_SIZE, fontweight="bold", color=style.TEXT, gid=f"key_number:{n}")
+            ax.text(x, 1, text, transform=offset_copy(at, fig=fig, x=28, y=step / 2, units="points"), ha="left",
+                    va="top", fontsize=_KEY_SIZE, linespacing=_KEY_LINE, color=style.TEXT, gid=f"key_text:{n}")
+            down += lines * step + 2.5
+
+
+def _fit_key(fig, axes: tuple, strip_inches: float, key_inches: float) -> None:
+    """Make the figure as tall as the strip and the key need once the layout has placed the titles, ticks, legend
+    and caption (and the title ``kb.show_figure`` draws later, ``style.TITLE_ROOM``)."""
+    strip, key = axes
+    for _ in range(2):
+        fig.draw_without_rendering()
+        have = [ax.get_position().height * fig.get_figheight() for ax in (strip, key)]
+        want = [part + style.TITLE_ROOM * part / (strip_inches + key_inches) for part in (strip_inches, key_inches)]
+        short = sum(want) - sum(have)
+        if short <= 0.01:
+            return
+        fig.set_figheight(fig.get_figheight() + short)
+        fig.axes[0].get_gridspec().set_height_ratios(want)
+
+
 def timeline_strip(events: pd.DataFrame, *, sources: pd.DataFrame, start: str = story.TIMELINE[0],
                    end: str = story.TIMELINE[1], detail_end: str = story.TIMELINE_DETAIL_END) -> Figure:
-    """The events from ``start`` to ``end`` on a strip to scale: day by day up to ``detail_end``, then by month.
+    """The events from ``start`` to ``end`` on a strip to scale: day by day up to ``detail_end``, then by month;
+    under it, the key: each number with the event's day and its words as the events table gives them.
 
-    Markers by kind of event, numbered as :func:`karabakh.analysis.summaries.numbered_events` numbers them (show that
-    table beside the figure: it says what each number is).
+    Markers by kind of event, numbered as :func:`karabakh.analysis.summaries.numbered_events` numbers them; the key
+    (gids ``key_marker:<n>``, ``key_number:<n>``, ``key_text:<n>``) repeats the marker and says what each number is,
+    so that the figure reads on its own.
 
     Parameters
     ----------
@@ -336,7 +405,8 @@ def timeline_strip(events: pd.DataFrame, *, sources: pd.DataFrame, start: str = 
     Returns
     -------
     matplotlib.figure.Figure
-        With its title, alt text (how many events of each kind, how many in the first days) and source ids.
+        With its title, alt text (how many events of each kind, how many in the first days, then every event with
+        its number and day) and source ids.
 
     Examples
     --------
@@ -352,9 +422,15 @@ def timeline_strip(events: pd.DataFrame, *, sources: pd.DataFrame, start: str = 
     slot = ev["when"].where(ev["when"] < tm, ev["when"].dt.to_period("W").dt.start_time)
     ev["stack"] = ev.groupby(slot).cumcount()
     top = int(ev["stack"].max()) + 1 if len(ev) else 1
+    columns = _key_columns(_key_entries(ev))
+    key_inches = max(sum(e[3] * _KEY_SIZE * _KEY_LINE + 2.5 for e in col) for col in columns) / 72 + 0.1
+    strip_inches = 0.26 * top + 0.3
     with style.styled():
-        fig = style.new_figure("timeline", height=0.32 * top + 1.9)
-        detail, later = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.6, 1]})
+        fig = style.new_figure("timeline", height=strip_inches + key_inches + 2.0)
+        grid = fig.add_gridspec(2, 2, width_ratios=[1.6, 1], height_ratios=[strip_inches, key_inches])
+        detail, later = fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1])
+        key = fig.add_subplot(grid[1, :])
+        _draw_key(fig, key, columns)
         for ax, lo, hi in ((detail, t0, tm), (later, tm, t1 + pd.Timedelta(days=1))):
             for r in ev[(ev["when"] >= lo) & (ev["when"] < hi)].itertuples():
                 ax.plot([r.when], [r.stack], linestyle="none", marker=style.EVENT_KIND_MARKER[r.kind],
@@ -378,10 +454,13 @@ def timeline_strip(events: pd.DataFrame, *, sources: pd.DataFrame, start: str = 
                           color=style.EVENT_KIND_COLOR[k], markeredgecolor=style.MARKER_EDGE, label=k) for k in kinds]
         style.figure_legend(fig, [*handles, _article_handle()], ncols=4, fontsize=7)
         protocol.remember_sources(fig, ev["source_id"])
-        captions.add_caption(fig, sources, is_map=False,
-                              note="Events as the sources word them; contested claims are attributed")
+        note = "Events as the sources word them; contested claims are attributed"
+        captions.add_caption(fig, sources, is_map=False, note=note)
+        _fit_key(fig, (detail, key), strip_inches, key_inches)
+        captions.add_caption(fig, sources, is_map=False, note=note)
     counts = ev["kind"].value_counts()
     alt = (f"Timeline of {len(ev)} numbered events from {wording.day(t0)} to {wording.day(t1)}, markers by kind "
            f"({', '.join(f'{counts[k]} {k}' for k in kinds)}); {int((ev['when'] < tm).sum())} of them fall in the "
-           f"days to {wording.day(tm - pd.Timedelta(days=1))}. The numbers refer to the numbered list of events.")
+           f"days to {wording.day(tm - pd.Timedelta(days=1))}. The key under the strip says what each number is: "
+           + "; ".join(f"{r.n}, {r.date}, {r.event.rstrip('.')}" for r in ev.itertuples()) + ".")
     return protocol.describe(fig, title=f"Events from {wording.day(t0)} to {wording.day(t1)}", alt=alt)

@@ -17,7 +17,7 @@ import pandas as pd
 from karabakh.analysis import wording
 from karabakh.analysis.places import place_ids
 from karabakh.io.days import to_day
-from karabakh.plot import captions, maps, protocol, style
+from karabakh.plot import captions, display, maps, protocol, style
 from karabakh.plot.map_parts import (
     add_control_areas,
     area_handle,
@@ -666,12 +666,12 @@ class AsOfExplorer:
         notes = "".join(f"Note: {w.message}\n" for w in caught)
         outputs = [{"output_type": "display_data", "metadata": {},
                     "data": {"image/png": base64.b64encode(png).decode("ascii"),
-                             "text/plain": f"[map of control on {day.date()}]"}}]
+                             "text/plain": f"[map of control on {wording.day(day)}]"}}]
         if notes:
             outputs.append({"output_type": "stream", "name": "stdout", "text": notes})
         self.out.outputs = tuple(outputs)  # set as data: no IPython display machinery needed
         self.list_out.outputs = ({"output_type": "display_data", "metadata": {},
-                                  "data": {"text/html": table.to_html(index=False),
+                                  "data": {"text/html": display.frame_html(table),
                                            "text/plain": table.to_string(index=False)}},)
 
     def _repr_mimebundle_(self, **kwargs):

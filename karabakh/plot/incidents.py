@@ -183,17 +183,20 @@ def monthly_chart(monthly: pd.DataFrame, claims: pd.DataFrame, *, sources: pd.Da
                  note=f"{DATA_END_NOTE}. Claims from other sources are drawn apart and never added to "
                       "Crisis Group's counts")
         peaks = {o: monthly[o].sum(axis=1) for o in ("killed", "wounded")}
+        month = {k: style.date_label(v, "month") for k, v in (("first", starts[0]), ("last", end),
+                                                            ("killed", peaks["killed"].idxmax()),
+                                                            ("wounded", peaks["wounded"].idxmax()))}
         protocol.describe(
             fig, title="People killed and wounded per month (Crisis Group, to 10 Sept 2023) and the offensive's "
                        "claimed tolls",
-            alt=f"Three panels on one time axis from {starts[0]:%B %Y} to {end:%B %Y}. The first two show Crisis "
+            alt=f"Three panels on one time axis from {month['first']} to {month['last']}. The first two show Crisis "
                 f"Group's monthly counts of people killed (at most {int(peaks['killed'].max())}, in "
-                f"{peaks['killed'].idxmax():%B %Y}) and wounded (at most {int(peaks['wounded'].max())}, in "
-                f"{peaks['wounded'].idxmax():%B %Y}), combatants and non-combatants; the blocking of the Lachin "
-                "corridor road is shaded from 12 December 2022 to the offensive of 19 September 2023, and a dashed line marks the "
-                f"end of Crisis Group's data on 10 September 2023. The third shows {len(claims)} claims of the "
+                f"{month['killed']}) and wounded (at most {int(peaks['wounded'].max())}, in "
+                f"{month['wounded']}), combatants and non-combatants; the blocking of the Lachin "
+                "corridor road is shaded from 12 Dec 2022 to the offensive of 19 Sept 2023, and a dashed line marks "
+                f"the end of Crisis Group's data on 10 Sept 2023. The third shows {len(claims)} claims of the "
                 f"offensive's toll by {claims['who'].nunique()} claimants, reported from "
-                f"{claims['reported_on'].min():%d %B %Y} to {claims['reported_on'].max():%d %B %Y}, between "
+                f"{wording.day(claims['reported_on'].min())} to {wording.day(claims['reported_on'].max())}, between "
                 f"{int(claims['value'].min())} and {int(claims['value'].max())} people.")
     return fig
 
@@ -373,7 +376,8 @@ def key_events_chart(timeline: pd.DataFrame, key_ids: Sequence[str], *, sources:
             # a label goes left of its stem near the right edge, or when the next key event's stem is close after it
             late = row.date > pd.Timestamp("2022-01-01") or (following is not None
                                                              and following - row.date < pd.Timedelta(days=400))
-            ax.annotate(f"{row.display_date}\n{style.wrap(row.headline, 26)}", (row.date, level),
+            ax.annotate(f"{wording.short_months(row.display_date)}\n{style.wrap(row.headline, 26)}",
+                        (row.date, level),
                         xytext=(-3 if late else 3, 0), textcoords="offset points", ha="right" if late else "left",
                         va="center", fontsize=7, color=style.TEXT,
                         path_effects=style.halo(2), gid=f"key_label:{row.id}")
@@ -390,7 +394,8 @@ def key_events_chart(timeline: pd.DataFrame, key_ids: Sequence[str], *, sources:
             alt=f"Top: the number of events in Crisis Group's timeline per year, from {per_year.min()} to "
                 f"{per_year.max()} a year between {per_year.index.min()} and {per_year.index.max()}. Bottom: all "
                 f"{len(timeline)} events as ticks on a time axis, {len(keys)} of them labelled with their dates and "
-                "headlines: " + "; ".join(f"{r.display_date}, {r.headline.strip()}" for r in keys.itertuples())
+                "headlines: " + "; ".join(f"{wording.short_months(r.display_date)}, {r.headline.strip()}"
+                                          for r in keys.itertuples())
                 + "." + ("".join(f" Shaded: {label.strip()}." for _, _, label in periods)))
         _caption(fig, sources=sources,
                  note="Crisis Group's timeline ends on 9 Sept 2023 (its data on 10 Sept 2023); it is kept "

@@ -15,7 +15,7 @@ from karabakh.analysis import wording
 from karabakh.io.rules import CRISISGROUP_DATA_ENDS
 from karabakh.plot import captions, protocol, style
 
-GAP_NOTE = ("Crisis Group's counts leave out the April 2016 escalation (hatched) and have no rows for the 2020 war "
+GAP_NOTE = ("Crisis Group's counts leave out the Apr 2016 escalation (hatched) and have no rows for the 2020 war "
             "(27 Sept - 10 Nov 2020, shaded); its pre-war file counts 'military' and 'civilians', its post-war file "
             "'combatants' and 'non-combatants' (drawn in different colours); its data end on 10 Sept 2023")
 #: Crisis Group's status -> (legend label, colour, hatch); pre-war and post-war words kept apart
@@ -62,7 +62,7 @@ def incident_series_chart(series: pd.DataFrame, *, sources: pd.DataFrame,
     >>> from karabakh.analysis import record
     >>> series = record.incident_series(kb.load_incidents_pre2020(), kb.load_incidents())
     >>> fig = incident_series_chart(series, sources=kb.load_sources())
-    >>> len(fig.axes), "April 2016" in protocol.description(fig)["alt"]
+    >>> len(fig.axes), "Apr 2016" in protocol.description(fig)["alt"]
     (2, True)
     """
     from matplotlib.lines import Line2D
@@ -94,7 +94,7 @@ def incident_series_chart(series: pd.DataFrame, *, sources: pd.DataFrame,
         axes[0].set_xlim(pd.Timestamp("2015-01-01"), pd.Timestamp("2023-10-31"))
         handles = [Patch(facecolor=c, hatch=h, edgecolor="white", label=lab) for lab, c, h in STATUS_STYLE.values()]
         handles += [Patch(facecolor="none", edgecolor=style.MUTED_TEXT, hatch="xxxx",
-                          label="April 2016 escalation: not in Crisis Group's counts"),
+                          label="Apr 2016 escalation: not in Crisis Group's counts"),
                     Patch(color=style.OKABE_ITO["sky_blue"], alpha=0.25,
                           label="2020 war, 27 Sept - 10 Nov 2020: no rows in either file"),
                     Line2D([], [], color=style.MUTED_TEXT, linewidth=0.8, linestyle="--",
@@ -105,17 +105,22 @@ def incident_series_chart(series: pd.DataFrame, *, sources: pd.DataFrame,
         killed = series[series["outcome"] == "killed"].groupby("month")["people"].sum()
         pre = series[series["period"] == "pre_2020_war"]
         post = series[series["period"] == "post_2020_war"]
+
+        def months(part: pd.DataFrame) -> str:
+            first, last = (style.date_label(part["month"].agg(f), "month") for f in ("min", "max"))
+            return f"{first} to {last}"
+
         protocol.describe(
-            fig, title="People killed and wounded per month, Jan 2015 - Sept 2023 (Crisis Group; April 2016 and the "
+            fig, title="People killed and wounded per month, Jan 2015 - Sept 2023 (Crisis Group; Apr 2016 and the "
                        "2020 war not counted)",
-            alt=f"Two bar charts on one time axis from January 2015 to September 2023: Crisis Group's monthly counts "
-                f"of people killed (at most {int(killed.max())}, in {killed.idxmax():%B %Y}) and wounded. Before the "
-                f"2020 war the bars split military and civilians ({int(pre['people'].sum())} people in all, "
-                f"{pre['month'].min():%B %Y} to {pre['month'].max():%B %Y}); after it combatants and non-combatants "
-                f"({int(post['people'].sum())} people, {post['month'].min():%B %Y} to {post['month'].max():%B %Y}). "
-                "The April 2016 escalation is hatched because Crisis Group's counts leave it out; the 2020 war, "
-                "27 September to 10 November 2020, is shaded and has no rows; a dashed line marks the end of the "
-                "data on 10 September 2023.")
+            alt=f"Two bar charts on one time axis from Jan 2015 to Sept 2023: Crisis Group's monthly counts "
+                f"of people killed (at most {int(killed.max())}, in {style.date_label(killed.idxmax(), 'month')}) "
+                f"and wounded. Before the 2020 war the bars split military and civilians ({int(pre['people'].sum())} "
+                f"people in all, {months(pre)}); after it combatants and non-combatants "
+                f"({int(post['people'].sum())} people, {months(post)}). "
+                "The Apr 2016 escalation is hatched because Crisis Group's counts leave it out; the 2020 war, "
+                "27 Sept to 10 Nov 2020, is shaded and has no rows; a dashed line marks the end of the "
+                "data on 10 Sept 2023.")
     return fig
 
 
@@ -192,8 +197,8 @@ def toll_claims_chart(tolls: pd.DataFrame, *, sources: pd.DataFrame, category: s
         protocol.describe(
             fig, title=f"The 2020 war: people {category} as the authorities announced it, claim by claim",
             alt=f"Two panels on one time axis: {len(claims)} official claims of people {category} in the 2020 war, "
-                f"by {claims['claimant'].nunique()} claimants, made from {claims['reported_on'].min():%d %B %Y} to "
-                f"{claims['reported_on'].max():%d %B %Y}, from {int(claims['value'].min())} to "
+                f"by {claims['claimant'].nunique()} claimants, made from {wording.day(claims['reported_on'].min())} to "
+                f"{wording.day(claims['reported_on'].max())}, from {int(claims['value'].min())} to "
                 f"{int(claims['value'].max())} people. The ethnic Armenian side's claims are above, the Azerbaijani "
                 "side's below; each claimant's claims are joined by a thin line; the war itself is shaded.")
     return fig

@@ -481,8 +481,8 @@ def date_label(value, unit: str = "day") -> str:
 
     Parameters
     ----------
-    value : date-like or matplotlib date number
-        The date.
+    value : date-like, pandas.Period or matplotlib date number
+        The date (a period: its first day).
     unit : {"day", "month", "year"}
         What the label resolves: ``19 Sept 2023``, ``Sept 2023`` or ``2023``.
 
@@ -500,6 +500,8 @@ def date_label(value, unit: str = "day") -> str:
 
     from karabakh.analysis import wording
 
+    if isinstance(value, pd.Period):
+        value = value.start_time
     ts = pd.Timestamp(mdates.num2date(value).replace(tzinfo=None)) if isinstance(value, (int, float)) else value
     text = wording.day(ts)
     return {"day": text, "month": text.split(" ", 1)[1], "year": text.rsplit(" ", 1)[1]}[unit]

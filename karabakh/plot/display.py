@@ -1,0 +1,129 @@
+"""How a table reads in a notebook: a missing value is an empty cell, and an index that means nothing is not shown.
+
+pandas writes a missing value as ``NaN``, ``<NA>``, ``NaT`` or ``None``, and shows every frame's index. The frames
+the loaders return are indexed by their CSV line (``line``, kept for error messages), and frames built afresh or
+filtered carry row positions (an unnamed integer index): neither tells a reader anything. :func:`frame_html` writes a
+frame as pandas' own notebook HTML does (same options: ``display.max_rows``, ``max_columns``...), with those two
+differences; :func:`use_in_ipython` makes it IPython's HTML formatter for data frames. ``import karabakh`` calls it
+when it runs inside IPython (JupyterLab, nbval, the site's build), so every notebook shows its tables this way
+without a line of its own. Only the display changes: the frames, and their plain-text repr, are left as they are.
+An index with a name of its own (``year``, ``n``, ``place``...) is shown.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["shows_index", "frame_html", "use_in_ipython"]
+
+#: The name the loaders give their index: the CSV line of each row (:mod:`karabakh.io.csvfile`).
+LINE_INDEX = "line"
+
+
+def shows_index(frame: pd.DataFrame) -> bool:
+    """Whether a reader learns anything from the frame's index: not from CSV lines, nor from row positions.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+
+    Returns
+    -------
+    bool
+        False for a one-level index named ``line`` or an unnamed integer index; True otherwise.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> shows_index(pd.DataFrame({"a": [1]})), shows_index(pd.DataFrame({"a": [1]}, index=pd.Index([7], name="year")))
+    (False, True)
+    """
+    import pandas as pd
+
+    index = frame.index
+    if index.nlevels > 1:
+        return True
+    return not (index.name == LINE_INDEX or (index.name is None and pd.api.types.is_integer_dtype(index.dtype)))
+
+
+def _blank_missing(frame: pd.DataFrame) -> pd.DataFrame:
+    """A shallow copy whose nullable and object columns (``Int64``, ``string``, ``boolean``, ``object``) hold "" where
+    a value is missing: pandas writes ``<NA>`` or ``None`` for those whatever ``na_rep`` says."""
+    import pandas as pd
+
+    out = frame.copy(deep=False)
+    for i in range(frame.shape[1]):
+        col = frame.iloc[:, i]
+        dtype = col.dtype
+        nullable = (isinstance(dtype, pd.api.extensions.ExtensionDtype)
+                    and not isinstance(dtype, (pd.CategoricalDtype, pd.DatetimeTZDtype, pd.PeriodDtype)))
+        if (nullable or dtype == object) and col.isna().any():
+            out.isetitem(i, col.astype(object).where(col.notna(), ""))
+    return out
+
+
+def frame_html(frame: pd.DataFrame) -> str:
+    """The frame as pandas' notebook HTML, missing values as empty cells, the index left out where it means nothing.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+
+    Returns
+    -------
+    str
+        What ``frame._repr_html_()`` returns, but for those two differences (and ``""`` for an info repr).
+
+    Examples
+    --------
+    >>> import pandas as pd, re
+    >>> frame = pd.DataFrame({"n": pd.array([1, None], dtype="Int64"), "x": [0.5, None]},
+    ...                      index=pd.Index([2, 3], name="line"))
+    >>> html = frame_html(frame)
+    >>> re.findall(r"<td>(.*?)</td>", html), "line" in html
+    (['1', '0.5', '', ''], False)
+    """
+    import pandas as pd
+
+    rows = pd.get_option("display.max_rows")
+    if rows is not None and len(frame) > rows:  # a long frame shows its first and last min_rows, as pandas does
+        rows = pd.get_option("display.min_rows") or rows
+    return _blank_missing(frame).to_html(
+        na_rep="", index=shows_index(frame), notebook=True, bold_rows=True, escape=True,
+        max_rows=rows, max_cols=pd.get_option("display.max_columns"),
+        show_dimensions=pd.get_option("display.show_dimensions"),
+        float_format=pd.get_option("display.float_format"))
+
+
+def use_in_ipython(shell=None) -> bool:
+    """Make :func:`frame_html` the HTML formatter of data frames in the running IPython (nothing outside IPython).
+
+    Parameters
+    ----------
+    shell : IPython shell, optional
+        Default: ``IPython.get_ipython()``.
+
+    Returns
+    -------
+    bool
+        Whether a shell was there to take it.
+
+    Examples
+    --------
+    >>> use_in_ipython()  # no IPython shell runs the doctests
+    False
+    """
+    if shell is None:
+        try:
+            from IPython import get_ipython
+        except ImportError:  # pragma: no cover - IPython ships with ipykernel
+            return False
+        shell = get_ipython()
+    if shell is None:
+        return False
+    import pandas as pd
+
+    shell.display_formatter.formatters["text/html"].for_type(pd.DataFrame, frame_html)  # subclasses too
+    return True

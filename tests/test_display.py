@@ -1,0 +1,88 @@
+"""Tables as a reader sees them in a notebook (karabakh.plot.display): missing values blank, no index of CSV lines
+or row positions, the data unchanged; and the committed notebooks show them so."""
+from __future__ import annotations
+
+import csv
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import karabakh as kb
+from karabakh.plot import display
+
+ROOT = Path(__file__).resolve().parents[1]
+CELL = re.compile(r"<t[dh][^>]*>(.*?)</t[dh]>", re.S)
+ROW = re.compile(r"<tr[^>]*>(.*?)</tr>", re.S)
+
+
+def body_rows(html: str) -> list[list[str]]:
+    body = html[html.index("<tbody>"):html.index("</tbody>")]
+    return [CELL.findall(row) for row in ROW.findall(body)]
+
+
+def test_a_loaded_table_shows_its_csv_cells_blank_where_the_file_is_blank():
+    """The oracle: data/displacement.csv read with csv; each shown row is the file's row, an empty field an empty
+    cell (pandas would write NaN or <NA>), and no column of line numbers."""
+    columns = ["id", "time_local", "cumulative_arrivals", "value_qualifier", "claimant"]
+    frame = kb.load_displacement()
+    assert frame.index.name == "line" and frame["time_local"].isna().any()  # what pandas shows as NaN and "line"
+    with pd.option_context("display.max_colwidth", None):
+        html = display.frame_html(frame[columns])
+    with open(ROOT / "data" / "displacement.csv", newline="", encoding="utf-8") as f:
+        raw = [[row[c] for c in columns] for row in csv.DictReader(f)]
+    shown = [[cell.replace("&amp;", "&").replace("&#39;", "'") for cell in row] for row in body_rows(html)]
+    assert shown == raw
+    assert ">line<" not in html and "NaN" not in html and "&lt;NA&gt;" not in html
+    assert frame["time_local"].isna().any()  # the data are not changed
+
+
+@pytest.mark.parametrize("index, shown", [
+    (pd.RangeIndex(2), False), (pd.Index([4, 9]), False), (pd.Index([4, 9], name="line"), False),
+    (pd.Index([2015, 2016], name="year"), True), (pd.Index(["a", "b"]), True),
+    (pd.MultiIndex.from_tuples([("a", 1), ("b", 2)]), True)])
+def test_the_index_is_shown_where_it_says_something(index, shown):
+    frame = pd.DataFrame({"value": [1, 2]}, index=index)
+    html = display.frame_html(frame)
+    assert display.shows_index(frame) is shown
+    assert all(len(row) == 1 + index.nlevels * shown for row in body_rows(html))
+    if index.name == "year":
+        assert "<th>year</th>" in html and html == frame._repr_html_()  # otherwise pandas' own HTML
+
+
+def test_every_kind_of_missing_value_is_an_empty_cell():
+    frame = pd.DataFrame({"n": pd.array([1, None], dtype="Int64"), "s": pd.array(["a", None], dtype="string"),
+                          "x": [0.5, None], "t": pd.to_datetime(["2023-09-19", None]),
+                          "c": pd.Categorical(["a", None]), "b": pd.array([True, None], dtype="boolean"),
+                          "o": pd.Series(["x", None], dtype=object)})
+    assert body_rows(display.frame_html(frame)) == [["1", "a", "0.5", "2023-09-19", "a", "True", "x"], [""] * 7]
+    assert frame.isna().sum().tolist() == [1] * 7
+
+
+def test_ipython_shows_data_frames_so():
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    try:
+        assert display.use_in_ipython(shell)
+        frame = pd.DataFrame({"x": [1.0, None]})
+        data, _ = shell.display_formatter.format(frame)
+        assert data["text/html"] == display.frame_html(frame) and "NaN" in data["text/plain"]
+    finally:
+        InteractiveShell.clear_instance()
+
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_committed_tables_show_no_nan_and_no_line_index(path):
+    """What a student opens in JupyterLab (the committed outputs): no NaN, <NA>, NaT or None cell, no 'line' index."""
+    bad = []
+    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+        for out in cell.get("outputs", []):
+            html = "".join(out.get("data", {}).get("text/html", []))
+            bad += re.findall(r"<td>(?:NaN|&lt;NA&gt;|NaT|None)</td>|<th>line</th>", html)
+    assert bad == []
