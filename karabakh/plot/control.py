@@ -30,7 +30,7 @@ HOLDER_COLOR = {
     "azerbaijan": style.OKABE_ITO["sky_blue"],
     "armenia": style.OKABE_ITO["bluish_green"],
     "contested": style.OKABE_ITO["vermillion"],
-    "unknown": "#BBBBBB",
+    "unknown": style.UNKNOWN_GREY,
 }
 HOLDER_LABEL = {
     "ethnic_armenian_forces": "Ethnic-Armenian forces (NK de facto authorities)",
@@ -342,10 +342,11 @@ def control_small_multiples(front_lines_by_day: Sequence, control_by_day: Sequen
         for ax in axes[len(days):]:
             ax.set_visible(False)
         handles = _area_handles(front_lines_by_day)
+        drawn = set().union(*(set(c["held_by"]) for c in control_by_day))
         dot = [Line2D([], [], linestyle="none", marker="D" if h == "contested" else "o", markersize=6,
                       color=HOLDER_COLOR[h],
                       markeredgecolor=style.MARKER_EDGE, label=f"Place held by: {HOLDER_LABEL[h]}")
-               for h in HOLDER_COLOR if h != "unknown"]
+               for h in HOLDER_COLOR if h != "unknown" or h in drawn]  # unknown only where a panel draws it
         dot.append(Line2D([], [], linestyle="none", marker="o", markersize=6.5, color="white",
                           markeredgecolor=style.TEXT, markeredgewidth=1.4, label="Place where claims of that date differ"))
         style.figure_legend(fig, [nkao_handle(), *handles, *dot], ncols=3, fontsize=7)

@@ -32,6 +32,8 @@ OKABE_ITO = {
     "reddish_purple": "#CC79A7",
 }
 PALETTE = tuple(OKABE_ITO.values())
+#: A neutral grey, outside the palette on purpose: what no source attributes to a party (an unknown holder).
+UNKNOWN_GREY = "#BBBBBB"
 #: Colour cycle for series without a fixed colour (claimants, measures): black last, it is kept for text.
 CYCLE = (OKABE_ITO["blue"], OKABE_ITO["vermillion"], OKABE_ITO["bluish_green"], OKABE_ITO["orange"],
          OKABE_ITO["reddish_purple"], OKABE_ITO["sky_blue"], OKABE_ITO["yellow"], OKABE_ITO["black"])
@@ -51,7 +53,7 @@ MARKER_EDGE = "#333333"  # a dark rim, so light palette colours (yellow, sky blu
 CONTROL_AREA = {
     "area_1994_2020": {"facecolor": OKABE_ITO["orange"], "hatch": "///", "alpha": 0.55},
     "area_2020_2023": {"facecolor": OKABE_ITO["reddish_purple"], "hatch": "\\\\\\", "alpha": 0.55},
-    "nkao_azerbaijan_2023": {"facecolor": OKABE_ITO["sky_blue"], "hatch": "...", "alpha": 0.55},
+    "nkao_2023": {"facecolor": UNKNOWN_GREY, "hatch": "...", "alpha": 0.55},  # held_by unknown: no party's colour
 }
 #: For control areas whose key is not listed above (the layer may grow): cycled in key order.
 CONTROL_AREA_FALLBACK = (
