@@ -309,6 +309,70 @@ def test_an_actors_place_is_its_events_place():
                 assert "Hakari" in text, f"{aid}: {text!r} (event {e['id']}: {e['place']!r})"
 
 
+# --- prose keeps the rules the tables keep ----------------------------------------------------------------------
+
+#: The project's own text: prose, the package's strings and comments, and the text columns of the tables the project
+#: writes (quotes, Crisis Group's own tables and the names tables excepted).
+OWN_TABLES = ("events", "casualties", "displacement", "control", "actors", "war_2020_tolls", "article_figures",
+              "places", "sectors")
+
+
+def own_texts() -> dict[str, str]:
+    files = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")), *sorted(DATA.rglob("README.md")),
+             *sorted((ROOT / "karabakh").rglob("*.py"))]
+    texts = {str(f.relative_to(ROOT)): f.read_text(encoding="utf-8") for f in files}
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        texts[str(path.relative_to(ROOT))] = "\n".join("".join(c["source"]) for c in cells)
+    for name in OWN_TABLES:
+        for r in read(f"{name}.csv"):
+            texts[f"{name}.csv:{r.get('id')}"] = " | ".join(v for k, v in r.items() if k != "quote")
+    return texts
+
+
+def reversed_pairs() -> list[tuple[re.Pattern, str]]:
+    """For every place labelled 'Armenian / Azerbaijani', its Azerbaijani names (the label's second half, the
+    Azerbaijani spelling, the alternate names) written before the Armenian name, with a slash or in brackets."""
+    out = []
+    for p in read("places.csv"):
+        halves = p["label"].split(" / ")
+        if len(halves) != 2:
+            continue
+        azerbaijani = {halves[1], p["name_azerbaijani"], *(a.strip() for a in p["alt_names"].split(";"))} - {"", halves[0]}
+        out += [(re.compile(rf"\b{re.escape(z)}\s*(?:/|\()\s*{re.escape(halves[0])}\b"), p["label"])
+                for z in azerbaijani]
+    return out
+
+
+def test_reversed_pairs_are_caught():
+    """The check finds the forms a second reader found (a slash, brackets) and passes the label itself."""
+    patterns = reversed_pairs()
+    found = lambda text: [label for pattern, label in patterns if pattern.search(text)]  # noqa: E731
+    assert found("Lachin/Berdzor handed over") == ["Berdzor / Lachin"]
+    assert found("near Taghavard, Khojavend (Martuni) district") == ["Martuni / Khojavend"]
+    assert not found("Berdzor / Lachin, Martuni / Khojavend, Stepanakert / Khankendi")
+
+
+def test_no_place_is_named_azerbaijani_first_in_the_projects_own_text():
+    bad = [f"{where}: {m.group(0)!r} (label {label!r})" for where, text in own_texts().items()
+           for pattern, label in reversed_pairs() for m in pattern.finditer(text)]
+    assert not bad, bad
+
+
+def test_no_closure_or_unattributed_blockade_in_the_projects_own_text():
+    """The Lachin road from 12 Dec 2022 is not a 'closure' in the project's own words (ICRC and peacekeeper traffic
+    continued, events.csv ev003), and 'blockade' is someone's word (quoted, or after 'call'/'word'/'term')."""
+    bad = []
+    for where, text in own_texts().items():
+        bad += [f"{where}: {m.group(0)!r}" for m in re.finditer(r"\bclosure|\bcorridor (?:was )?closed", text, re.I)]
+        for m in re.finditer(r"blockade", text, re.I):
+            before = text[max(0, m.start() - 40):m.start()]
+            if not re.search(r"(call\w*|word|term|described as)\s+(it\s+)?(a\s+|the\s+)?[\"'“‘*]?$", before, re.I) \
+                    and not re.search(r"[\"'“‘*(]$", before) and not re.search(r"https?://\S*$", text[:m.start()][-300:]):
+                bad.append(f"{where}: ...{before}{m.group(0)}")
+    assert not bad, bad
+
+
 # --- institutions behind their speakers (issue 17, item 4) -------------------------------------------------------
 
 def actor_names() -> dict[str, re.Pattern]:

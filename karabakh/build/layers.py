@@ -32,7 +32,7 @@ INPUTS = (NE_COUNTRIES, NE_CONTEXT, NE_DISPUTED_AREAS, NE_DISPUTED_LINES, NE_LAN
 # Dates and the sources that date them.
 CEASEFIRE_1994 = ("1994-05-12", "bishkek_protocol_1994")  # Bishkek Protocol (5 May), cease-fire in force 12 May
 STATEMENT_2020 = ("2020-11-10", "trilateral_statement_2020")  # trilateral statement of 9/10 Nov 2020
-LACHIN_2022 = ("2022-08-26", "lachin_corridor_2022")  # Lachin/Berdzor handed over, corridor rerouted
+LACHIN_2022 = ("2022-08-26", "lachin_corridor_2022")  # Berdzor / Lachin handed over, corridor rerouted
 CEASEFIRE_2023 = ("2023-09-20", "ceasefire_2023_09_20")  # cease-fire of 20 Sept 2023
 #: The districts handed over under the statement of 9/10 Nov 2020: (geoBoundaries shapeName, name on the maps,
 #: (day of the hand-over, source that dates it)). The 15 Nov date for Kalbajar was postponed to 25 Nov.
