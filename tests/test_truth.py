@@ -373,6 +373,36 @@ def test_no_closure_or_unattributed_blockade_in_the_projects_own_text():
     assert not bad, bad
 
 
+def test_an_actors_numbers_keep_their_rows_qualifiers():
+    """A toll an actor's summary states carries the qualifier of its rows ('at least 223' where every row of that
+    value by that claimant is at_least)."""
+    words = {"at_least": r"at least\s+", "more_than": r"(?:more than|over|above)\s+"}
+    rows = [r for name in ("casualties", "displacement", "war_2020_tolls") for r in read(f"{name}.csv")]
+    for a in read("actors.csv"):
+        text = a["stance_summary"] + " " + a["role_in_article"]
+        for number in set(re.findall(r"\b\d[\d,]*\d\b", text)):
+            mine = {r["value_qualifier"] for r in rows if r["claimant_actor_id"] == a["id"]
+                    and (r.get("value") or r.get("cumulative_arrivals")) == number.replace(",", "")}
+            if len(mine) == 1 and mine <= set(words):
+                assert re.search(words[mine.pop()] + re.escape(number) + r"\b", text), (a["id"], number, text)
+
+
+def test_un_statements_rest_on_the_uns_own_pages():
+    """What the UN's spokesman and Secretary-General said is cited from the UN's pages (press releases, highlights of
+    the noon briefing), not from an agency's report or an undated re-post; 'the first UN mission in 30 years' is
+    not the UN's wording and is not said in the project's voice."""
+    sources = {s["id"]: s for s in read("sources.csv")}
+    un_voices = {"un", "dujarric", "guterres"}
+    cited = [(a["id"], a["source_id"]) for a in read("actors.csv") if a["id"] in un_voices]
+    cited += [(e["id"], e["source_id"]) for e in read("events.csv") if set(e["actor_ids"].split(";")) <= un_voices]
+    for row, sid in cited:
+        assert sources[sid]["publisher"].startswith("United Nations") and sources[sid]["published"], (row, sid)
+    for e in read("events.csv"):
+        assert "30 years" not in e["event"], e["id"]
+    for a in read("actors.csv"):
+        assert "30 years" not in a["stance_summary"], a["id"]
+
+
 # --- institutions behind their speakers (issue 17, item 4) -------------------------------------------------------
 
 def actor_names() -> dict[str, re.Pattern]:
