@@ -173,6 +173,15 @@ def test_the_maps_after_the_cease_fire_say_unknown_not_azerbaijani_control():
         plt.close(fig)
 
 
+def test_an_agreement_is_not_the_source_of_what_it_provides_for():
+    """The statement of 10 Nov 2020 provides for hand-overs by set days; an event or a control row dated on another
+    day (the hand-over itself) cites a source that says it happened, not the statement."""
+    for name in ("events", "control"):
+        for r in read(f"{name}.csv"):
+            if r["source_id"] == "trilateral_statement_2020":
+                assert r["date"] == "2020-11-10", (name, r["id"], r["date"])
+
+
 # --- one statement, one row ---------------------------------------------------------------------------------------
 
 def test_no_claim_rests_on_the_seed_article_when_it_relays_an_original():
