@@ -412,6 +412,32 @@ def test_un_statements_rest_on_the_uns_own_pages():
         assert "30 years" not in a["stance_summary"], a["id"]
 
 
+def test_vardanyans_detention_is_placed_where_the_event_row_places_it():
+    """ev029 places the detention at the Azerbaijani checkpoint at the Hakari bridge: no text of the project says a
+    'Lachin checkpoint', and any text that mentions the detention's checkpoint names the Hakari bridge."""
+    place = next(e["place"] for e in read("events.csv") if e["id"] == "ev029")
+    assert "Hakari bridge" in place
+    for where, text in own_texts().items():
+        assert not re.search(r"Lachin checkpoint", text, re.I), where
+        if where.endswith(".csv") or ".csv:" in where:
+            for sentence in re.split(r"[;.|]", text):
+                if "Vardanyan" in sentence and "checkpoint" in sentence:
+                    assert "Hakari" in sentence, (where, sentence)
+
+
+def test_a_places_story_gives_the_days_its_control_rows_give():
+    """Hin Tagher and Khtsaberd were seized together 'over the weekend' of 12-13 Dec 2020 (one RFE/RL report): their
+    places rows give the same days, and those are the days their control rows are contested before the Azerbaijani
+    row."""
+    places = {p["id"]: p for p in read("places.csv")}
+    rows = read("control.csv")
+    for pid in ("hin_tagher", "khtsaberd"):
+        contested = sorted(r["date"] for r in rows if r["place_id"] == pid and r["held_by"] == "contested")
+        azerbaijani = sorted(r["date"] for r in rows if r["place_id"] == pid and r["held_by"] == "azerbaijan")
+        assert (contested[0], azerbaijani[0]) == ("2020-12-12", "2020-12-14")
+        assert "12-13 Dec 2020" in places[pid]["role_in_story"] and "14 Dec" in places[pid]["role_in_story"], pid
+
+
 # --- institutions behind their speakers (issue 17, item 4) -------------------------------------------------------
 
 def actor_names() -> dict[str, re.Pattern]:
