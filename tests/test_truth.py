@@ -248,6 +248,18 @@ def test_listing_pages_and_reposts_are_flagged():
             assert s["page_kind"] in ("repost", "listing"), s["id"]
 
 
+def test_a_page_that_credits_another_outlet_is_a_repost():
+    """A second reader found one more: Girodivite's page on the Yevlakh talks is dated 21 Sept 2023 and marked
+    'Courtesy of JAMnews' (a re-post), and was coded an undated original. A source whose notes say the page credits
+    or re-posts another outlet is flagged as such."""
+    sources = {s["id"]: s for s in read("sources.csv")}
+    amirbekov = sources["girodivite_amirbekov"]
+    assert (amirbekov["page_kind"], amirbekov["published"]) == ("repost", "2023-09-21")
+    for s in sources.values():
+        if re.search(r"courtesy of|blog re-post|a re-post dated", s["notes"], re.I):
+            assert s["page_kind"] == "repost" and "re-post of" in s["publisher"], s["id"]
+
+
 def headline_rows(name: str) -> set[str]:
     """Rows resting on at least one original page, computed from the CSV files."""
     original = {s["id"] for s in read("sources.csv") if s["page_kind"] == "original"}
