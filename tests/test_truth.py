@@ -39,6 +39,25 @@ def test_qubadli_is_azerbaijani_on_the_day_of_aliyevs_statement():
     assert min(r["date"] for r in rows) == "2020-10-25"
 
 
+def test_a_claim_is_dated_on_the_day_its_notes_give_for_the_statement():
+    """Where a row's notes say on which day the claim was made ('reported on Wednesday (30 Sept 2020)'), the row is
+    dated that day, not the day of the page that carries it (wtl019 was dated 1 Oct 2020, the page's day)."""
+    import datetime as dt
+
+    months = {m: i for i, m in enumerate(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
+                                          "Nov", "Dec"), 1)}
+    checked = 0
+    for name, column in (("war_2020_tolls.csv", "reported_on"), ("casualties.csv", "reported_on"),
+                         ("control.csv", "date"), ("events.csv", "date")):
+        for r in read(name):
+            m = re.search(r"(?:reported|said|announced) on \w+day \((\d{1,2}) (\w{3})\w* (\d{4})\)", r["notes"])
+            if m:
+                day = dt.date(int(m.group(3)), months[m.group(2)], int(m.group(1)))
+                assert r[column] == day.isoformat(), (name, r["id"], r[column], m.group(0))
+                checked += 1
+    assert checked
+
+
 # --- the rule follows the evidence -----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("place, day, expected", [
@@ -464,7 +483,7 @@ def actor_names() -> dict[str, re.Pattern]:
 
 def test_every_claim_whose_speaker_is_a_known_actor_has_its_id():
     names = actor_names()
-    for name in ("casualties.csv", "displacement.csv"):
+    for name in ("casualties.csv", "displacement.csv", "war_2020_tolls.csv"):
         for r in read(name):
             if r["claimant_actor_id"]:
                 continue
