@@ -483,7 +483,7 @@ def actor_names() -> dict[str, re.Pattern]:
 
 def test_every_claim_whose_speaker_is_a_known_actor_has_its_id():
     names = actor_names()
-    for name in ("casualties.csv", "displacement.csv", "war_2020_tolls.csv"):
+    for name in ("casualties.csv", "displacement.csv", "war_2020_tolls.csv", "control.csv"):
         for r in read(name):
             if r["claimant_actor_id"]:
                 continue
