@@ -469,6 +469,37 @@ def test_a_places_story_gives_the_days_its_control_rows_give():
         assert "12-13 Dec 2020" in places[pid]["role_in_story"] and "14 Dec" in places[pid]["role_in_story"], pid
 
 
+#: How the events table names the bodies it reports (the project's own wording), and their actor ids.
+BODIES = {r"Azerbaijan's Defence Ministry|Azerbaijani MoD": "aze_mod", r"Russian MoD|Russia's Defence Ministry": "russia_mod",
+          r"Azerbaijan's MFA": "aze_mfa", r"Prosecutor General's Office": "aze_pgo", r"Investigative Committee":
+          "arm_investigative_committee", r"Azerbaijani Health Ministry": "aze_moh", r"\bUNHCR\b": "unhcr"}
+
+
+def test_an_event_lists_the_body_it_says_spoke():
+    """An event that reports what a body said lists that body among its actors (ev041 reported the Azerbaijani
+    Defence Ministry's statement without it; ev007 Azerbaijan's MFA)."""
+    for e in read("events.csv"):
+        ids = set(e["actor_ids"].split(";"))
+        for pattern, actor in BODIES.items():
+            if re.search(pattern, e["event"]):
+                assert actor in ids, (e["id"], actor)
+
+
+def test_a_village_of_the_events_table_has_both_its_names():
+    """A contested village or town named in an event's place or text (not a corridor, district or road) carries both
+    names in the label order (ev041 said 'Zabukh' alone for Aghavno / Zabukh)."""
+    for e in read("events.csv"):
+        for p in read("places.csv"):
+            halves = p["label"].split(" / ")
+            if len(halves) != 2:
+                continue
+            for column in ("place", "event"):
+                text = re.sub(rf"{re.escape(halves[1])}(?:[- ](?:corridor|district|road|region)|-\w)", "", e[column])
+                text = re.sub(r"\w+-\w+-\w+ road|'[^']*'", "", text)
+                if re.search(rf"\b{re.escape(halves[1])}\b", text):
+                    assert p["label"] in e[column], (e["id"], column, p["label"])
+
+
 # --- institutions behind their speakers (issue 17, item 4) -------------------------------------------------------
 
 def actor_names() -> dict[str, re.Pattern]:
