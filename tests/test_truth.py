@@ -279,6 +279,13 @@ def test_a_page_that_credits_another_outlet_is_a_repost():
             assert s["page_kind"] == "repost" and "re-post of" in s["publisher"], s["id"]
 
 
+@pytest.mark.parametrize("source_id, day", [("massispost_unsc", "2023-09-19"), ("girodivite_amirbekov", "2023-09-21"),
+                                            ("un_sg_highlights_2023_10_02", "2023-10-02")])
+def test_sources_read_as_dated_carry_their_day(source_id, day):
+    """Pages a second reader found dated (the page's own record or dateline) are not left undated."""
+    assert next(s for s in read("sources.csv") if s["id"] == source_id)["published"] == day
+
+
 def headline_rows(name: str) -> set[str]:
     """Rows resting on at least one original page, computed from the CSV files."""
     original = {s["id"] for s in read("sources.csv") if s["page_kind"] == "original"}
