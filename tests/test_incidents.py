@@ -250,7 +250,7 @@ def test_monthly_chart_bars_add_up_to_the_raw_totals_and_claims_stay_apart(frame
     assert len(claim_axes) == 1 and not claim_axes[0].containers  # claims drawn in their own panel, no bars
     assert len([ln for ln in claim_axes[0].lines if (ln.get_gid() or "").startswith("claim:")]) == len(frames["claims"])
     assert "10 Sept 2023" in _caption(fig) and "Crisis Group" in _caption(fig)
-    for gid in ("closure", "offensive", "data_end"):
+    for gid in ("road_blocked", "offensive", "data_end"):
         assert all(any(a.get_gid() == gid for a in ax.patches + ax.lines) for ax in fig.axes), gid
 
 

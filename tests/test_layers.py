@@ -74,7 +74,7 @@ def test_every_control_area_and_line_is_dated_and_sourced(fronts):
     assert (fronts.loc[closed, "to_source_id"] != "").all()
     assert fronts.loc["line_1994_2020", "valid_from"] == pd.Timestamp("1994-05-12")
     assert fronts.loc["area_2020_2023", "valid_to"] == pd.Timestamp("2023-09-20")
-    assert pd.isna(fronts.loc["nkao_azerbaijan_2023", "valid_to"]), "Azerbaijani control after Sept 2023 is open"
+    assert pd.isna(fronts.loc["nkao_2023", "valid_to"]), "the area after the 2023 cease-fire is open-ended"
 
 
 def test_data_folder_stays_small():
@@ -146,8 +146,8 @@ def test_areas_and_lengths_match_published_figures():
     ("2020-11-10", {"area_2020_2023", "districts_2020_11_10", "line_2020_2023", "corridor_2020_2022"}),
     (pd.Timestamp("2022-01-01"), {"area_2020_2023", "line_2020_2023", "corridor_2020_2022"}),
     (pd.Timestamp("2022-08-26").date(), {"area_2020_2023", "line_2020_2023"}),
-    ("2023-09-20", {"nkao_azerbaijan_2023"}),
-    ("2025-01-01", {"nkao_azerbaijan_2023"}),
+    ("2023-09-20", {"nkao_2023"}),
+    ("2025-01-01", {"nkao_2023"}),
     ("1990-01-01", set()),
 ])
 def test_as_of_returns_only_what_was_valid(as_of, keys):

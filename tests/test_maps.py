@@ -33,8 +33,11 @@ def test_style_palette_is_okabe_ito_and_hatches_are_distinct():
     assert style.PALETTE == ("#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
     hatches = [s["hatch"] for s in style.CONTROL_AREA.values()] + [style.CORRIDOR["hatch"]]
     assert len(set(hatches)) == len(hatches) and all(hatches)
-    for spec in [*style.CONTROL_AREA.values(), *style.CONTROL_AREA_FALLBACK, style.CORRIDOR]:
+    for spec in [*style.CONTROL_AREA_FALLBACK, style.CORRIDOR]:
         assert spec["facecolor"] in style.PALETTE
+    held = kb.load_front_lines().set_index("key")["held_by"]
+    for key, spec in style.CONTROL_AREA.items():  # a party's area in a palette colour, an unknown holder in grey
+        assert spec["facecolor"] == style.UNKNOWN_GREY if held[key] == "unknown" else spec["facecolor"] in style.PALETTE
     assert style.control_area_style("new_area", ("new_area",))["hatch"] == style.CONTROL_AREA_FALLBACK[0]["hatch"]
 
 
@@ -186,7 +189,7 @@ def test_front_lines_small_multiples(data):
     assert [ax.get_title(loc="left") for ax in panels] == [p[0] for p in story.PERIODS]
     shown = [sorted(c.get_gid().split(":")[1] for c in by_gid(ax.collections, "control_area:")) for ax in panels]
     districts = ["districts_2020_11_10", "districts_2020_11_20", "districts_2020_11_25"]  # held until 1 Dec 2020
-    assert shown == [["area_1994_2020"], ["area_2020_2023", *districts], ["nkao_azerbaijan_2023"]]
+    assert shown == [["area_1994_2020"], ["area_2020_2023", *districts], ["nkao_2023"]]
     for ax in panels:
         assert (*ax.get_xlim(), *ax.get_ylim()) == style.EXTENTS["nk"]
         keys = tuple(c.get_gid().split(":")[1] for c in by_gid(ax.collections, "control_area:"))
@@ -226,6 +229,6 @@ def test_nk_map_shows_the_features_it_is_given(data):
 
 def test_control_area_table(data):
     table = kb.control_area_table(data["front_lines"], data["boundaries"]).set_index("key")
-    assert table.loc["nkao_azerbaijan_2023", "pct_of_nkao"] == pytest.approx(100.0)
+    assert table.loc["nkao_2023", "pct_of_nkao"] == pytest.approx(100.0)
     assert table.loc["area_2020_2023", "area_km2"] == pytest.approx(
         kb.area_km2(data["front_lines"].set_index("key").loc[["area_2020_2023"]]).iloc[0])

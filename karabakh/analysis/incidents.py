@@ -72,7 +72,8 @@ def people_by_sector(incidents: pd.DataFrame, sectors) -> "pd.DataFrame":
     return out.reset_index()
 
 
-def summary_sentences(incidents: pd.DataFrame, per_sector, *, closure_start: str = story.LACHIN_ROAD_RESTRICTED_FROM) -> list[str]:
+def summary_sentences(incidents: pd.DataFrame, per_sector, *,
+                      road_blocked_from: str = story.LACHIN_ROAD_RESTRICTED_FROM) -> list[str]:
     """The notebook's summary of Crisis Group's counts, each sentence computed from the data and attributed.
 
     Parameters
@@ -81,13 +82,13 @@ def summary_sentences(incidents: pd.DataFrame, per_sector, *, closure_start: str
         As returned by :func:`karabakh.io.incidents.load_incidents`.
     per_sector : pandas.DataFrame
         :func:`people_by_sector`.
-    closure_start : str
+    road_blocked_from : str
         First day the Lachin corridor road was blocked (events.csv ev003, which attributes the word "blockade").
 
     Returns
     -------
     list of str
-        Sentences: the totals, the deadliest month, the totals during the closure, the sector with most people
+        Sentences: the totals, the deadliest month, the totals from the blocking of the road, the sector with most people
         killed and wounded.
 
     Examples
@@ -116,9 +117,9 @@ def summary_sentences(incidents: pd.DataFrame, per_sector, *, closure_start: str
     top = in_peak.groupby("sector")["people"].sum().sort_values(ascending=False)
     out.append(f"Its worst month was {peak.strftime('%B %Y')}: {int(month.max()):,} people killed or wounded, "
                f"{int(top.iloc[0]):,} of them in the sector '{top.index[0]}'.")
-    during = incidents[incidents["date"] >= to_day(closure_start)]
+    during = incidents[incidents["date"] >= to_day(road_blocked_from)]
     d = totals(during)
-    out.append(f"From the blocking of the Lachin corridor road ({day(closure_start)}) to {day(last)}, Crisis Group counted "
+    out.append(f"From the blocking of the Lachin corridor road ({day(road_blocked_from)}) to {day(last)}, Crisis Group counted "
                f"{d[('killed', 'combatant')] + d[('killed', 'non_combatant')]:,} people killed and "
                f"{d[('wounded', 'combatant')] + d[('wounded', 'non_combatant')]:,} wounded in "
                f"{len(during)} incidents.")

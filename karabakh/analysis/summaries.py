@@ -351,7 +351,7 @@ def control_area_table(front_lines: gpd.GeoDataFrame, boundaries: gpd.GeoDataFra
     --------
     >>> import karabakh as kb
     >>> table = control_area_table(kb.load_front_lines(), kb.load_boundaries()).set_index("key")
-    >>> round(float(table.loc["nkao_azerbaijan_2023", "pct_of_nkao"]))
+    >>> round(float(table.loc["nkao_2023", "pct_of_nkao"]))
     100
     """
     areas = front_lines[front_lines["feature"] == "control_area"].sort_values(["valid_from", "key"])

@@ -32,7 +32,7 @@ INPUTS = (NE_COUNTRIES, NE_CONTEXT, NE_DISPUTED_AREAS, NE_DISPUTED_LINES, NE_LAN
 # Dates and the sources that date them.
 CEASEFIRE_1994 = ("1994-05-12", "bishkek_protocol_1994")  # Bishkek Protocol (5 May), cease-fire in force 12 May
 STATEMENT_2020 = ("2020-11-10", "trilateral_statement_2020")  # trilateral statement of 9/10 Nov 2020
-LACHIN_2022 = ("2022-08-26", "lachin_corridor_2022")  # Lachin/Berdzor handed over, corridor rerouted
+LACHIN_2022 = ("2022-08-26", "lachin_corridor_2022")  # Berdzor / Lachin handed over, corridor rerouted
 CEASEFIRE_2023 = ("2023-09-20", "ceasefire_2023_09_20")  # cease-fire of 20 Sept 2023
 #: The districts handed over under the statement of 9/10 Nov 2020: (geoBoundaries shapeName, name on the maps,
 #: (day of the hand-over, source that dates it)). The 15 Nov date for Kalbajar was postponed to 25 Nov.
@@ -252,7 +252,9 @@ HELD = {
     "area_2020_2023": {"held_by": "ethnic_armenian_forces", "peacekeepers": "true"},
     "line_2020_2023": {"held_by": "", "peacekeepers": ""},
     "corridor_2020_2022": {"held_by": "", "peacekeepers": "true"},
-    "nkao_azerbaijan_2023": {"held_by": "azerbaijan", "peacekeepers": "true"},  # there on 20-22 Sept 2023 (ev019, ev024)
+    # who held it is not given by any source for the whole area (the cease-fire text is silent); peacekeepers were
+    # there on 20-22 Sept 2023 (ev019, ev024)
+    "nkao_2023": {"held_by": "unknown", "peacekeepers": "true"},
 }
 
 
@@ -332,9 +334,14 @@ def _fronts(area94_raw, line94_raw, zone_raw, line20_raw, corridor_raw, nkao_raw
               STATEMENT_2020, LACHIN_2022, "crisisgroup_nk_data", [CRISISGROUP], corridor_raw,
               "Crisis Group 'Lachin Corridor' (contains Berdzor / Lachin town: the original route). Rerouted on "
               "26 Aug 2022 (traffic on the bypass from 30 Aug); the new route is not in the sources."),
-        front("nkao_azerbaijan_2023", "control_area", "Former NKAO under Azerbaijani control, from 20 Sept 2023",
-              CEASEFIRE_2023, None, "ne_disputed_4_0_0", ne4, nkao_raw,
-              "Geometry = the former NKAO (NE 4.0.0 lines, gaps closed).", geometry=nkao),
+        front("nkao_2023", "control_area",
+              "Former NKAO from the cease-fire of 20 Sept 2023: holder unknown (no source gives a day for the "
+              "whole area)", CEASEFIRE_2023, None, "ne_disputed_4_0_0", ne4, nkao_raw,
+              "Geometry = the former NKAO (NE 4.0.0 lines, gaps closed). The cease-fire of 20 Sept 2023 (the "
+              "ethnic-Armenian forces to disarm and withdraw, relayed by Russian peacekeepers) says nothing of who "
+              "holds what, and no source read gives a day on which Azerbaijan held the whole area: held_by unknown. "
+              "Places are dated in control.csv (Aliyev raised Azerbaijan's flag in five towns on 15 Oct 2023; "
+              "Lisagor, Taghavard and Parukh unknown).", geometry=nkao),
     ]
 
 

@@ -33,7 +33,7 @@ HOLDER_COLOR = {
     "azerbaijan": style.OKABE_ITO["sky_blue"],
     "armenia": style.OKABE_ITO["bluish_green"],
     "contested": style.OKABE_ITO["vermillion"],
-    "unknown": style.NEUTRAL,
+    "unknown": style.UNKNOWN_GREY,
 }
 #: Marker per holder on the maps, so that who held a place reads without colour (a diamond for contested).
 HOLDER_MARKER = {"ethnic_armenian_forces": "o", "azerbaijan": "s", "armenia": "^", "contested": "D", "unknown": "X"}
@@ -278,7 +278,7 @@ def control_timeline(spans: pd.DataFrame, places, sources: pd.DataFrame, *, orde
         style.figure_legend(fig, _holder_handles(), ncols=3)
         captions.add_caption(fig, sources, list(source_ids), is_map=False,
                               note="Holder by the rule of karabakh.analysis.control.control_on (latest dated claims, most "
-                                   "shared first)")
+                                   "shared first; a party's own claim does not overturn the other party's)")
     first, last = to_day(WINDOWS[0][0]).year, pd.Timestamp(WINDOWS[-1][1]).year - 1
     return protocol.describe(fig, title=f"Who held each place, {first}-{last} (by the claims of each date)",
                             alt=timeline_alt(spans, places, ids))

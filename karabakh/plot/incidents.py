@@ -18,7 +18,7 @@ from karabakh.io.rules import CRISISGROUP_DATA_ENDS
 from karabakh.plot import captions, map_parts, protocol, style
 
 DATA_END_NOTE = "Crisis Group's data stop on 10 Sept 2023 (no incidents after that day, none of the offensive)"
-CLOSURE_START = to_day(story.LACHIN_ROAD_RESTRICTED_FROM)
+ROAD_BLOCKED_FROM = to_day(story.LACHIN_ROAD_RESTRICTED_FROM)
 OFFENSIVE_START = to_day(story.OFFENSIVE_START)
 STATUS_STYLE = {  # Crisis Group's status -> (label, colour, hatch): the hatch keeps them apart in greyscale
     "combatant": ("combatants", style.OKABE_ITO["blue"], ""),
@@ -141,8 +141,8 @@ def monthly_chart(monthly: pd.DataFrame, claims: pd.DataFrame, *, sources: pd.Da
                      "claim; never added)",
                      loc="left", fontsize=style.FONT_SIZE)
         for ax in axes:
-            ax.axvspan(CLOSURE_START, OFFENSIVE_START, color=style.OKABE_ITO["sky_blue"], alpha=0.15, zorder=0,
-                       gid="closure")
+            ax.axvspan(ROAD_BLOCKED_FROM, OFFENSIVE_START, color=style.OKABE_ITO["sky_blue"], alpha=0.15, zorder=0,
+                       gid="road_blocked")
             ax.axvline(OFFENSIVE_START, zorder=1, gid="offensive", **style.ARTICLE_MARK)
             ax.axvline(CRISISGROUP_DATA_ENDS, color=style.MUTED_TEXT, linewidth=0.8, linestyle="--",
                        zorder=1, gid="data_end")
@@ -160,8 +160,8 @@ def monthly_chart(monthly: pd.DataFrame, claims: pd.DataFrame, *, sources: pd.Da
         axes[2].xaxis.set_major_locator(mdates.DayLocator(interval=max(1, (claims_end - OFFENSIVE_START).days // 6)))
         style.date_ticks(axes[2].xaxis)
         top = axes[0].get_ylim()[1]
-        axes[0].text(CLOSURE_START + pd.Timedelta(days=10), top * 0.97, "Lachin road blocked\nfrom 12 Dec 2022",
-                     va="top", fontsize=style.LABEL_SIZE, color=style.TEXT, gid="closure_label")
+        axes[0].text(ROAD_BLOCKED_FROM + pd.Timedelta(days=10), top * 0.97, "Lachin road blocked\nfrom 12 Dec 2022",
+                     va="top", fontsize=style.LABEL_SIZE, color=style.TEXT, gid="road_blocked_label")
         axes[0].text(OFFENSIVE_START + pd.Timedelta(days=10), top * 0.55, "offensive\n19 Sept 2023", va="top",
                      fontsize=style.LABEL_SIZE, color=style.TEXT, gid="offensive_label")
         handles = [Patch(facecolor=c, hatch=h, edgecolor="white", label=f"{lab} (Crisis Group)")

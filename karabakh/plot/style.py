@@ -32,6 +32,8 @@ OKABE_ITO = {
     "reddish_purple": "#CC79A7",
 }
 PALETTE = tuple(OKABE_ITO.values())
+#: A neutral grey, outside the palette on purpose: what no source attributes to a party (an unknown holder).
+UNKNOWN_GREY = "#BBBBBB"
 #: Colour cycle for series without a fixed colour (claimants, measures): black last, it is kept for text.
 CYCLE = (OKABE_ITO["blue"], OKABE_ITO["vermillion"], OKABE_ITO["bluish_green"], OKABE_ITO["orange"],
          OKABE_ITO["reddish_purple"], OKABE_ITO["sky_blue"], OKABE_ITO["yellow"], OKABE_ITO["black"])
@@ -57,7 +59,6 @@ CONTROL_AREA = {
     "districts_2020_11_10": {"facecolor": OKABE_ITO["yellow"], "hatch": "||"},
     "districts_2020_11_20": {"facecolor": OKABE_ITO["yellow"], "hatch": "--"},
     "districts_2020_11_25": {"facecolor": OKABE_ITO["yellow"], "hatch": "++"},
-    "nkao_azerbaijan_2023": {"facecolor": OKABE_ITO["sky_blue"], "hatch": "..."},
 }
 #: For control areas whose key is not listed above (the layer may grow): cycled in key order. Never the corridor's
 #: green.
@@ -69,8 +70,7 @@ CONTROL_AREA_FALLBACK = (
 #: The holders a control area can be coloured for (front_lines ``held_by``); any other value (unknown, in
 #: transition...) is drawn in the neutral grey of :data:`NEUTRAL_AREA`, with its own hatch per layer.
 KNOWN_HOLDERS = ("ethnic_armenian_forces", "azerbaijan", "armenia")
-NEUTRAL = "#BBBBBB"  # unknown holder: no colour claims a side
-NEUTRAL_AREA = ({"facecolor": NEUTRAL, "hatch": "oo"}, {"facecolor": NEUTRAL, "hatch": "OO"})
+NEUTRAL_AREA = ({"facecolor": UNKNOWN_GREY, "hatch": "oo"}, {"facecolor": UNKNOWN_GREY, "hatch": "OO"})
 #: A holder (front_lines and control ``held_by``) in words, for legends and alt text.
 HOLDER_WORDS = {"ethnic_armenian_forces": "ethnic-Armenian forces", "azerbaijan": "Azerbaijan", "armenia": "Armenia",
                 "contested": "contested", "unknown": "unknown"}
