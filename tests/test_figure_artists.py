@@ -57,6 +57,22 @@ def test_no_label_leaves_its_axes_or_covers_another(built, name):
 
 
 @pytest.mark.parametrize("name", FIGURES)
+def test_the_exported_png_holds_every_legend_whole(built, name):
+    """The PNG is cropped to the drawn content: every legend (also one kept out of the layout) lies inside it, and
+    inside the figure, so no entry is cut at the edge."""
+    fig = built[name]
+    png, box = protocol._tight_render(fig)  # the crop show_figure writes, at FIGURE_DPI
+    width, height = protocol.png_size(png)
+    assert (width, height) == pytest.approx((box.width * protocol.FIGURE_DPI, box.height * protocol.FIGURE_DPI), abs=2)
+    render = renderer(fig)
+    for legend in [*fig.legends, *(ax.get_legend() for ax in fig.axes if ax.get_legend())]:
+        inches = legend.get_window_extent(render).transformed(fig.dpi_scale_trans.inverted())
+        assert box.x0 <= inches.x0 and inches.x1 <= box.x1 and box.y0 <= inches.y0 and inches.y1 <= box.y1, \
+            f"{name}: a legend reaches outside the exported picture"
+        assert inches.x1 <= fig.get_figwidth() + 1e-6 and inches.x0 >= -1e-6, f"{name}: a legend leaves the figure"
+
+
+@pytest.mark.parametrize("name", FIGURES)
 def test_the_title_sits_above_every_axes(built, name):
     fig = built[name]
     render = renderer(fig)
@@ -190,11 +206,11 @@ def test_a_layer_of_unknown_holder_gets_a_neutral_entry_of_its_own(data):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         fl = kb.load_front_lines(as_of="2023-10-01").copy()
-    fl.loc[fl["key"] == "nkao_azerbaijan_2023", "held_by"] = "unknown"
+    assert (fl.loc[fl["key"] == "nkao_2023", "held_by"] == "unknown").all()  # as data/layers/front_lines.geojson says
     fl.attrs["as_of"] = pd.Timestamp("2023-10-01")
     fig = maps.nk_map(fl, data["boundaries"], data["places"], context=data["context"], sources=data["sources"],
                       manifest=data["manifest"])
-    (area,) = [c for c in area_collections(fig) if c.get_gid() == "control_area:nkao_azerbaijan_2023"]
+    (area,) = [c for c in area_collections(fig) if c.get_gid() == "control_area:nkao_2023"]
     face, _, hatch, _ = patch_look(area)
     assert face == tuple(round(v, 3) for v in to_rgba(NEUTRAL_GREY)) and hatch
     assert [label for label, h in legend_entries(fig) if hasattr(h, "get_hatch") and patch_look(h) == patch_look(area)]

@@ -190,13 +190,15 @@ def test_front_lines_small_multiples(data):
     shown = [sorted(c.get_gid().split(":")[1] for c in by_gid(ax.collections, "control_area:")) for ax in panels]
     districts = ["districts_2020_11_10", "districts_2020_11_20", "districts_2020_11_25"]  # held until 1 Dec 2020
     assert shown == [["area_1994_2020"], ["area_2020_2023", *districts], ["nkao_2023"]]
+    held = kb.load_front_lines().set_index("key")["held_by"]
     for ax in panels:
         assert (*ax.get_xlim(), *ax.get_ylim()) == style.EXTENTS["nk"]
         keys = tuple(c.get_gid().split(":")[1] for c in by_gid(ax.collections, "control_area:"))
         for coll in by_gid(ax.collections, "control_area:"):
             key = coll.get_gid().split(":")[1]
-            assert coll.get_hatch() == style.control_area_style(key, keys)["hatch"]
-            assert rgb(coll.get_facecolors()[0]) == rgb(style.control_area_style(key, keys)["facecolor"])
+            spec = style.control_area_style(key, keys, held_by=held[key])
+            assert coll.get_hatch() == spec["hatch"]
+            assert rgb(coll.get_facecolors()[0]) == rgb(spec["facecolor"])
     assert by_gid(panels[1].collections, "corridor:") and by_gid(panels[1].collections, "contact_line:")
     assert [bool(ax.child_axes) for ax in panels] == [False, False, True]  # one inset, on the last map
     assert_locator_inset(panels[-1], "nk")

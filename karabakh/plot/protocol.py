@@ -178,7 +178,9 @@ def _tight_render(fig: Figure) -> tuple[bytes, Any]:
         canvas = FigureCanvasAgg(fig)
         canvas.draw()  # the layout engine places the axes in this draw
         renderer = canvas.get_renderer()
-        tight = fig.get_tightbbox(renderer)  # inches
+        # legends kept out of the layout (figure legends under the panels) are still part of the picture
+        extra = [*fig.get_default_bbox_extra_artists(), *(lg for lg in fig.legends if lg.get_visible())]
+        tight = fig.get_tightbbox(renderer, bbox_extra_artists=extra)  # inches
         box = tight.padded(matplotlib.rcParams["savefig.pad_inches"])
         width, height = canvas.get_width_height()
         inside = tight.x0 >= 0 and tight.y0 >= 0 and tight.x1 <= width / FIGURE_DPI and tight.y1 <= height / FIGURE_DPI
