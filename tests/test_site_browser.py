@@ -7,6 +7,7 @@ Saves build/site-screenshot.png.
 """
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -194,7 +195,8 @@ def test_every_page_reads_at_laptop_and_phone_width(notebook_site, browser, widt
     site = notebook_site
     pages = sorted(p for p in site.rglob("*.html") if "_static" not in p.parts)
     out = SCREENSHOTS / str(width)
-    out.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(out, ignore_errors=True)  # only this run's pictures: none left from a page that no longer exists
+    out.mkdir(parents=True)
     context = browser.new_context(viewport={"width": width, "height": 900}, service_workers="block")
     context.route(lambda url: not url.startswith(LOCAL_SCHEMES), lambda route: route.abort())
     page = context.new_page()
