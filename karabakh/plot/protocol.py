@@ -164,7 +164,8 @@ def _tight_render(fig: Figure) -> tuple[bytes, Any]:
 
     ``savefig(..., bbox_inches="tight")`` draws a figure twice (a dry draw for the layout, then the picture) and
     does it again for every format; this draws it once for the PNG, and the SVG reuses the layout and the box
-    (:func:`_export`). Where an artist lies outside the figure, the PNG is drawn again with the box instead.
+    (:func:`svg_bytes` with the box). Where an artist lies outside the figure, the PNG is drawn again with the box
+    instead.
     """
     import matplotlib
     import numpy as np
@@ -177,11 +178,7 @@ def _tight_render(fig: Figure) -> tuple[bytes, Any]:
         fig.dpi = FIGURE_DPI
         canvas = FigureCanvasAgg(fig)
         canvas.draw()  # the layout engine places the axes in this draw
-        renderer = canvas.get_renderer()
-        # legends kept out of the layout (figure legends under the panels) are still part of the picture
-        extra = [*fig.get_default_bbox_extra_artists(), *(lg for lg in fig.legends if lg.get_visible())]
-        tight = fig.get_tightbbox(renderer, bbox_extra_artists=extra)  # inches
-        box = tight.padded(matplotlib.rcParams["savefig.pad_inches"])
+        tight, box = _content_box(fig, canvas.get_renderer())
         width, height = canvas.get_width_height()
         inside = tight.x0 >= 0 and tight.y0 >= 0 and tight.x1 <= width / FIGURE_DPI and tight.y1 <= height / FIGURE_DPI
         if inside:  # crop the drawn pixels; the padding beyond the figure's edge is white, as savefig makes it
@@ -203,6 +200,18 @@ def _tight_render(fig: Figure) -> tuple[bytes, Any]:
         fig.savefig(buf, format="png", dpi=FIGURE_DPI, bbox_inches=box, facecolor="white",
                     metadata={"Software": None})
     return buf.getvalue(), box
+
+
+def _content_box(fig: Figure, renderer: Any) -> tuple[Any, Any]:
+    """The box (inches) of everything drawn on a laid-out figure, and that box padded as the exports crop it.
+
+    Legends kept out of the layout (figure legends under the panels) count: they are part of the picture.
+    """
+    import matplotlib
+
+    extra = [*fig.get_default_bbox_extra_artists(), *(lg for lg in fig.legends if lg.get_visible())]
+    tight = fig.get_tightbbox(renderer, bbox_extra_artists=extra)
+    return tight, tight.padded(matplotlib.rcParams["savefig.pad_inches"])
 
 
 @contextlib.contextmanager
