@@ -62,7 +62,8 @@ def test_a_claim_is_dated_on_the_day_its_notes_give_for_the_statement():
 
 @pytest.mark.parametrize("place, day, expected", [
     ("jabrayil", "2020-10-05", "contested"),   # Aliyev's claim and Armenia's denial of 4 Oct
-    ("jabrayil", "2020-10-20", "azerbaijan"),  # settled by the Armenian prime minister's account of 7 Oct
+    ("jabrayil", "2020-10-20", "contested"),   # Pashinyan's account of 7 Oct is of fighting, not of who holds it
+    ("jabrayil", "2020-11-10", "azerbaijan"),  # Crisis Group's map of the cease-fire
     ("hadrut", "2020-10-12", "contested"),     # claim of 9 Oct, denials
     ("hadrut", "2020-10-20", "azerbaijan"),    # Bellingcat's verification of 15 Oct
     ("sugovushan", "2020-10-03", "azerbaijan"),  # Aliyev's claim of 3 Oct, not yet denied
@@ -599,3 +600,45 @@ def test_latest_claims_group_by_institution_or_claimant():
     assert "99" in set(with_reposts["claim"])
     with pytest.raises(ValueError, match="by="):
         kb.latest_claims(cas, actors, sources, by="person")
+
+
+# --- issue 21, third reading ---------------------------------------------------------------------------------------
+
+#: Words by which a party says it lost a place (the acknowledgement a 'confirmed_by_both' row rests on).
+LOSS_WORDS = re.compile(r"\b(captur\w*|out of (?:our )?control|seiz\w*|taken|took|lost|surrender\w*|left the)\b",
+                        re.IGNORECASE)
+
+
+def test_confirmed_by_both_quotes_the_losing_side_saying_the_place_was_lost():
+    """A control row that codes a holder as 'confirmed_by_both' rests on the other side's acknowledgement, so its quote
+    says the place was taken or lost ('the enemy captured Qubatlu last night', 'completely out of our control').
+    An account of fighting is not one: Pashinyan's 'had a plan – to withdraw in Jabrayil direction' (7 Oct 2020, the
+    same day Armenia's Defence Ministry said Azerbaijani units were stopped 'not reaching Jebrail') was coded as Armenia
+    acknowledging Azerbaijani control of Jabrayil (ctl094)."""
+    checked = 0
+    for r in read("control.csv"):
+        if r["qualifier"] == "confirmed_by_both" and r["held_by"] not in ("contested", "unknown") \
+                and r["date"] >= "2020-09-27" and r["source_id"] != "trilateral_statement_2020":
+            assert LOSS_WORDS.search(r["quote"]), (r["id"], r["place_id"], r["quote"])
+            checked += 1
+    assert checked >= 2
+    assert held("2020-10-20", "jabrayil")["held_by"] == "contested"
+
+
+def test_a_total_an_outlet_counted_is_not_the_bodys_official_claim():
+    """Where the row's notes say the number is an outlet's own count of the names an official body published (Caucasian
+    Knot: 'by November 2, the MoD of Nagorno-Karabakh reported about 1177 killed soldiers. Thus, their number has grown
+    to 1221'), the row is that outlet's count (kind media_count, the outlet as claimant), not the body's official
+    claim; so the body's latest official claim is one it stated (wtl022, wtl023 were the Nagorno-Karabakh Defence
+    Ministry's 'official_claim')."""
+    publisher = {s["id"]: s["publisher"] for s in read("sources.csv")}
+    counted = [r for r in read("war_2020_tolls.csv") if re.search(r"count of the names", r["notes"] + r["claimant"])]
+    assert {"wtl022", "wtl023"} <= {r["id"] for r in counted}
+    for r in counted:
+        assert r["kind"] != "official_claim", r["id"]
+        assert r["claimant"].startswith(publisher[r["source_id"]]), (r["id"], r["claimant"])
+    from karabakh.analysis.record import latest_tolls
+
+    latest = latest_tolls(kb.load_war_tolls())
+    official = {r["id"] for r in read("war_2020_tolls.csv") if r["kind"] == "official_claim"}
+    assert set(latest["id"]) <= official and not set(latest["id"]) & {r["id"] for r in counted}
