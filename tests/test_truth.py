@@ -642,3 +642,23 @@ def test_a_total_an_outlet_counted_is_not_the_bodys_official_claim():
     latest = latest_tolls(kb.load_war_tolls())
     official = {r["id"] for r in read("war_2020_tolls.csv") if r["kind"] == "official_claim"}
     assert set(latest["id"]) <= official and not set(latest["id"]) & {r["id"] for r in counted}
+
+
+def test_an_actors_quoted_words_are_those_of_the_page_it_cites():
+    """Words an actor's summary puts in quotation marks for a statement are the words of the page the project cites
+    for that statement, as recorded in that source's notes: Putin's of 20 Sept 2023 (Public Radio of Armenia, cited by
+    the actor putin and by ev042). The actors putin and russia quoted AFP's rendering ('We are in close contact with
+    all the sides of the conflict', 'I hope that we can reach de-escalation'), which no cited page carries; russia's
+    own source is AFP's report of 19 Sept, a day before Putin spoke."""
+    sources = {s["id"]: s for s in read("sources.csv")}
+    actors = {a["id"]: a for a in read("actors.csv")}
+    cited = sources[actors["putin"]["source_id"]]
+    assert cited["published"] == "2023-09-20"
+    for aid in ("putin", "russia"):
+        a = actors[aid]
+        for phrase in re.findall(r"'([^']{12,})'", a["stance_summary"]):
+            if aid == "russia" and phrase.startswith("The Russian side"):
+                continue  # Zakharova's words, from the actor's own source (19 Sept)
+            assert phrase in cited["notes"], (aid, phrase)
+        if "20 Sept" in a["stance_summary"] and a["source_id"] != cited["id"]:
+            assert re.search(r"\bev042\b", a["stance_summary"]), aid  # words of a later day point at their row
