@@ -709,3 +709,20 @@ def test_one_sides_words_are_attributed_in_the_projects_own_text():
             if not attributed(text[max(0, m.start() - 160):m.start()]):
                 bad.append(f"{where}: ...{text[max(0, m.start() - 60):m.end()]}")
     assert not bad, bad
+
+
+def test_an_actor_names_its_events_place_with_both_names():
+    """Where an event row names a place with both names ('Near Chankatagh / Dzhanyatag'), its actors do not name it by
+    one side's name alone (russia_mod: 'killed near Dzhanyatag on 20 Sept', ev019)."""
+    actors = {a["id"]: a for a in read("actors.csv")}
+    checked = 0
+    for e in read("events.csv"):
+        for hy, az in re.findall(r"(\w+) / (\w+)", e["place"]):
+            if hy in ("Paris",):  # two cities, not two names of one place
+                continue
+            for aid in e["actor_ids"].split(";"):
+                text = actors[aid]["stance_summary"] + " " + actors[aid]["role_in_article"]
+                for m in re.finditer(rf"\b{re.escape(az)}\b", text):
+                    checked += 1
+                    assert text[max(0, m.start() - len(hy) - 3):m.start()] == f"{hy} / ", (aid, e["id"], text)
+    assert checked
