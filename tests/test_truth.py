@@ -64,7 +64,7 @@ def test_a_claim_is_dated_on_the_day_its_notes_give_for_the_statement():
     ("jabrayil", "2020-10-05", "contested"),   # Aliyev's claim and Armenia's denial of 4 Oct
     ("jabrayil", "2020-10-20", "contested"),   # Pashinyan's account of 7 Oct is of fighting, not of who holds it
     ("jabrayil", "2020-11-10", "azerbaijan"),  # Crisis Group's map of the cease-fire
-    ("hadrut", "2020-10-12", "contested"),     # claim of 9 Oct, denials
+    ("hadrut", "2020-10-12", "ethnic_armenian_forces"),  # claim and denials of 9 Oct; a third party's report
     ("hadrut", "2020-10-20", "azerbaijan"),    # Bellingcat's verification of 15 Oct
     ("sugovushan", "2020-10-03", "azerbaijan"),  # Aliyev's claim of 3 Oct, not yet denied
     ("sugovushan", "2020-10-20", "contested"),   # the Defence Army's denial of 4 Oct, unsettled until 10 Nov
@@ -726,3 +726,19 @@ def test_an_actor_names_its_events_place_with_both_names():
                     checked += 1
                     assert text[max(0, m.start() - len(hy) - 3):m.start()] == f"{hy} / ", (aid, e["id"], text)
     assert checked
+
+
+def test_a_third_partys_report_of_the_day_decides_over_the_claim_and_its_denial():
+    """On 9 Oct 2020 Aliyev announced Hadrut's capture and the Armenian side denied it; the same Armenpress report
+    carries Russian war reporters just back from the town: 'The town is under the control of the Defense Army'. That
+    third party's report decides the days until Bellingcat's verification of 15 Oct (the old data had no such row and
+    left Hadrut 'contested' from 9 to 14 Oct)."""
+    rows = [r for r in read("control.csv") if r["place_id"] == "hadrut" and r["date"] == "2020-10-09"]
+    third = [r for r in rows if r["qualifier"] == "reported_by_third_parties"]
+    assert len(third) == 1 and third[0]["held_by"] == "ethnic_armenian_forces"
+    assert {r["held_by"] for r in rows if r["qualifier"] == "claimed_by_one_side"} == {"azerbaijan",
+                                                                                      "ethnic_armenian_forces"}
+    answer = held("2020-10-12", "hadrut")
+    assert answer["held_by"] == "ethnic_armenian_forces" and answer["claims_differ"]
+    assert answer["quote"] == third[0]["quote"]
+    assert held("2020-10-15", "hadrut")["held_by"] == "azerbaijan"
