@@ -742,3 +742,19 @@ def test_a_third_partys_report_of_the_day_decides_over_the_claim_and_its_denial(
     assert answer["held_by"] == "ethnic_armenian_forces" and answer["claims_differ"]
     assert answer["quote"] == third[0]["quote"]
     assert held("2020-10-15", "hadrut")["held_by"] == "azerbaijan"
+
+
+def test_a_claim_quoting_a_speaker_names_that_speaker():
+    """The words of ctl097-ctl100 ('The flag of Azerbaijan, hoisted by President Ilham Aliyev in Aghdara, Khankendi,
+    ... will fly forever') are Turkey's ambassador Cahit Bağçı's as News.Az reports them (16 Oct 2023); the claimant
+    was the outlet. Where a source's title names who spoke ('...: Turkish ambassador'), the claimant names them."""
+    sources = {s["id"]: s for s in read("sources.csv")}
+    checked = 0
+    for r in read("control.csv") + read("casualties.csv") + read("displacement.csv"):
+        m = re.search(r":\s*([A-Z][\w ]*(?:ambassador|minister|spokes\w+|ombudsman))\s*$", sources[r["source_id"]]["title"],
+                      re.IGNORECASE)
+        if m:
+            checked += 1
+            role = m.group(1).split()[-1].lower()
+            assert role in r["claimant"].lower(), (r["id"], r["claimant"], m.group(1))
+    assert checked >= 4
