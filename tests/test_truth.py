@@ -758,3 +758,19 @@ def test_a_claim_quoting_a_speaker_names_that_speaker():
             role = m.group(1).split()[-1].lower()
             assert role in r["claimant"].lower(), (r["id"], r["claimant"], m.group(1))
     assert checked >= 4
+
+
+def test_the_events_of_the_story_rest_on_a_page_of_their_day():
+    """An event of 19 Sept - 1 Oct 2023 rests on a page published on its day or within two days after it, not on a
+    later page that mentions it: ev024 (the Russian Defence Ministry on the hand-over of weapons, 22 Sept) rested on
+    Sputnik Arabic's page of 28 Sept."""
+    import datetime as dt
+
+    published = {s["id"]: s["published"] for s in read("sources.csv")}
+    checked = 0
+    for e in read("events.csv"):
+        if "2023-09-19" <= e["date"] <= "2023-10-01":
+            gap = (dt.date.fromisoformat(published[e["source_id"]]) - dt.date.fromisoformat(e["date"])).days
+            assert 0 <= gap <= 2, (e["id"], e["date"], e["source_id"], published[e["source_id"]])
+            checked += 1
+    assert checked >= 20
