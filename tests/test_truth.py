@@ -482,7 +482,8 @@ def test_a_places_story_gives_the_days_its_control_rows_give():
 #: How the events table names the bodies it reports (the project's own wording), and their actor ids.
 BODIES = {r"Azerbaijan's Defence Ministry|Azerbaijani MoD": "aze_mod", r"Russian MoD|Russia's Defence Ministry": "russia_mod",
           r"Azerbaijan's MFA": "aze_mfa", r"Prosecutor General's Office": "aze_pgo", r"Investigative Committee":
-          "arm_investigative_committee", r"Azerbaijani Health Ministry": "aze_moh", r"\bUNHCR\b": "unhcr"}
+          "arm_investigative_committee", r"Azerbaijani Health Ministry": "aze_moh", r"\bUNHCR\b": "unhcr",
+          r"\bNK authorities\b|Nagorno-Karabakh authorities": "nk_authorities"}  # ev011 (third reading)
 
 
 def test_an_event_lists_the_body_it_says_spoke():
