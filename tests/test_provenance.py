@@ -36,7 +36,11 @@ def sources() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def claim_rows() -> pd.DataFrame:
-    frames = [kb.load_table(name)[["id", "source_id"]].assign(table=name) for name in CLAIM_TABLES]
+    frames = []
+    for name in CLAIM_TABLES:
+        table = kb.load_table(name)
+        relays = table["relayed_by"].astype("string").fillna("") if "relayed_by" in table else ""
+        frames.append(table[["id", "source_id"]].assign(table=name, relayed_by=relays))
     return pd.concat(frames, ignore_index=True)
 
 
@@ -88,7 +92,12 @@ def test_a_copy_that_was_read_is_named(sources):
 
 
 def test_at_most_five_percent_of_claim_rows_rest_on_an_undated_source(sources, claim_rows):
-    undated = claim_rows[sources.loc[claim_rows["source_id"], "published"].isna().to_numpy()]
+    """A row rests on an undated source when neither its source nor any page relaying the same claim is dated (a
+    claim whose original page is undated but whose relay is dated, as cas026 and cas027 since issue 21's third
+    reading moved them off a dated day-archive listing, is dated by the relay)."""
+    published = sources["published"]
+    pages = [[row.source_id, *filter(None, str(row.relayed_by).split(";"))] for row in claim_rows.itertuples()]
+    undated = claim_rows[[published.loc[ids].isna().all() for ids in pages]]
     share = len(undated) / len(claim_rows)
     assert share <= 0.05, (f"{len(undated)} of {len(claim_rows)} casualty, event and displacement rows "
                            f"({share:.0%}) rest on an undated source: {undated['id'].tolist()}")

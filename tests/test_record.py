@@ -221,7 +221,7 @@ def test_rows_that_cannot_be_converted_are_named_by_file_line_and_column():
 
 @pytest.mark.parametrize("table, old, new, message", [
     ("war_2020_tolls", ",2783,,,exact,", ",2783,3000,2900,exact,", "outside its interval"),
-    ("war_2020_tolls", "wtl001,2020-09-30,", "wtl001,,", "an official claim needs the date it was made"),
+    ("war_2020_tolls", "wtl001,2020-09-30,", "wtl001,,", "an official claim or a media count needs the date it was made"),
     ("war_2020_tolls", ",aze_pgo,azertag_2020_09_30,", ",aze_pgo,no_such_source,", "no_such_source"),
     ("excess_deaths_2020", ",-29.2,-64.41008124,36,", ",-29.2,-20,36,", "outside its interval"),
     ("incidents_pre2020", "cpa001,2015-01-03,", "cpa001,2021-01-03,", "not before the 2020 war"),

@@ -32,10 +32,13 @@ count on that date (including a standing claim that a one-sided one contradicts)
 their reason in ``notes``. The rule prefers shared claims, not any party: a third party's report (Russia's Defence
 Ministry on Parukh / Farrukh, 27 March 2022, that Azerbaijani units withdrew from near the village, which AFP reports is under
 the Russian peacekeepers' control) outranks a party's own claim of the same day, and ``claims_differ`` says so.
-For example, Jrakan / Jabrayil is ``contested`` from Aliyev's announcement of 4 Oct 2020 and Armenia's denial of the same day
-until the Armenian prime minister's account of 7 Oct (Azerbaijani forces entered after a withdrawal), which settles
-it; Hadrut from 9 Oct until Bellingcat's verification of 15 Oct; Madagiz / Sugovushan from the Nagorno-Karabakh denial of
-4 Oct 2020 until Crisis Group's map of the cease-fire (10 Nov 2020).
+For example, on Hadrut a third party's report of 9 Oct 2020 (Russian war reporters: "The town is under the control of
+the Defense Army") outranks Aliyev's announcement and the Armenian denials of that day, and Bellingcat's verification
+of 15 Oct (Azerbaijani soldiers filmed in the town) outranks it in turn; Jrakan / Jabrayil
+from Aliyev's announcement of 4 Oct and Armenia's denial of the same day, and Madagiz / Sugovushan from the
+Nagorno-Karabakh denial of 4 Oct, until Crisis Group's map of the cease-fire (10 Nov 2020): no source read settles them
+earlier (the Armenian prime minister's account of 7 Oct is of fighting in the Jabrayil direction, not of who holds the
+town).
 """
 from __future__ import annotations
 

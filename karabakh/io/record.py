@@ -192,6 +192,6 @@ def load_war_tolls(data_dir: str | os.PathLike[str] | None = None) -> pd.DataFra
     --------
     >>> tolls = load_war_tolls()
     >>> sorted(tolls["kind"].unique())
-    ['estimate', 'official_claim']
+    ['estimate', 'media_count', 'official_claim']
     """
     return tables.load_table("war_2020_tolls", data_dir)

@@ -259,8 +259,8 @@ def check_rules(name: str, frame: pd.DataFrame, label: str) -> list[Problem]:
             "column 'expected'", "outside its interval expected_low..expected_high")
     if name == "war_2020_tolls":
         bad(frame["period_start"] > frame["period_end"], "column 'period_end'", "period ends before it starts")
-        bad(frame["reported_on"].isna() & (frame["kind"] == "official_claim"), "column 'reported_on'",
-            "an official claim needs the date it was made")
+        bad(frame["reported_on"].isna() & (frame["kind"] != "estimate"), "column 'reported_on'",
+            "an official claim or a media count needs the date it was made")
         bad(frame["reported_on"].isna() & frame["notes"].isna(), "column 'notes'", "say why reported_on is empty")
         bad(frame["reported_on"] < frame["period_start"], "column 'reported_on'",
             "reported before the period it counts began")
