@@ -358,3 +358,64 @@ def test_the_style_writes_dates_as_the_prose_does():
     fig.canvas.draw()
     assert "19 Sept\n2023" in [t.get_text() for t in ax.get_xticklabels()]
     plt.close(fig)
+
+
+HYPHEN_SPAN = re.compile(r"\b(19|20)\d\d ?- ?(19|20)\d\d\b"  # 1994-2020
+                         r"|\b\d{1,2} ?- ?\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept|Oct|Nov|Dec)\b"  # 10-19 Nov
+                         r"|\b((19|20)\d\d|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept|Oct|Nov|Dec) - "
+                         r"(\d|ongoing\b|(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept|Oct|Nov|Dec)\b)")  # 1994 - 9 Nov 2020
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_spans_of_years_and_days_take_an_en_dash(built, name):
+    """One style for spans as for days: "1994–2020", "10–19 Nov 2020", "10 Nov 2020 – 19 Sept 2023", in the title,
+    the alt text, the caption, the legends and every label (a hyphen between years or days reads as a minus or as
+    one word; the panels' titles use en dashes)."""
+    fig = built[name]
+    info = protocol.description(fig)
+    texts = {"title": [info["title"]], "alt": [info["alt"]],
+             "drawn": [t.get_text() for t in fig.findobj(matplotlib.text.Text) if t.get_visible()]}
+    bad = {where: sorted({" ".join(m.group(0).split()) for t in found for m in HYPHEN_SPAN.finditer(t)})
+           for where, found in texts.items()}
+    assert bad == dict.fromkeys(texts, []), bad
+
+
+def test_the_front_lines_legend_draws_no_two_lines_alike(built):
+    """Two legend entries drawn as the same line (colour, style, width) would say two different things with one
+    mark: the front-line panels' lines of contact (one per period) are one entry or two different lines."""
+    from matplotlib.lines import Line2D
+
+    fig = built["front_lines"]
+    lines = [(label, (to_rgba_tuple(h.get_color()), str(h.get_linestyle()), h.get_linewidth()))
+             for label, h in legend_entries(fig) if isinstance(h, Line2D) and h.get_marker() in (None, "None", "")]
+    looks = [look for _, look in lines]
+    assert len(set(looks)) == len(looks), lines
+
+
+def test_the_sector_map_names_each_circle_once_and_its_alt_text_the_largest(built, data):
+    """Every circle's label names one sector (two sectors Crisis Group calls "Nakhchivan 1" and "Nakhchivan 2" are
+    not both "Nakhchivan"); the alt text names the largest circle drawn, on the map or beside it, as the largest
+    of all, with its numbers (the Sept 2022 escalation, off the map, is most of all people)."""
+    import csv
+    from pathlib import Path
+
+    fig = built["incidents_per_sector"]
+    ax = fig.axes[0]
+    labels = [t.get_text().split("\n")[0] for t in ax.texts if (t.get_gid() or "").startswith("sector_label:")]
+    heads = [" ".join(t.get_text().split("\n")[:-1]) for t in ax.texts
+             if (t.get_gid() or "").startswith("sector_label:")]
+    assert len(labels) == 14 and len(set(heads)) == len(heads), heads
+    circles = {c.get_gid().split(":", 1)[1]: float(c.get_sizes()[0]) for c in ax.collections
+               if (c.get_gid() or "").startswith(("sector:", "sector_off_map:"))}
+    root = Path(__file__).parent.parent / "data"
+    with open(root / "sectors.csv", newline="", encoding="utf-8") as fh:
+        label = {r["id"]: r["label"] for r in csv.DictReader(fh)}
+    people: dict = {}
+    with open(root / "incidents.csv", newline="", encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            people.setdefault(r["sector_id"], {"killed": 0, "wounded": 0})[r["outcome"]] += int(r["people"])
+    most = max(people, key=lambda k: sum(people[k].values()))
+    assert max(circles, key=circles.get) == most  # the largest circle is the sector of most people
+    alt = protocol.description(fig)["alt"]
+    said = f"{label[most]}, with {people[most]['killed']} killed and {people[most]['wounded']} wounded"
+    assert said in alt and alt.index("the largest of all") > alt.index(said), alt

@@ -137,8 +137,8 @@ def monthly_chart(monthly: pd.DataFrame, claims: pd.DataFrame, *, sources: pd.Da
                     markeredgecolor=style.MARKER_EDGE, markeredgewidth=0.5, zorder=4, gid=f"claim:{row.id}")
         ax.set_ylim(0, float(claims["value"].max()) * 1.15)
         ax.set_ylabel("people, as claimed", fontsize=style.LABEL_SIZE)
-        ax.set_title("The offensive of 19-20 Sept 2023: tolls as claimed, by day of the claim (each point one "
-                     "claim; never added)",
+        ax.set_title("The offensive of 19\N{EN DASH}20 Sept 2023: tolls as claimed, by day of the claim "
+                     "(each point one claim; never added)",
                      loc="left", fontsize=style.FONT_SIZE)
         for ax in axes:
             ax.axvspan(ROAD_BLOCKED_FROM, OFFENSIVE_START, color=style.OKABE_ITO["sky_blue"], alpha=0.15, zorder=0,
@@ -237,6 +237,9 @@ def sector_map(per_sector, *, boundaries, front_lines, sources: pd.DataFrame, ma
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
+    per_sector = per_sector.copy()
+    repeated = per_sector["label"].duplicated(keep=False)  # two sectors of one name: Crisis Group's own names
+    per_sector.loc[repeated, "label"] = per_sector.loc[repeated, "sector"].str.rpartition(": ")[2]  # "Nakhchivan 1"
     placed = per_sector[per_sector.geometry.notna()].copy()
     unplaced = per_sector[per_sector.geometry.isna()]
     # marker area (points^2) per person, from the largest of ALL sectors: a sector not on the map (the Sept 2022
@@ -279,9 +282,10 @@ def sector_map(per_sector, *, boundaries, front_lines, sources: pd.DataFrame, ma
                           color=style.OKABE_ITO["blue"], markeredgecolor=style.MARKER_EDGE, label=f"{v} people")
                    for v in sizes]
         handles.append(Patch(facecolor=style.CONTROL_AREA["area_2020_2023"]["facecolor"], alpha=0.25,
-                             edgecolor="none", label=style.wrap(str(front_lines.loc[
-                                 front_lines["key"] == "area_2020_2023", "label"].iloc[0]), 40)))
-        handles.append(Line2D([], [], label="line of contact, 10 Nov 2020 - 19 Sept 2023", **style.CONTACT_LINE))
+                             edgecolor="none", label=style.wrap(wording.en_dashes(str(front_lines.loc[
+                                 front_lines["key"] == "area_2020_2023", "label"].iloc[0])), 40)))
+        handles.append(Line2D([], [], label="Line of contact, 10 Nov 2020 \N{EN DASH} 19 Sept 2023",
+                              **style.CONTACT_LINE))
         ax.legend(handles=handles, loc="lower left", labelspacing=1.6, handletextpad=1.4, borderpad=1.0,
                   fontsize=7, framealpha=0.9).set_gid("legend")
         if len(unplaced):  # circles at the map's scale, in a column of their own at the upper right
@@ -308,12 +312,19 @@ def sector_map(per_sector, *, boundaries, front_lines, sources: pd.DataFrame, ma
         _caption(fig, sources=sources, note=note, is_map=True,
                  licences=captions.layer_licences(manifest) if manifest is not None else None)
         top = placed.sort_values(["people", "id"], ascending=[False, True]).iloc[0]
-        protocol.describe(fig, title="People killed and wounded per sector, 10 Nov 2020 - 10 Sept 2023 (Crisis Group)",
-                         alt=f"Map of Armenia and Azerbaijan around Nagorno-Karabakh with the 2020-2023 line of "
-                             f"contact and {len(placed)} circles, one per sector of Crisis Group's data, sized by the "
-                             f"people killed and wounded there; the largest is {top['label']}, with {top['killed']} "
-                             f"killed and {top['wounded']} wounded. A box lists the {len(unplaced)} sectors Crisis "
-                             f"Group does not locate.")
+        beside = ""
+        if len(unplaced):
+            big = unplaced.sort_values(["people", "id"], ascending=[False, True]).iloc[0]
+            beside = (f" Beside the map, circles at the same scale for the {len(unplaced)} sectors Crisis Group does "
+                      f"not locate; the largest, {big['label']}, with {big['killed']} killed and {big['wounded']} "
+                      f"wounded, is {'the largest of all' if big['people'] > top['people'] else 'smaller'}.")
+        protocol.describe(fig, title="People killed and wounded per sector, 10 Nov 2020 \N{EN DASH} 10 Sept 2023 "
+                                     "(Crisis Group)",
+                         alt=f"Map of Armenia and Azerbaijan around Nagorno-Karabakh with the 2020\N{EN DASH}2023 "
+                             f"line of contact and {len(placed)} circles on it or on the border, one per sector of "
+                             f"Crisis Group's data, sized by the people killed and wounded there; the largest on the "
+                             f"map is {top['label']}, with {top['killed']} killed and {top['wounded']} wounded."
+                             + beside)
     return fig
 
 
@@ -390,7 +401,7 @@ def key_events_chart(timeline: pd.DataFrame, key_ids: Sequence[str], *, sources:
                 a.spines[spine].set_visible(False)
         protocol.remember_sources(fig, timeline["source_id"])
         protocol.describe(
-            fig, title="Key events 2015-2023 in Crisis Group's timeline",
+            fig, title="Key events 2015\N{EN DASH}2023 in Crisis Group's timeline",
             alt=f"Top: the number of events in Crisis Group's timeline per year, from {per_year.min()} to "
                 f"{per_year.max()} a year between {per_year.index.min()} and {per_year.index.max()}. Bottom: all "
                 f"{len(timeline)} events as ticks on a time axis, {len(keys)} of them labelled with their dates and "

@@ -16,8 +16,9 @@ from karabakh.io.rules import CRISISGROUP_DATA_ENDS
 from karabakh.plot import captions, protocol, style
 
 GAP_NOTE = ("Crisis Group's counts leave out the Apr 2016 escalation (hatched) and have no rows for the 2020 war "
-            "(27 Sept - 10 Nov 2020, shaded); its pre-war file counts 'military' and 'civilians', its post-war file "
-            "'combatants' and 'non-combatants' (drawn in different colours); its data end on 10 Sept 2023")
+            "(27 Sept \N{EN DASH} 10 Nov 2020, shaded); its pre-war file counts 'military' and 'civilians', its "
+            "post-war file 'combatants' and 'non-combatants' (drawn in different colours); its data end on "
+            "10 Sept 2023")
 #: Crisis Group's status -> (legend label, colour, hatch); pre-war and post-war words kept apart
 STATUS_STYLE = {
     "military": ("military (pre-war file)", style.OKABE_ITO["blue"], ""),
@@ -96,7 +97,7 @@ def incident_series_chart(series: pd.DataFrame, *, sources: pd.DataFrame,
         handles += [Patch(facecolor="none", edgecolor=style.MUTED_TEXT, hatch="xxxx",
                           label="Apr 2016 escalation: not in Crisis Group's counts"),
                     Patch(color=style.OKABE_ITO["sky_blue"], alpha=0.25,
-                          label="2020 war, 27 Sept - 10 Nov 2020: no rows in either file"),
+                          label="2020 war, 27 Sept \N{EN DASH} 10 Nov 2020: no rows in either file"),
                     Line2D([], [], color=style.MUTED_TEXT, linewidth=0.8, linestyle="--",
                            label="Crisis Group's data end, 10 Sept 2023")]
         style.figure_legend(fig, handles, ncols=3, fontsize=7)
@@ -111,8 +112,8 @@ def incident_series_chart(series: pd.DataFrame, *, sources: pd.DataFrame,
             return f"{first} to {last}"
 
         protocol.describe(
-            fig, title="People killed and wounded per month, Jan 2015 - Sept 2023 (Crisis Group; Apr 2016 and the "
-                       "2020 war not counted)",
+            fig, title="People killed and wounded per month, Jan 2015 \N{EN DASH} Sept 2023 (Crisis Group; "
+                       "Apr 2016 and the 2020 war not counted)",
             alt=f"Two bar charts on one time axis from Jan 2015 to Sept 2023: Crisis Group's monthly counts "
                 f"of people killed (at most {int(killed.max())}, in {style.date_label(killed.idxmax(), 'month')}) "
                 f"and wounded. Before the 2020 war the bars split military and civilians ({int(pre['people'].sum())} "
@@ -192,8 +193,9 @@ def toll_claims_chart(tolls: pd.DataFrame, *, sources: pd.DataFrame, category: s
         captions.add_caption(fig, sources, is_map=False,
                              note=f"Official claims made from {wording.day(claims['reported_on'].min())} to "
                                   f"{wording.day(claims['reported_on'].max())}, as reported: the claims "
-                                  "found (data/CHANGES.md), not every claim made; the war (27 Sept - 10 Nov 2020) is "
-                                  "shaded. Claims of different claimants count different people and are never added")
+                                  "found (data/CHANGES.md), not every claim made; the war "
+                                  "(27 Sept \N{EN DASH} 10 Nov 2020) is shaded. Claims of different claimants count "
+                                  "different people and are never added")
         protocol.describe(
             fig, title=f"The 2020 war: people {category} as the authorities announced it, claim by claim",
             alt=f"Two panels on one time axis: {len(claims)} official claims of people {category} in the 2020 war, "
@@ -267,7 +269,7 @@ def excess_deaths_chart(excess: pd.DataFrame, *, sources: pd.DataFrame,
         protocol.remember_sources(fig, excess["source_id"])
         captions.add_caption(fig, sources, is_map=False,
                              note="Excess deaths in 2020, the last year of the data (registered deaths minus those "
-                                  "expected from 2015-2019); each "
+                                  "expected from 2015\N{EN DASH}2019); each "
                                   "interval is the paper's enveloping interval for that age group and sex, and "
                                   "intervals are not added across groups. 2020 also had Covid-19 deaths. The paper's "
                                   "age group '5 - 14' reads 'May-14' in its data file (repaired)")
@@ -349,14 +351,15 @@ def unhcr_chart(stock: pd.DataFrame, flows: pd.DataFrame, *, sources: pd.DataFra
         style.figure_legend(fig, handles, ncols=3, fontsize=7)
         protocol.remember_sources(fig, stock["id"].map(lambda _: "unhcr_refugees_2025_12_1"))
         captions.add_caption(fig, sources, is_map=False,
-                             note=f"UNHCR's yearly figures {years[0]}-{years[1]} (R package refugees 2025.12.1; "
-                                  f"{years[1]} is the last year it gives); flows under 100 people not drawn. "
+                             note=f"UNHCR's yearly figures {years[0]}\N{EN DASH}{years[1]} (R package refugees "
+                                  f"2025.12.1; {years[1]} is the last year it gives); flows under 100 people not "
+                                  "drawn. "
                                   "A stock is not a sum of flows, and neither is comparable to the daily arrival "
-                                  "counts of Sept-Oct 2023")
+                                  "counts of Sept\N{EN DASH}Oct 2023")
         last = stock.iloc[-1]
         big = shown.loc[shown["value"].idxmax()]
         protocol.describe(
-            fig, title=f"Refugees from Azerbaijan in Armenia, {years[0]}-{years[1]}: stock and flows (UNHCR)",
+            fig, title=f"Refugees from Azerbaijan in Armenia, {years[0]}\N{EN DASH}{years[1]}: stock and flows (UNHCR)",
             alt=f"Two panels by year, {years[0]} to {years[1]}. The upper line is UNHCR's stock of refugees from "
                 f"Azerbaijan in Armenia at the end of each year, from {int(stock.iloc[0]['value']):,} in "
                 f"{int(stock.iloc[0]['year'])} to {int(stock['value'].max()):,} at its highest and "
