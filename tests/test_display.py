@@ -86,3 +86,25 @@ def test_committed_tables_show_no_nan_and_no_line_index(path):
             html = "".join(out.get("data", {}).get("text/html", []))
             bad += re.findall(r"<td>(?:NaN|&lt;NA&gt;|NaT|None)</td>|<th>line</th>", html)
     assert bad == []
+
+
+def test_a_table_by_month_reads_its_months_as_the_prose_does():
+    """Notebook 08's last twelve months of Crisis Group's incidents: each row headed "Oct 2022" ... "Sept 2023"
+    (written out here by hand), never "2022-10"; the counts are those of data/incidents.csv read with csv."""
+    table = kb.load_incidents()
+    from karabakh.analysis import incidents
+
+    monthly = incidents.monthly_people(table).tail(12)
+    html = display.frame_html(monthly)
+    rows = body_rows(html)
+    assert [row[0] for row in rows] == ["Oct 2022", "Nov 2022", "Dec 2022", "Jan 2023", "Feb 2023", "Mar 2023",
+                                        "Apr 2023", "May 2023", "Jun 2023", "Jul 2023", "Aug 2023", "Sept 2023"]
+    assert not re.search(r">20\d\d-\d\d<", html)
+    killed = {}
+    with open(ROOT / "data" / "incidents.csv", newline="", encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            if r["outcome"] == "killed" and r["date"][:7] == "2023-04":
+                killed[r["status"]] = killed.get(r["status"], 0) + int(r["people"])
+    april = rows[6]
+    assert april[1:3] == [str(killed.get("combatant", 0)), str(killed.get("non_combatant", 0))]
+    assert isinstance(monthly.index, pd.PeriodIndex)  # the frame itself keeps its periods

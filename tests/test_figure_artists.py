@@ -419,3 +419,14 @@ def test_the_sector_map_names_each_circle_once_and_its_alt_text_the_largest(buil
     alt = protocol.description(fig)["alt"]
     said = f"{label[most]}, with {people[most]['killed']} killed and {people[most]['wounded']} wounded"
     assert said in alt and alt.index("the largest of all") > alt.index(said), alt
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_counts_on_the_axes_are_written_as_in_the_labels(built, name):
+    """A count of 1,000 or more on a value axis has its thousands separator ("150,000", as the value labels, the alt
+    texts and the prose write it), never "150000"; a negative count takes a minus sign, never a hyphen."""
+    fig = built[name]
+    renderer(fig)
+    ticks = [t.get_text() for ax in all_axes(fig) for t in ax.get_yticklabels() if t.get_text()]
+    assert [t for t in ticks if re.fullmatch(r"[-\N{MINUS SIGN}]?\d{4,}(\.\d+)?", t)] == [], ticks
+    assert [t for t in ticks if t.startswith("-")] == [], ticks

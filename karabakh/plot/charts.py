@@ -33,12 +33,6 @@ _CATEGORY = {"killed": "killed", "wounded": "wounded", "missing": "missing",
 _DODGE_PT = 9.0  # claims of one day sit this far apart, in points, so that none hides another
 
 
-def _thousands():
-    from matplotlib.ticker import FuncFormatter
-
-    return FuncFormatter(lambda v, _pos: f"{v:,.0f}")
-
-
 def _plain(ax) -> None:
     ax.grid(axis="y", color="#DDDDDD", linewidth=0.6)
     ax.set_axisbelow(True)
@@ -173,7 +167,7 @@ def casualty_claims_chart(casualties: pd.DataFrame, actors: pd.DataFrame, articl
                     ax.set_title(f"{_SIDE[side]}: {_CATEGORY[category]}", loc="left", fontsize=style.FONT_SIZE)
                     mark = ax.axvline(to_day(story.ARTICLE_DATE), zorder=1, **style.ARTICLE_MARK)
                     mark.set_gid("article_mark")
-                    ax.yaxis.set_major_formatter(_thousands())
+                    style.thousands_ticks(ax.yaxis)
                 else:
                     last = data["reported_on"].max()
                     _date_axis(ax, d1, pd.Timestamp(last.year, last.month, 1) + pd.DateOffset(months=1), daily=False)
@@ -292,7 +286,7 @@ def arrivals_chart(displacement: pd.DataFrame, actors: pd.DataFrame, *, sources:
         overall.set_title("All counts", loc="left", fontsize=style.FONT_SIZE)
         overall.axvline(to_day(story.ARTICLE_DATE), zorder=1, **style.ARTICLE_MARK).set_gid("article_mark")
         detail_ax.set_ylim(0, float(data["cumulative_arrivals"].max()) * 1.1)
-        detail_ax.yaxis.set_major_formatter(_thousands())
+        style.thousands_ticks(detail_ax.yaxis)
         detail_ax.set_ylabel("People, cumulative (as reported)", fontsize=style.LABEL_SIZE)
         handles = [Line2D([], [], markeredgecolor=style.MARKER_EDGE, label=style.wrap(names[s], 56), **look)
                    for s, look in looks.items()]

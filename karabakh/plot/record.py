@@ -32,6 +32,7 @@ SUBGROUP_WORD = {"military": "military", "civilian": "civilians", "unspecified":
 
 
 def _finish(ax) -> None:
+    style.thousands_ticks(ax.yaxis)
     ax.grid(axis="y", color="#DDDDDD", linewidth=0.6)
     ax.set_axisbelow(True)
     for spine in ("top", "right"):

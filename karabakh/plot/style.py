@@ -550,3 +550,27 @@ def date_ticks(axis, *, two_lines: bool = True) -> None:
             return text
 
     axis.set_major_formatter(_DayFormatter())
+
+
+def thousands_ticks(axis) -> None:
+    """Label a count axis's ticks with a thousands separator and a true minus sign (``"120,000"``, ``"−1,000"``), as
+    the counts are written in labels, alt texts and prose.
+
+    Parameters
+    ----------
+    axis : matplotlib Axis
+        ``ax.yaxis`` (or ``ax.xaxis``) of counts of people.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.plot([0, 1], [-1500, 120000])
+    >>> thousands_ticks(ax.yaxis)
+    >>> fig.canvas.draw(); [t.get_text() for t in ax.get_yticklabels()][1:3]
+    ['0', '20,000']
+    >>> plt.close(fig)
+    """
+    from matplotlib.ticker import FuncFormatter
+
+    axis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.0f}".replace("-", "\N{MINUS SIGN}")))
