@@ -430,3 +430,26 @@ def test_counts_on_the_axes_are_written_as_in_the_labels(built, name):
     ticks = [t.get_text() for ax in all_axes(fig) for t in ax.get_yticklabels() if t.get_text()]
     assert [t for t in ticks if re.fullmatch(r"[-\N{MINUS SIGN}]?\d{4,}(\.\d+)?", t)] == [], ticks
     assert [t for t in ticks if t.startswith("-")] == [], ticks
+
+
+def test_the_sectors_not_on_the_map_stand_in_a_box_of_their_own(built):
+    """The circles of the sectors Crisis Group does not locate are drawn beside the map's places, not as places: each
+    lies inside an opaque box (gid "unplaced_box") that also holds its label and the box's title, and no other label
+    of the map (a country's name) is hidden under it."""
+    fig = built["incidents_per_sector"]
+    ax = fig.axes[0]
+    render = renderer(fig)
+    boxes = [p for p in ax.patches if p.get_gid() == "unplaced_box"]
+    assert len(boxes) == 1 and boxes[0].get_alpha() >= 0.9
+    frame = boxes[0].get_window_extent(render)
+    off_map = [c for c in ax.collections if (c.get_gid() or "").startswith("sector_off_map:")]
+    assert len(off_map) == 3
+    texts = [t for t in ax.texts if t.get_gid() == "unplaced_title"
+             or t.get_gid() in {c.get_gid().replace("sector_off_map", "sector_label") for c in off_map}]
+    assert len(texts) == 4
+    for artist in [*off_map, *texts]:
+        box = artist.get_window_extent(render)
+        assert frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1, artist
+    hidden = [t.get_text() for t in ax.texts if t not in texts and t.get_visible()
+              and t.get_window_extent(render).overlaps(frame)]
+    assert hidden == [], f"under the box: {hidden}"

@@ -235,7 +235,7 @@ def sector_map(per_sector, *, boundaries, front_lines, sources: pd.DataFrame, ma
     import math
 
     from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
+    from matplotlib.patches import FancyBboxPatch, Patch
 
     per_sector = per_sector.copy()
     repeated = per_sector["label"].duplicated(keep=False)  # two sectors of one name: Crisis Group's own names
@@ -272,7 +272,7 @@ def sector_map(per_sector, *, boundaries, front_lines, sources: pd.DataFrame, ma
             ax.annotate(text, (row.geometry.x, row.geometry.y), xytext=(dx, dy), textcoords="offset points", ha=ha,
                         va=va, fontsize=6.5, color=style.TEXT, path_effects=style.halo(2), zorder=6,
                         gid=f"sector_label:{row.id}")
-        for name, (lon, lat) in {"ARMENIA": (45.2, 40.3), "AZERBAIJAN": (47.2, 40.85)}.items():
+        for name, (lon, lat) in {"ARMENIA": (45.2, 40.3), "AZERBAIJAN": (47.75, 40.45)}.items():
             x, y = map_parts.to_map_crs(_point_frame(lon, lat)).geometry.iloc[0].coords[0]
             ax.text(x, y, name, fontsize=style.LABEL_SIZE, color=style.MUTED_TEXT, ha="center", gid=f"country:{name}")
         map_parts.add_north_arrow(ax, xy=style.NORTH_ARROW_XY["nk"])
@@ -289,7 +289,7 @@ def sector_map(per_sector, *, boundaries, front_lines, sources: pd.DataFrame, ma
         ax.legend(handles=handles, loc="lower left", labelspacing=1.6, handletextpad=1.4, borderpad=1.0,
                   fontsize=7, framealpha=0.9).set_gid("legend")
         if len(unplaced):  # circles at the map's scale, in a column of their own at the upper right
-            ax.text(0.55, 0.985, "Not located on the map by Crisis Group (circles at the same scale)",
+            ax.text(0.55, 0.985, "Not located on the map by Crisis Group\n(circles at the same scale)",
                     transform=ax.transAxes, ha="left", va="top", fontsize=6.5, color=style.TEXT, zorder=7, gid="unplaced_title",
                     path_effects=style.halo(2))
             y = 0.90
@@ -305,6 +305,10 @@ def sector_map(per_sector, *, boundaries, front_lines, sources: pd.DataFrame, ma
                             ha="left", va="center", fontsize=6.5, color=style.TEXT, path_effects=style.halo(2),
                             zorder=8, gid=f"sector_label:{row.id}")
                 y -= radius_ax + 0.035
+            # a box of their own, so that no reader takes the circles for places on the map under them
+            ax.add_patch(FancyBboxPatch((0.54, y + 0.01), 0.39, 0.995 - (y + 0.01), transform=ax.transAxes,
+                                        boxstyle="round,pad=0,rounding_size=0.01", facecolor="white", alpha=0.92,
+                                        edgecolor=style.BORDER, linewidth=0.6, zorder=6.5, gid="unplaced_box"))
         protocol.remember_sources(fig, list(per_sector["source_id"]) + list(front_lines["source_id"])
                                + list(boundaries["source_id"]))
         note = (f"{DATA_END_NOTE}. A circle stands for a sector: the point of the line (or the border) nearest "
