@@ -22,8 +22,10 @@ from figure_helpers import (
     area_collections,
     labels_outside_or_overlapping,
     labels_over_markers,
+    labels_struck_by_lines,
     legend_entries,
     load_all,
+    markers_cut_by_their_axes,
     patch_look,
     renderer,
     series_looks,
@@ -152,9 +154,10 @@ MAPS = ["region_map", "nk_map", "front_lines", "control_maps"]
 NEUTRAL_GREY = "#BBBBBB"  # an unknown holder's colour: the one colour of the maps outside Okabe-Ito
 
 
-@pytest.mark.parametrize("name", MAPS)
+@pytest.mark.parametrize("name", FIGURES)
 def test_no_label_covers_a_marker(built, name):
-    """Place names and numbers stand beside the markers, never on one (their own included)."""
+    """Place names, numbers and value labels stand beside the markers, never on one (their own included, and the
+    ring round a figure of the seed article)."""
     assert labels_over_markers(built[name]) == []
 
 
@@ -453,3 +456,15 @@ def test_the_sectors_not_on_the_map_stand_in_a_box_of_their_own(built):
     hidden = [t.get_text() for t in ax.texts if t not in texts and t.get_visible()
               and t.get_window_extent(render).overlaps(frame)]
     assert hidden == [], f"under the box: {hidden}"
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_no_value_label_is_struck_through_by_a_line(built, name):
+    """A count's label stands clear of every series line and of the seed article's mark (none runs through it)."""
+    assert labels_struck_by_lines(built[name]) == []
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_no_marker_is_cut_by_its_axes(built, name):
+    """A point near an axis (a count of 2, of 30, a stock of 1,501) is drawn whole, never half under the axis."""
+    assert markers_cut_by_their_axes(built[name]) == []

@@ -201,7 +201,10 @@ def casualty_claims_chart(casualties: pd.DataFrame, actors: pd.DataFrame, articl
         protocol.remember_sources(fig, data["source_id"])
         captions.add_caption(fig, sources, is_map=False,
                               note="Each point is one claim as published; claims are never summed")
-        style.place_labels(fig, [label for _, label in sorted(labels, key=lambda t: t[0])])
+        style.place_labels(fig, [label for _, label in sorted(labels, key=lambda t: t[0])],
+                           lines=[ln for ax in fig.axes for ln in ax.lines if ln.get_gid() == "article_mark"],
+                           avoid=[ln for ax in fig.axes for ln in ax.lines
+                                  if str(ln.get_gid()).startswith(("article_figure:", "claim:"))], avoid_pad=0)
     alt = (f"Dot chart of {len(data)} casualty claims about the {incident}, by the date of the report, one colour "
            f"and marker per claimant ({len(looks)} claimants). " + ". ".join(said) + ".")
     title = f"Casualty claims about the {incident}, by date of the report and claimant (people)"
@@ -264,7 +267,7 @@ def arrivals_chart(displacement: pd.DataFrame, actors: pd.DataFrame, *, sources:
                     ax.plot([r.when], [float(r.cumulative_arrivals)], linestyle="none", markersize=5.5,
                             color=look["color"], marker=look["marker"], markeredgecolor=style.MARKER_EDGE,
                             markeredgewidth=0.5, fillstyle=style.QUALIFIER_FILL.get(str(r.value_qualifier), "none"),
-                            markerfacecoloralt="white", zorder=4, gid=f"count:{r.id}")
+                            markerfacecoloralt="white", zorder=4, clip_on=False, gid=f"count:{r.id}")
                     if not r.timed and window is not None:
                         ax.hlines(float(r.cumulative_arrivals), r.date, r.date + pd.Timedelta(days=1),
                                   color=look["color"], linewidth=2.5, alpha=0.45, zorder=2, gid=f"untimed:{r.id}")
@@ -298,7 +301,8 @@ def arrivals_chart(displacement: pd.DataFrame, actors: pd.DataFrame, *, sources:
         protocol.remember_sources(fig, data["source_id"])
         captions.add_caption(fig, sources, is_map=False,
                               note="Counts of different claimants are shown side by side, never added")
-        style.place_labels(fig, labels)
+        style.place_labels(fig, labels,
+                           lines=[ln for ax in axes for ln in ax.lines if str(ln.get_gid()).startswith("series:")])
     first, last = data.iloc[0], data.iloc[-1]
     early = data[data["when"] < d1].sort_values(["cumulative_arrivals", "when"]).iloc[-1]
 

@@ -134,7 +134,8 @@ def monthly_chart(monthly: pd.DataFrame, claims: pd.DataFrame, *, sources: pd.Da
             shift = pd.Timedelta(hours=18 * list(same_day).index(k))  # side by side, never before the report date
             ax.plot([row.reported_on + shift], [float(row.value)], linestyle="none", color=colours[row.who],
                     marker=SIDE_CATEGORY_MARKER[(str(row.side), str(row.category))], markersize=6.5,
-                    markeredgecolor=style.MARKER_EDGE, markeredgewidth=0.5, zorder=4, gid=f"claim:{row.id}")
+                    markeredgecolor=style.MARKER_EDGE, markeredgewidth=0.5, zorder=4, clip_on=False,
+                    gid=f"claim:{row.id}")
         ax.set_ylim(0, float(claims["value"].max()) * 1.15)
         ax.set_ylabel("people, as claimed", fontsize=style.LABEL_SIZE)
         ax.set_title("The offensive of 19\N{EN DASH}20 Sept 2023: tolls as claimed, by day of the claim "
@@ -373,7 +374,7 @@ def key_events_chart(timeline: pd.DataFrame, key_ids: Sequence[str], *, sources:
         top.set_title("Events in Crisis Group's timeline, per year (its selection, to 9 Sept 2023)", loc="left",
                       fontsize=style.FONT_SIZE)
         ax.plot(timeline["date"], [0] * len(timeline), linestyle="none", marker="|", markersize=8,
-                color=style.MUTED_TEXT, gid="all_events")
+                color=style.MUTED_TEXT, clip_on=False, gid="all_events")
         dates = timeline.set_index("id")["date"]
         for first, last, label in periods:
             ax.axvspan(dates[first], dates[last], color=style.OKABE_ITO["vermillion"], alpha=0.15, zorder=0,

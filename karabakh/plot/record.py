@@ -173,7 +173,8 @@ def toll_claims_chart(tolls: pd.DataFrame, *, sources: pd.DataFrame, category: s
                     ax.plot([row.reported_on], [float(row.value)], linestyle="none", marker=look["marker"],
                             color=look["color"], markerfacecolor="white" if hollow else look["color"],
                             markeredgecolor=look["color"] if hollow else style.MARKER_EDGE,
-                            markeredgewidth=1.2 if hollow else 0.5, markersize=6, gid=f"claim:{row.id}")
+                            markeredgewidth=1.2 if hollow else 0.5, markersize=6, clip_on=False,
+                            gid=f"claim:{row.id}")
                     if pd.notna(row.value_low):
                         ax.vlines(row.reported_on, row.value_low, row.value_high, color=look["color"],
                                   gid=f"range:{row.id}")
@@ -329,7 +330,7 @@ def unhcr_chart(stock: pd.DataFrame, flows: pd.DataFrame, *, sources: pd.DataFra
         axes = fig.subplots(2, 1, sharex=True)
         ax = axes[0]
         ax.plot(stock["year"], stock["value"], color=style.OKABE_ITO["blue"], marker="o", markersize=4,
-                gid="stock")
+                clip_on=False, gid="stock")
         ax.set_ylabel("people at\nthe end of the year", fontsize=style.LABEL_SIZE)
         ax.set_title("Stock: refugees from Azerbaijan in Armenia at the end of each year", loc="left",
                      fontsize=style.FONT_SIZE)
