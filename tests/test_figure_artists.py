@@ -468,3 +468,22 @@ def test_no_value_label_is_struck_through_by_a_line(built, name):
 def test_no_marker_is_cut_by_its_axes(built, name):
     """A point near an axis (a count of 2, of 30, a stock of 1,501) is drawn whole, never half under the axis."""
     assert markers_cut_by_their_axes(built[name]) == []
+
+
+def test_the_offensive_claims_legend_draws_only_markers_drawn(built):
+    """In the claims panel of incidents_per_month colour is the claimant and shape the side and category: a
+    claimant's entry draws its colour with a shape one of its claims has on the chart (no orange circle in the
+    legend when no orange circle is drawn); the shapes' entries are grey."""
+    from matplotlib.lines import Line2D
+
+    fig = built["incidents_per_month"]
+    drawn = {(to_rgba_tuple(ln.get_color()), ln.get_marker()) for ax in fig.axes for ln in ax.lines
+             if (ln.get_gid() or "").startswith("claim:")}
+    assert len(drawn) >= 6
+    from karabakh.plot import style
+
+    grey = to_rgba_tuple(style.MUTED_TEXT)
+    entries = [(label, (to_rgba_tuple(h.get_color()), h.get_marker())) for label, h in legend_entries(fig)
+               if isinstance(h, Line2D) and h.get_marker() not in (None, "None", "") and h.get_linestyle() == "None"]
+    coloured = [(label, look) for label, look in entries if look[0] != grey]
+    assert len(coloured) == 6 and all(look in drawn for _, look in coloured), coloured

@@ -167,7 +167,10 @@ def monthly_chart(monthly: pd.DataFrame, claims: pd.DataFrame, *, sources: pd.Da
                      fontsize=style.LABEL_SIZE, color=style.TEXT, gid="offensive_label")
         handles = [Patch(facecolor=c, hatch=h, edgecolor="white", label=f"{lab} (Crisis Group)")
                    for lab, c, h in STATUS_STYLE.values()]
-        handles += [Line2D([], [], color=colours[w], marker="o", linestyle="none", label=style.wrap(w, 48))
+        first_shape = {w: SIDE_CATEGORY_MARKER[(str(r.side), str(r.category))]  # a claimant's entry: a marker drawn
+                       for r in claims.iloc[::-1].itertuples() for w in [r.who]}  # (its first claim's), never a new one
+        handles += [Line2D([], [], color=colours[w], marker=first_shape[w], linestyle="none",
+                           markeredgecolor=style.MARKER_EDGE, markeredgewidth=0.5, label=style.wrap(w, 48))
                     for w in colours]
         handles += [Line2D([], [], color=style.MUTED_TEXT, marker=m, linestyle="none", label=SIDE_CATEGORY_LABEL[k])
                     for k, m in SIDE_CATEGORY_MARKER.items() if k in set(zip(claims["side"].astype(str),
