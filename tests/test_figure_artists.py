@@ -487,3 +487,19 @@ def test_the_offensive_claims_legend_draws_only_markers_drawn(built):
                if isinstance(h, Line2D) and h.get_marker() not in (None, "None", "") and h.get_linestyle() == "None"]
     coloured = [(label, look) for label, look in entries if look[0] != grey]
     assert len(coloured) == 6 and all(look in drawn for _, look in coloured), coloured
+
+
+def test_the_hatched_april_2016_reads_as_its_swatch(built):
+    """The hatched gap of Apr 2016 is wide enough for its cross-hatch to be seen as the legend's hatched swatch (at
+    least as wide as a month's bar, several pixels), not a dotted line one pixel wide; it spans April 2016."""
+    from matplotlib.dates import num2date
+
+    fig = built["incident_series"]
+    render = renderer(fig)
+    for ax in fig.axes:
+        (gap,) = [p for p in ax.patches if p.get_gid() == "gap_april_2016"]
+        width = gap.get_window_extent(render).width
+        assert width >= 5 and width >= 0.9 * min(b.get_window_extent(render).width for b in ax.patches
+                                                  if b is not gap and b.get_gid() != "war_2020"), width
+        first, last = num2date(gap.get_x()).date(), num2date(gap.get_x() + gap.get_width()).date()
+        assert first.isoformat() == "2016-04-01" and last.isoformat() >= "2016-04-30", (first, last)

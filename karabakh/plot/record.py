@@ -88,15 +88,18 @@ def incident_series_chart(series: pd.DataFrame, *, sources: pd.DataFrame,
             ax.set_ylabel(f"people {outcome}\nper month", fontsize=style.LABEL_SIZE)
             ax.set_title(f"People {outcome} along the front lines and the border, per month (Crisis Group's counts)",
                          loc="left", fontsize=style.FONT_SIZE)
-            ax.axvspan(*APRIL_2016, facecolor="none", edgecolor=style.MUTED_TEXT, hatch="xxxx", linewidth=0.0,
-                       zorder=0, gid="gap_april_2016")
+            # the month whose counts leave the escalation out, hatched over its whole bar's slot: the escalation's
+            # own days are a pixel wide at this scale, their hatch would read as a dotted line, not as its swatch
+            ax.axvspan(APRIL_2016[0].to_period("M").start_time, APRIL_2016[0].to_period("M").end_time,
+                       facecolor="none", edgecolor=style.MUTED_TEXT, hatch="xxxx", linewidth=0.0, zorder=0,
+                       gid="gap_april_2016")
             ax.axvspan(*WAR_2020, color=style.OKABE_ITO["sky_blue"], alpha=0.25, zorder=0, gid="war_2020")
             ax.axvline(CRISISGROUP_DATA_ENDS, color=style.MUTED_TEXT, linewidth=0.8, linestyle="--", gid="data_end")
             _finish(ax)
         axes[0].set_xlim(pd.Timestamp("2015-01-01"), pd.Timestamp("2023-10-31"))
         handles = [Patch(facecolor=c, hatch=h, edgecolor="white", label=lab) for lab, c, h in STATUS_STYLE.values()]
         handles += [Patch(facecolor="none", edgecolor=style.MUTED_TEXT, hatch="xxxx",
-                          label="Apr 2016 escalation: not in Crisis Group's counts"),
+                          label="Apr 2016: the escalation is not in Crisis Group's counts"),
                     Patch(color=style.OKABE_ITO["sky_blue"], alpha=0.25,
                           label="2020 war, 27 Sept \N{EN DASH} 10 Nov 2020: no rows in either file"),
                     Line2D([], [], color=style.MUTED_TEXT, linewidth=0.8, linestyle="--",
@@ -120,7 +123,8 @@ def incident_series_chart(series: pd.DataFrame, *, sources: pd.DataFrame,
                 f"and wounded. Before the 2020 war the bars split military and civilians ({int(pre['people'].sum())} "
                 f"people in all, {months(pre)}); after it combatants and non-combatants "
                 f"({int(post['people'].sum())} people, {months(post)}). "
-                "The Apr 2016 escalation is hatched because Crisis Group's counts leave it out; the 2020 war, "
+                "The month of Apr 2016 is hatched because Crisis Group's counts leave out its escalation; the "
+                "2020 war, "
                 "27 Sept to 10 Nov 2020, is shaded and has no rows; a dashed line marks the end of the "
                 "data on 10 Sept 2023.")
     return fig
