@@ -503,3 +503,15 @@ def test_the_hatched_april_2016_reads_as_its_swatch(built):
                                                   if b is not gap and b.get_gid() != "war_2020"), width
         first, last = num2date(gap.get_x()).date(), num2date(gap.get_x() + gap.get_width()).date()
         assert first.isoformat() == "2016-04-01" and last.isoformat() >= "2016-04-30", (first, last)
+
+
+def test_the_excess_deaths_alt_text_names_an_age_group_as_its_tick_does(built, data):
+    """The age group the alt text names is written as on the axis (one wording: "70–74"), and every tick is one of
+    the table's age groups (spaces dropped, an en dash for the span)."""
+    fig = built["excess_deaths"]
+    renderer(fig)
+    ticks = {t.get_text() for ax in fig.axes for t in ax.get_xticklabels() if t.get_text()}
+    groups = {g.replace(" ", "").replace("-", "\N{EN DASH}") for g in data["excess"]["age_group"].astype(str)}
+    assert ticks == groups
+    named = re.search(r"for men aged (\S+) in", protocol.description(fig)["alt"]).group(1)
+    assert named in ticks, named

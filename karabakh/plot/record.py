@@ -31,6 +31,11 @@ HOLLOW = {"at_least", "more_than", "approx"}
 SUBGROUP_WORD = {"military": "military", "civilian": "civilians", "unspecified": "not split"}
 
 
+def _age(group: str) -> str:
+    """An age group as the ticks and the alt text write it: "70\N{EN DASH}74" for the data's "70 - 74"."""
+    return group.replace(" ", "").replace("-", "\N{EN DASH}")
+
+
 def _finish(ax) -> None:
     style.thousands_ticks(ax.yaxis)
     ax.grid(axis="y", color="#DDDDDD", linewidth=0.6)
@@ -265,7 +270,7 @@ def excess_deaths_chart(excess: pd.DataFrame, *, sources: pd.DataFrame,
             ax.set_ylabel("excess deaths", fontsize=style.LABEL_SIZE)
             _finish(ax)
         for ax in axes[-2:]:
-            ax.set_xticks(range(len(ages)), [a.replace(" ", "") for a in ages], rotation=90,
+            ax.set_xticks(range(len(ages)), [_age(a) for a in ages], rotation=90,
                           fontsize=style.LABEL_SIZE - 1)
             ax.set_xlabel("age group (years)", fontsize=style.LABEL_SIZE)
         handles = [Line2D([], [], color=c, marker=m, linestyle="-", linewidth=1.2,
@@ -290,7 +295,7 @@ def excess_deaths_chart(excess: pd.DataFrame, *, sources: pd.DataFrame,
                 "the estimated excess deaths of women and men in 2020 as a point with a vertical interval. In the "
                 "three belligerents' territories the excess is concentrated among young men: the largest estimate "
                 f"is {float(top['value']):.0f} (interval {float(top['value_low']):.0f} to "
-                f"{float(top['value_high']):.0f}) for men aged {top['age_group']} in {top['territory']}. Of the "
+                f"{float(top['value_high']):.0f}) for men aged {_age(top['age_group'])} in {top['territory']}. Of the "
                 f"seven age groups of men from 15 to 49, those whose whole interval lies above zero: {counts}.")
     return fig
 
