@@ -515,3 +515,24 @@ def test_the_excess_deaths_alt_text_names_an_age_group_as_its_tick_does(built, d
     assert ticks == groups
     named = re.search(r"for men aged (\S+) in", protocol.description(fig)["alt"]).group(1)
     assert named in ticks, named
+
+
+@pytest.mark.parametrize("name", ["nk_map", "front_lines", "region_map"])
+def test_the_alt_text_names_every_line_and_corridor_drawn(built, name):
+    """The lines of contact and the corridor drawn on a map are in its alt text, as data/layers/front_lines.geojson
+    (read with json) labels them (spans with an en dash): a reader of the alt text learns what the eye sees."""
+    import json
+    from pathlib import Path
+
+    with open(Path(__file__).parent.parent / "data" / "layers" / "front_lines.geojson", encoding="utf-8") as fh:
+        label = {f["properties"]["key"]: f["properties"]["label"] for f in json.load(fh)["features"]}
+    fig = built[name]
+    drawn = {c.get_gid().split(":", 1)[1] for ax in all_axes(fig) for c in ax.collections
+             if (c.get_gid() or "").split(":")[0] in ("contact_line", "corridor")}
+    alt = protocol.description(fig)["alt"]
+    if name == "region_map":  # the corridor only, hatched, said without its label
+        assert drawn and "corridor" in alt
+        return
+    assert drawn
+    missing = [k for k in drawn if re.sub(r"(\d{4})-(\d{4})", "\\1\N{EN DASH}\\2", label[k]) not in alt]
+    assert missing == [], (missing, alt)

@@ -284,11 +284,12 @@ def region_map(boundaries: gpd.GeoDataFrame, places: gpd.GeoDataFrame, *, contex
 
 
 def _areas_text(front_lines) -> str:
+    """The control areas with their sizes, then the corridor and the line of contact drawn with them."""
     areas = front_lines[front_lines["feature"] == "control_area"].sort_values(["valid_from", "key"])
-    if areas.empty:
-        return "no control area"
-    return "; ".join(f"{wording.en_dashes(label)} ({km2:,.0f} km2)"
-                     for label, km2 in zip(areas["label"], geo.area_km2(areas)))
+    said = [f"{wording.en_dashes(label)} ({km2:,.0f} km2)" for label, km2 in zip(areas["label"], geo.area_km2(areas))]
+    others = front_lines[front_lines["feature"].isin(["corridor", "contact_line"])].sort_values(["feature", "key"])
+    said += [wording.en_dashes(label) for label in others["label"]]
+    return "; ".join(said) if said else "no control area"
 
 
 def nk_map(front_lines: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, places: gpd.GeoDataFrame, *,
