@@ -57,7 +57,7 @@ def test_every_kind_of_missing_value_is_an_empty_cell():
                           "x": [0.5, None], "t": pd.to_datetime(["2023-09-19", None]),
                           "c": pd.Categorical(["a", None]), "b": pd.array([True, None], dtype="boolean"),
                           "o": pd.Series(["x", None], dtype=object)})
-    assert body_rows(display.frame_html(frame)) == [["1", "a", "0.5", "2023-09-19", "a", "True", "x"], [""] * 7]
+    assert body_rows(display.frame_html(frame)) == [["1", "a", "0.5", "19 Sept 2023", "a", "True", "x"], [""] * 7]
     assert frame.isna().sum().tolist() == [1] * 7
 
 
@@ -108,3 +108,33 @@ def test_a_table_by_month_reads_its_months_as_the_prose_does():
     april = rows[6]
     assert april[1:3] == [str(killed.get("combatant", 0)), str(killed.get("non_combatant", 0))]
     assert isinstance(monthly.index, pd.PeriodIndex)  # the frame itself keeps its periods
+
+
+def test_a_column_of_days_reads_as_the_prose_does():
+    """A loaded column of days (displacement.csv's ``date``, read with csv) is shown "24 Sept 2023" (day, month
+    abbreviation from the calendar module, Sept for September, year), never "2023-09-24", and a column with clock
+    times is left as it is."""
+    import calendar
+    import datetime
+
+    frame = kb.load_displacement()
+    html = display.frame_html(frame[["id", "date"]])
+    with open(ROOT / "data" / "displacement.csv", newline="", encoding="utf-8") as f:
+        raw = [(r["id"], datetime.date.fromisoformat(r["date"])) for r in csv.DictReader(f)]
+    months = {i: ("Sept" if i == 9 else calendar.month_abbr[i]) for i in range(1, 13)}
+    assert body_rows(html) == [[i, f"{d.day} {months[d.month]} {d.year}"] for i, d in raw]
+    timed = pd.DataFrame({"when": pd.to_datetime(["2023-09-24 18:00", "2023-09-25 00:00"])})
+    assert "2023-09-24 18:00:00" in display.frame_html(timed)
+    assert pd.api.types.is_datetime64_dtype(frame["date"])  # the data are not changed
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_committed_tables_write_days_as_the_prose_does(path):
+    """No table cell of a committed notebook holds an ISO day or month ("2023-09-27", "2022-10"): tables read like the
+    figures and the prose ("27 Sept 2023", "Oct 2022")."""
+    bad = []
+    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+        for out in cell.get("outputs", []):
+            html = "".join(out.get("data", {}).get("text/html", []))
+            bad += re.findall(r"<t[dh][^>]*>\s*((?:19|20)\d\d-\d\d(?:-\d\d)?)\s*</t[dh]>", html)
+    assert bad == []

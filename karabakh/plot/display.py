@@ -1,5 +1,6 @@
-"""How a table reads in a notebook: a missing value is an empty cell, an index that means nothing is not shown, and an
-index of months or days reads as the prose writes them ("Oct 2022", "19 Sept 2023"), not "2022-10".
+"""How a table reads in a notebook: a missing value is an empty cell, an index that means nothing is not shown, and
+months and days (an index, a column of days) read as the prose writes them ("Oct 2022", "19 Sept 2023"), not
+"2022-10" or "2023-09-19".
 
 pandas writes a missing value as ``NaN``, ``<NA>``, ``NaT`` or ``None``, and shows every frame's index. The frames
 the loaders return are indexed by their CSV line (``line``, kept for error messages), and frames built afresh or
@@ -86,6 +87,32 @@ def _readable_index(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _readable_days(frame: pd.DataFrame) -> pd.DataFrame:
+    """A shallow copy whose columns of days (datetime64 without time zone, every value at midnight, or strings every one
+    an ISO day) hold the days as the prose writes them ("19 Sept 2023"), and "" where a day is missing. A column with
+    clock times is left as it is."""
+    import pandas as pd
+
+    from karabakh.analysis import wording
+
+    out = None
+    for i in range(frame.shape[1]):
+        col = frame.iloc[:, i]
+        days = col.dropna()
+        days = days[days.astype(str) != ""]
+        if days.empty:
+            continue
+        if pd.api.types.is_datetime64_dtype(col.dtype):
+            if not (days == days.dt.normalize()).all():
+                continue
+        elif not (pd.api.types.is_string_dtype(col.dtype)
+                  and days.astype(str).str.fullmatch(r"\d{4}-\d\d-\d\d").all()):
+            continue  # neither days nor a library's ISO days ("2023-09-27", as latest_claims gives them)
+        out = frame.copy(deep=False) if out is None else out
+        out.isetitem(i, col.map(lambda d: "" if pd.isna(d) or d == "" else wording.day(d)).astype(object))
+    return frame if out is None else out
+
+
 def frame_html(frame: pd.DataFrame) -> str:
     """The frame as pandas' notebook HTML, missing values as empty cells, the index left out where it means nothing.
 
@@ -109,13 +136,16 @@ def frame_html(frame: pd.DataFrame) -> str:
     >>> months = pd.DataFrame({"n": [1, 2]}, index=pd.period_range("2022-09", periods=2, freq="M"))
     >>> re.findall(r"<th>(.*?)</th>", frame_html(months))[2:]  # after the corner and the column "n"
     ['Sept 2022', 'Oct 2022']
+    >>> days = pd.DataFrame({"since": pd.to_datetime(["2023-09-20", None])})
+    >>> re.findall(r"<td>(.*?)</td>", frame_html(days))
+    ['20 Sept 2023', '']
     """
     import pandas as pd
 
     rows = pd.get_option("display.max_rows")
     if rows is not None and len(frame) > rows:  # a long frame shows its first and last min_rows, as pandas does
         rows = pd.get_option("display.min_rows") or rows
-    return _blank_missing(_readable_index(frame)).to_html(
+    return _blank_missing(_readable_days(_readable_index(frame))).to_html(
         na_rep="", index=shows_index(frame), notebook=True, bold_rows=True, escape=True,
         max_rows=rows, max_cols=pd.get_option("display.max_columns"),
         show_dimensions=pd.get_option("display.show_dimensions"),
