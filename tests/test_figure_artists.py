@@ -536,3 +536,11 @@ def test_the_alt_text_names_every_line_and_corridor_drawn(built, name):
     assert drawn
     missing = [k for k in drawn if re.sub(r"(\d{4})-(\d{4})", "\\1\N{EN DASH}\\2", label[k]) not in alt]
     assert missing == [], (missing, alt)
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_no_legend_entry_takes_a_hyphen_for_a_dash(built, name):
+    """A spaced hyphen between two words of a legend entry ("Ministry of Defence of Azerbaijan - military") reads as
+    a typo; the figures write a dash as an en dash, as their titles do."""
+    bad = [label for label, _ in legend_entries(built[name]) if re.search(r"\S - \S", label)]
+    assert bad == []

@@ -165,7 +165,7 @@ def toll_claims_chart(tolls: pd.DataFrame, *, sources: pd.DataFrame, category: s
 
     claims = tolls[(tolls["kind"] == "official_claim") & (tolls["category"] == category)].sort_values("reported_on")
     subgroup = claims["subgroup"].astype(str).map(SUBGROUP_WORD)
-    claims = claims.assign(series=claims["claimant"].astype(str) + " - " + subgroup)
+    claims = claims.assign(series=claims["claimant"].astype(str) + " \N{EN DASH} " + subgroup)
     looks = style.series_styles(claims["series"])
     with style.styled():
         fig = style.new_figure("chart", width=10.0, height=6.6)
