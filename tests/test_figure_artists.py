@@ -544,3 +544,14 @@ def test_no_legend_entry_takes_a_hyphen_for_a_dash(built, name):
     a typo; the figures write a dash as an en dash, as their titles do."""
     bad = [label for label, _ in legend_entries(built[name]) if re.search(r"\S - \S", label)]
     assert bad == []
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_no_source_is_written_twice_in_a_caption(built, name):
+    """Two files of one publication (Crisis Group's data and casualties, released the same day) are one entry of the
+    caption's source list, not "International Crisis Group (10 Nov 2023); International Crisis Group (10 Nov 2023)"."""
+    (text,) = [t.get_text() for t in built[name].texts if t.get_gid() == "caption"]
+    listed = " ".join(text.split())  # the list runs from "Sources: " to the first full stop that ends a sentence
+    listed = listed[len("Sources: "):listed.index(". ")]
+    entries = [e.strip() for e in re.split(r"; (?=[A-Z])", listed)]
+    assert len(set(entries)) == len(entries), entries
