@@ -209,3 +209,45 @@ def labels_over_markers(fig) -> list[str]:
                     name = f"{text.get_gid() or 'text'} {text.get_text()!r}"
                     problems.append(f"{name} covers {ln.get_gid() or 'a marker'}")
     return problems
+
+
+def labels_struck_by_lines(fig) -> list[str]:
+    """Value labels (annotations anchored on a data point) that a drawn line runs through: the label's box, measured
+    from the renderer, is crossed by the path of a visible line of its axes (markers alone are not lines)."""
+    from matplotlib.text import Annotation
+
+    render = renderer(fig)
+    problems = []
+    for ax in all_axes(fig):
+        lines = [ln for ln in ax.lines if ln.get_visible() and ln.get_linestyle() not in ("None", "", " ", "none")
+                 and len(ln.get_xydata()) > 1]
+        for text in ax.texts:
+            if not (isinstance(text, Annotation) and text.get_visible() and text.get_text().strip()):
+                continue
+            box = text.get_window_extent(render)
+            for ln in lines:
+                path = ln.get_transform().transform_path(ln.get_path())
+                if path.intersects_bbox(box, filled=False):
+                    problems.append(f"{text.get_gid() or 'label'} {text.get_text()!r} is struck by {ln.get_gid()}")
+    return problems
+
+
+def markers_cut_by_their_axes(fig) -> list[str]:
+    """Markers of points inside the axes' view that the axes' edge cuts (half a square hidden under the x axis): a
+    clipped line's marker whose extent, measured in pixels from its size, leaves the axes' box."""
+    import numpy as np
+
+    render = renderer(fig)
+    problems = []
+    for ax in all_axes(fig):
+        frame = ax.get_window_extent(render)
+        for ln in ax.lines:
+            if not ln.get_visible() or ln.get_marker() in (None, "None", "", " ") or not ln.get_clip_on():
+                continue
+            half = ln.get_markersize() / 2 * fig.dpi / 72
+            for x, y in ln.get_transform().transform(np.asarray(ln.get_xydata(), dtype=float)):
+                inside = frame.x0 <= x <= frame.x1 and frame.y0 <= y <= frame.y1
+                if inside and (x - half < frame.x0 - 0.5 or x + half > frame.x1 + 0.5 or y - half < frame.y0 - 0.5
+                               or y + half > frame.y1 + 0.5):
+                    problems.append(f"{ln.get_gid() or 'a marker'} at ({x:.0f}, {y:.0f}) px is cut by its axes")
+    return problems

@@ -22,8 +22,10 @@ from figure_helpers import (
     area_collections,
     labels_outside_or_overlapping,
     labels_over_markers,
+    labels_struck_by_lines,
     legend_entries,
     load_all,
+    markers_cut_by_their_axes,
     patch_look,
     renderer,
     series_looks,
@@ -158,9 +160,10 @@ MAPS = ["region_map", "nk_map", "front_lines", "control_maps"]
 NEUTRAL_GREY = "#BBBBBB"  # an unknown holder's colour: the one colour of the maps outside Okabe-Ito
 
 
-@pytest.mark.parametrize("name", MAPS)
+@pytest.mark.parametrize("name", FIGURES)
 def test_no_label_covers_a_marker(built, name):
-    """Place names and numbers stand beside the markers, never on one (their own included)."""
+    """Place names, numbers and value labels stand beside the markers, never on one (their own included, and the
+    ring round a figure of the seed article)."""
     assert labels_over_markers(built[name]) == []
 
 
@@ -364,3 +367,197 @@ def test_the_style_writes_dates_as_the_prose_does():
     fig.canvas.draw()
     assert "19 Sept\n2023" in [t.get_text() for t in ax.get_xticklabels()]
     plt.close(fig)
+
+
+HYPHEN_SPAN = re.compile(r"\b(19|20)\d\d ?- ?(19|20)\d\d\b"  # 1994-2020
+                         r"|\b\d{1,2} ?- ?\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept|Oct|Nov|Dec)\b"  # 10-19 Nov
+                         r"|\b((19|20)\d\d|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept|Oct|Nov|Dec) - "
+                         r"(\d|ongoing\b|(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept|Oct|Nov|Dec)\b)")  # 1994 - 9 Nov 2020
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_spans_of_years_and_days_take_an_en_dash(built, name):
+    """One style for spans as for days: "1994–2020", "10–19 Nov 2020", "10 Nov 2020 – 19 Sept 2023", in the title,
+    the alt text, the caption, the legends and every label (a hyphen between years or days reads as a minus or as
+    one word; the panels' titles use en dashes)."""
+    fig = built[name]
+    info = protocol.description(fig)
+    texts = {"title": [info["title"]], "alt": [info["alt"]],
+             "drawn": [t.get_text() for t in fig.findobj(matplotlib.text.Text) if t.get_visible()]}
+    bad = {where: sorted({" ".join(m.group(0).split()) for t in found for m in HYPHEN_SPAN.finditer(t)})
+           for where, found in texts.items()}
+    assert bad == dict.fromkeys(texts, []), bad
+
+
+def test_the_front_lines_legend_draws_no_two_lines_alike(built):
+    """Two legend entries drawn as the same line (colour, style, width) would say two different things with one
+    mark: the front-line panels' lines of contact (one per period) are one entry or two different lines."""
+    from matplotlib.lines import Line2D
+
+    fig = built["front_lines"]
+    lines = [(label, (to_rgba_tuple(h.get_color()), str(h.get_linestyle()), h.get_linewidth()))
+             for label, h in legend_entries(fig) if isinstance(h, Line2D) and h.get_marker() in (None, "None", "")]
+    looks = [look for _, look in lines]
+    assert len(set(looks)) == len(looks), lines
+
+
+def test_the_sector_map_names_each_circle_once_and_its_alt_text_the_largest(built, data):
+    """Every circle's label names one sector (two sectors Crisis Group calls "Nakhchivan 1" and "Nakhchivan 2" are
+    not both "Nakhchivan"); the alt text names the largest circle drawn, on the map or beside it, as the largest
+    of all, with its numbers (the Sept 2022 escalation, off the map, is most of all people)."""
+    import csv
+    from pathlib import Path
+
+    fig = built["incidents_per_sector"]
+    ax = fig.axes[0]
+    labels = [t.get_text().split("\n")[0] for t in ax.texts if (t.get_gid() or "").startswith("sector_label:")]
+    heads = [" ".join(t.get_text().split("\n")[:-1]) for t in ax.texts
+             if (t.get_gid() or "").startswith("sector_label:")]
+    assert len(labels) == 14 and len(set(heads)) == len(heads), heads
+    circles = {c.get_gid().split(":", 1)[1]: float(c.get_sizes()[0]) for c in ax.collections
+               if (c.get_gid() or "").startswith(("sector:", "sector_off_map:"))}
+    root = Path(__file__).parent.parent / "data"
+    with open(root / "sectors.csv", newline="", encoding="utf-8") as fh:
+        label = {r["id"]: r["label"] for r in csv.DictReader(fh)}
+    people: dict = {}
+    with open(root / "incidents.csv", newline="", encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            people.setdefault(r["sector_id"], {"killed": 0, "wounded": 0})[r["outcome"]] += int(r["people"])
+    most = max(people, key=lambda k: sum(people[k].values()))
+    assert max(circles, key=circles.get) == most  # the largest circle is the sector of most people
+    alt = protocol.description(fig)["alt"]
+    said = f"{label[most]}, with {people[most]['killed']} killed and {people[most]['wounded']} wounded"
+    assert said in alt and alt.index("the largest of all") > alt.index(said), alt
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_counts_on_the_axes_are_written_as_in_the_labels(built, name):
+    """A count of 1,000 or more on a value axis has its thousands separator ("150,000", as the value labels, the alt
+    texts and the prose write it), never "150000"; a negative count takes a minus sign, never a hyphen."""
+    fig = built[name]
+    renderer(fig)
+    ticks = [t.get_text() for ax in all_axes(fig) for t in ax.get_yticklabels() if t.get_text()]
+    assert [t for t in ticks if re.fullmatch(r"[-\N{MINUS SIGN}]?\d{4,}(\.\d+)?", t)] == [], ticks
+    assert [t for t in ticks if t.startswith("-")] == [], ticks
+
+
+def test_the_sectors_not_on_the_map_stand_in_a_box_of_their_own(built):
+    """The circles of the sectors Crisis Group does not locate are drawn beside the map's places, not as places: each
+    lies inside an opaque box (gid "unplaced_box") that also holds its label and the box's title, and no other label
+    of the map (a country's name) is hidden under it."""
+    fig = built["incidents_per_sector"]
+    ax = fig.axes[0]
+    render = renderer(fig)
+    boxes = [p for p in ax.patches if p.get_gid() == "unplaced_box"]
+    assert len(boxes) == 1 and boxes[0].get_alpha() >= 0.9
+    frame = boxes[0].get_window_extent(render)
+    off_map = [c for c in ax.collections if (c.get_gid() or "").startswith("sector_off_map:")]
+    assert len(off_map) == 3
+    texts = [t for t in ax.texts if t.get_gid() == "unplaced_title"
+             or t.get_gid() in {c.get_gid().replace("sector_off_map", "sector_label") for c in off_map}]
+    assert len(texts) == 4
+    for artist in [*off_map, *texts]:
+        box = artist.get_window_extent(render)
+        assert frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1, artist
+    hidden = [t.get_text() for t in ax.texts if t not in texts and t.get_visible()
+              and t.get_window_extent(render).overlaps(frame)]
+    assert hidden == [], f"under the box: {hidden}"
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_no_value_label_is_struck_through_by_a_line(built, name):
+    """A count's label stands clear of every series line and of the seed article's mark (none runs through it)."""
+    assert labels_struck_by_lines(built[name]) == []
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_no_marker_is_cut_by_its_axes(built, name):
+    """A point near an axis (a count of 2, of 30, a stock of 1,501) is drawn whole, never half under the axis."""
+    assert markers_cut_by_their_axes(built[name]) == []
+
+
+def test_the_offensive_claims_legend_draws_only_markers_drawn(built):
+    """In the claims panel of incidents_per_month colour is the claimant and shape the side and category: a
+    claimant's entry draws its colour with a shape one of its claims has on the chart (no orange circle in the
+    legend when no orange circle is drawn); the shapes' entries are grey."""
+    from matplotlib.lines import Line2D
+
+    fig = built["incidents_per_month"]
+    drawn = {(to_rgba_tuple(ln.get_color()), ln.get_marker()) for ax in fig.axes for ln in ax.lines
+             if (ln.get_gid() or "").startswith("claim:")}
+    assert len(drawn) >= 6
+    from karabakh.plot import style
+
+    grey = to_rgba_tuple(style.MUTED_TEXT)
+    entries = [(label, (to_rgba_tuple(h.get_color()), h.get_marker())) for label, h in legend_entries(fig)
+               if isinstance(h, Line2D) and h.get_marker() not in (None, "None", "") and h.get_linestyle() == "None"]
+    coloured = [(label, look) for label, look in entries if look[0] != grey]
+    assert len(coloured) == 6 and all(look in drawn for _, look in coloured), coloured
+
+
+def test_the_hatched_april_2016_reads_as_its_swatch(built):
+    """The hatched gap of Apr 2016 is wide enough for its cross-hatch to be seen as the legend's hatched swatch (at
+    least as wide as a month's bar, several pixels), not a dotted line one pixel wide; it spans April 2016."""
+    from matplotlib.dates import num2date
+
+    fig = built["incident_series"]
+    render = renderer(fig)
+    for ax in fig.axes:
+        (gap,) = [p for p in ax.patches if p.get_gid() == "gap_april_2016"]
+        width = gap.get_window_extent(render).width
+        assert width >= 5 and width >= 0.9 * min(b.get_window_extent(render).width for b in ax.patches
+                                                  if b is not gap and b.get_gid() != "war_2020"), width
+        first, last = num2date(gap.get_x()).date(), num2date(gap.get_x() + gap.get_width()).date()
+        assert first.isoformat() == "2016-04-01" and last.isoformat() >= "2016-04-30", (first, last)
+
+
+def test_the_excess_deaths_alt_text_names_an_age_group_as_its_tick_does(built, data):
+    """The age group the alt text names is written as on the axis (one wording: "70–74"), and every tick is one of
+    the table's age groups (spaces dropped, an en dash for the span)."""
+    fig = built["excess_deaths"]
+    renderer(fig)
+    ticks = {t.get_text() for ax in fig.axes for t in ax.get_xticklabels() if t.get_text()}
+    groups = {g.replace(" ", "").replace("-", "\N{EN DASH}") for g in data["excess"]["age_group"].astype(str)}
+    assert ticks == groups
+    named = re.search(r"for men aged (\S+) in", protocol.description(fig)["alt"]).group(1)
+    assert named in ticks, named
+
+
+@pytest.mark.parametrize("name", ["nk_map", "front_lines", "region_map"])
+def test_the_alt_text_names_every_line_and_corridor_drawn(built, name):
+    """The lines of contact and the corridor drawn on a map are in its alt text, as data/layers/front_lines.geojson
+    (read with json) labels them (spans with an en dash): a reader of the alt text learns what the eye sees."""
+    import json
+    from pathlib import Path
+
+    with open(Path(__file__).parent.parent / "data" / "layers" / "front_lines.geojson", encoding="utf-8") as fh:
+        label = {f["properties"]["key"]: f["properties"]["label"] for f in json.load(fh)["features"]}
+    fig = built[name]
+    drawn = {c.get_gid().split(":", 1)[1] for ax in all_axes(fig) for c in ax.collections
+             if (c.get_gid() or "").split(":")[0] in ("contact_line", "corridor")}
+    alt = protocol.description(fig)["alt"]
+    if name == "region_map":  # the corridor only, hatched, said without its label
+        assert drawn and "corridor" in alt
+        return
+    assert drawn
+    missing = [k for k in drawn if re.sub(r"(\d{4})-(\d{4})", "\\1\N{EN DASH}\\2", label[k]) not in alt]
+    assert missing == [], (missing, alt)
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_no_legend_entry_takes_a_hyphen_for_a_dash(built, name):
+    """A spaced hyphen between two words of a legend entry ("Ministry of Defence of Azerbaijan - military") reads as
+    a typo; the figures write a dash as an en dash, as their titles do."""
+    bad = [label for label, _ in legend_entries(built[name]) if re.search(r"\S - \S", label)]
+    assert bad == []
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_no_source_is_written_twice_in_a_caption(built, name):
+    """Two files of one publication (Crisis Group's data and casualties, released the same day) are one entry of the
+    caption's source list, not "International Crisis Group (10 Nov 2023); International Crisis Group (10 Nov 2023)"."""
+    (text,) = [t.get_text() for t in built[name].texts if t.get_gid() == "caption"]
+    listed = " ".join(text.split())  # the list runs from "Sources: " to the first full stop that ends a sentence
+    listed = listed[len("Sources: "):listed.index(". ")]
+    entries = [e.strip() for e in re.split(r"; (?=[A-Z])", listed)]
+    assert len(set(entries)) == len(entries), entries

@@ -9,7 +9,7 @@ from matplotlib.colors import to_rgb
 
 import karabakh as kb
 from karabakh.plot import protocol, map_parts, maps, style
-from karabakh.analysis import story
+from karabakh.analysis import story, wording
 PALETTE_RGB = {tuple(round(c, 3) for c in to_rgb(h)) for h in style.PALETTE}
 
 
@@ -204,7 +204,11 @@ def test_front_lines_small_multiples(data):
     assert_locator_inset(panels[-1], "nk")
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
     fl = data["front_lines"]
-    assert set(fl.loc[~fl["key"].isin(districts), "label"]) <= set(legend)
+    others = fl.loc[~fl["key"].isin(districts) & (fl["feature"] != "contact_line"), "label"]
+    assert {wording.en_dashes(label) for label in others} <= set(legend)  # spans of years with an en dash
+    # the two lines of contact, each drawn alike in its own period's panel, are one entry naming both periods
+    assert [t for t in legend if t.startswith("Line of contact")] == [
+        "Line of contact of the panel's period (1994\N{EN DASH}2020, 2020\N{EN DASH}2023)"]
     # the districts nest, drawn one over the other: each entry names what is left in view, and its last day held
     # (hand-overs of 20 Nov, 25 Nov and 1 Dec 2020: Aghdam (part), Kalbajar, Lachin)
     assert {"Aghdam (part): held by ethnic-Armenian forces until 19 Nov 2020",
@@ -214,7 +218,7 @@ def test_front_lines_small_multiples(data):
     areas = kb.control_area_table(data["front_lines"], data["boundaries"])
     alt = protocol.description(fig)["alt"]
     for r in areas.itertuples():  # the alt text states the areas drawn, computed
-        assert f"{r.label} ({r.area_km2:,.0f} km2)" in alt
+        assert f"{wording.en_dashes(r.label)} ({r.area_km2:,.0f} km2)" in alt
 
 
 def test_nk_map_shows_the_features_it_is_given(data):

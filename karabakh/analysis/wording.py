@@ -1,12 +1,15 @@
 """How the project writes days and claimed numbers in prose, tables and labels: the one home of each format.
 
 Days: :func:`day` ("20 Sept 2023", the style of every figure and sentence) and :func:`iso_date` ("2023-09-20");
-:func:`short_months` rewrites a source's own wording of a day or span ("2-5 April 2016") in that style.
+:func:`short_months` rewrites a source's own wording of a day or span ("2-5 April 2016") in that style, and
+:func:`en_dashes` writes every span of years or days with an en dash ("1994–2020", "10 Nov 2020 – 19 Sept 2023").
 Claimed numbers with their qualifier: :func:`qualified` ("at least 32") and :func:`value_text` ("≥32").
 Claimants: :func:`claimant_keys` and :func:`claimant_labels` (the actor's name and role from ``actors.csv``).
 Reading a day from an argument is :func:`karabakh.io.days.to_day`.
 """
 from __future__ import annotations
+
+import re
 
 import pandas as pd
 
@@ -83,11 +86,44 @@ def short_months(text: str) -> str:
     Examples
     --------
     >>> short_months("2-5 April 2016"), short_months("12 December 2022 - ongoing"), short_months("9 May 2023")
-    ('2-5 Apr 2016', '12 Dec 2022 - ongoing', '9 May 2023')
+    ('2–5 Apr 2016', '12 Dec 2022 – ongoing', '9 May 2023')
     """
-    import re
+    return en_dashes(re.sub(r"\b(" + "|".join(_MONTHS) + r")(?= \d{4}\b)", lambda m: _MONTHS[m.group(1)], text))
 
-    return re.sub(r"\b(" + "|".join(_MONTHS) + r")(?= \d{4}\b)", lambda m: _MONTHS[m.group(1)], text)
+
+_SHORT = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept|Oct|Nov|Dec)"
+_SPANS = (  # (pattern, replacement): years, days of one month, and a span between two written days or months
+    (re.compile(r"\b((?:19|20)\d\d) ?- ?((?:19|20)\d\d)\b"), "\\1\N{EN DASH}\\2"),
+    (re.compile(r"\b(\d{1,2}) ?- ?(\d{1,2})(?= " + _SHORT + r"\b)"), "\\1\N{EN DASH}\\2"),
+    (re.compile(r"(\b(?:19|20)\d\d|\b" + _SHORT + r") - (?=\d|ongoing\b|" + _SHORT + r"\b)"), "\\1 \N{EN DASH} "),
+)
+
+
+def en_dashes(text: str) -> str:
+    """A text's spans of years or days written with an en dash, as every title and label of the project writes
+    them: unspaced between two years or two days of a month, spaced between two written days or months.
+
+    Hyphens of anything else (an ISO date, "ethnic-Armenian", "2020-09-27") are left alone.
+
+    Parameters
+    ----------
+    text : str
+        A label, for example a layer's ``label`` from ``data/layers/front_lines.geojson``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> en_dashes("Line of contact, 1994-2020"), en_dashes("Districts still held: Lachin, 25-30 Nov 2020")
+    ('Line of contact, 1994–2020', 'Districts still held: Lachin, 25–30 Nov 2020')
+    >>> en_dashes("27 Sept - 10 Nov 2020"), en_dashes("ethnic-Armenian, 2023-09-20")
+    ('27 Sept – 10 Nov 2020', 'ethnic-Armenian, 2023-09-20')
+    """
+    for pattern, replacement in _SPANS:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 def qualified(value: float, qualifier: str) -> str:

@@ -111,7 +111,8 @@ def caption_text(ids: Sequence[str], sources: pd.DataFrame, *, licences: Mapping
     Parameters
     ----------
     ids : sequence of str
-        Source ids (``sources.id``), in the order to list them; duplicates are dropped.
+        Source ids (``sources.id``), in the order to list them; duplicates are dropped, and so are sources written
+        alike (two files a publisher released on one day, without a licence of their own).
     sources : pandas.DataFrame
         The sources table (``kb.load_sources()``).
     licences : mapping, optional
@@ -142,6 +143,7 @@ def caption_text(ids: Sequence[str], sources: pd.DataFrame, *, licences: Mapping
         if licences.get(sid):
             text += f", {licences[sid]}"
         parts.append(text)
+    parts = list(dict.fromkeys(parts))  # two files of one publication (same publisher, same day) read as one source
     tail = "Compilation: karabakh contributors" + (f", {compilation_licence}." if compilation_licence else ".")
     if note:
         tail = note.rstrip(".") + ". " + tail

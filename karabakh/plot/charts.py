@@ -33,12 +33,6 @@ _CATEGORY = {"killed": "killed", "wounded": "wounded", "missing": "missing",
 _DODGE_PT = 9.0  # claims of one day sit this far apart, in points, so that none hides another
 
 
-def _thousands():
-    from matplotlib.ticker import FuncFormatter
-
-    return FuncFormatter(lambda v, _pos: f"{v:,.0f}")
-
-
 def _plain(ax) -> None:
     ax.grid(axis="y", color="#DDDDDD", linewidth=0.6)
     ax.set_axisbelow(True)
@@ -173,7 +167,7 @@ def casualty_claims_chart(casualties: pd.DataFrame, actors: pd.DataFrame, articl
                     ax.set_title(f"{_SIDE[side]}: {_CATEGORY[category]}", loc="left", fontsize=style.FONT_SIZE)
                     mark = ax.axvline(to_day(story.ARTICLE_DATE), zorder=1, **style.ARTICLE_MARK)
                     mark.set_gid("article_mark")
-                    ax.yaxis.set_major_formatter(_thousands())
+                    style.thousands_ticks(ax.yaxis)
                 else:
                     last = data["reported_on"].max()
                     _date_axis(ax, d1, pd.Timestamp(last.year, last.month, 1) + pd.DateOffset(months=1), daily=False)
@@ -207,7 +201,10 @@ def casualty_claims_chart(casualties: pd.DataFrame, actors: pd.DataFrame, articl
         protocol.remember_sources(fig, data["source_id"])
         captions.add_caption(fig, sources, is_map=False,
                               note="Each point is one claim as published; claims are never summed")
-        style.place_labels(fig, [label for _, label in sorted(labels, key=lambda t: t[0])])
+        style.place_labels(fig, [label for _, label in sorted(labels, key=lambda t: t[0])],
+                           lines=[ln for ax in fig.axes for ln in ax.lines if ln.get_gid() == "article_mark"],
+                           avoid=[ln for ax in fig.axes for ln in ax.lines
+                                  if str(ln.get_gid()).startswith(("article_figure:", "claim:"))], avoid_pad=0)
     alt = (f"Dot chart of {len(data)} casualty claims about the {incident}, by the date of the report, one colour "
            f"and marker per claimant ({len(looks)} claimants). " + ". ".join(said) + ".")
     title = f"Casualty claims about the {incident}, by date of the report and claimant (people)"
@@ -270,7 +267,7 @@ def arrivals_chart(displacement: pd.DataFrame, actors: pd.DataFrame, *, sources:
                     ax.plot([r.when], [float(r.cumulative_arrivals)], linestyle="none", markersize=5.5,
                             color=look["color"], marker=look["marker"], markeredgecolor=style.MARKER_EDGE,
                             markeredgewidth=0.5, fillstyle=style.QUALIFIER_FILL.get(str(r.value_qualifier), "none"),
-                            markerfacecoloralt="white", zorder=4, gid=f"count:{r.id}")
+                            markerfacecoloralt="white", zorder=4, clip_on=False, gid=f"count:{r.id}")
                     if not r.timed and window is not None:
                         ax.hlines(float(r.cumulative_arrivals), r.date, r.date + pd.Timedelta(days=1),
                                   color=look["color"], linewidth=2.5, alpha=0.45, zorder=2, gid=f"untimed:{r.id}")
@@ -292,7 +289,7 @@ def arrivals_chart(displacement: pd.DataFrame, actors: pd.DataFrame, *, sources:
         overall.set_title("All counts", loc="left", fontsize=style.FONT_SIZE)
         overall.axvline(to_day(story.ARTICLE_DATE), zorder=1, **style.ARTICLE_MARK).set_gid("article_mark")
         detail_ax.set_ylim(0, float(data["cumulative_arrivals"].max()) * 1.1)
-        detail_ax.yaxis.set_major_formatter(_thousands())
+        style.thousands_ticks(detail_ax.yaxis)
         detail_ax.set_ylabel("People, cumulative (as reported)", fontsize=style.LABEL_SIZE)
         handles = [Line2D([], [], markeredgecolor=style.MARKER_EDGE, label=style.wrap(names[s], 56), **look)
                    for s, look in looks.items()]
@@ -304,7 +301,8 @@ def arrivals_chart(displacement: pd.DataFrame, actors: pd.DataFrame, *, sources:
         protocol.remember_sources(fig, data["source_id"])
         captions.add_caption(fig, sources, is_map=False,
                               note="Counts of different claimants are shown side by side, never added")
-        style.place_labels(fig, labels)
+        style.place_labels(fig, labels,
+                           lines=[ln for ax in axes for ln in ax.lines if str(ln.get_gid()).startswith("series:")])
     first, last = data.iloc[0], data.iloc[-1]
     early = data[data["when"] < d1].sort_values(["cumulative_arrivals", "when"]).iloc[-1]
 

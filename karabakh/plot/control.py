@@ -52,7 +52,7 @@ CONTESTED_HATCH = "xx"
 #: The timeline's three windows: the long peace, the war and hand-overs of autumn 2020, then 2021-2024.
 WINDOWS = (("1994-05-01", "2020-09-27", "1994 \N{EN DASH} 26 Sept 2020"),
            ("2020-09-27", "2021-01-01", "27 Sept \N{EN DASH} 31 Dec 2020"),
-           ("2021-01-01", "2025-01-01", "2021 \N{EN DASH} 2024"))
+           ("2021-01-01", "2025-01-01", "2021\N{EN DASH}2024"))
 
 
 def _hatch(held_by: str, claims_differ: bool) -> str | None:
@@ -212,12 +212,12 @@ def small_multiples_alt(front_lines_by_day: Sequence, control_by_day: Sequence) 
     >>> ctl = pd.DataFrame({"held_by": ["azerbaijan"]})
     >>> ctl.attrs["as_of"] = pd.Timestamp("1994-05-12")
     >>> small_multiples_alt([fl], [ctl]).split(". ")[-1]
-    '12 May 1994: Area held, 1994-2020; places held by Azerbaijan 1.'
+    '12 May 1994: Area held, 1994–2020; places held by Azerbaijan 1.'
     """
     parts = []
     days = _panel_days(front_lines_by_day, control_by_day)
     for day, fl, ctl in zip(days, front_lines_by_day, control_by_day):
-        areas = fl.loc[fl["feature"] == "control_area", "label"].tolist()
+        areas = [wording.en_dashes(a) for a in fl.loc[fl["feature"] == "control_area", "label"]]
         counts = ctl["held_by"].astype(str).value_counts()
         held = ", ".join(f"{_HOLDER_WORDS[h]} {counts[h]}" for h in HOLDER_LABEL if counts.get(h, 0))
         parts.append(f"{wording.day(day)}: {'; '.join(areas) if areas else 'no mapped line'}; places held by {held}")
@@ -280,7 +280,7 @@ def control_timeline(spans: pd.DataFrame, places, sources: pd.DataFrame, *, orde
                               note="Holder by the rule of karabakh.analysis.control.control_on (latest dated claims, most "
                                    "shared first; a party's own claim does not overturn the other party's)")
     first, last = to_day(WINDOWS[0][0]).year, pd.Timestamp(WINDOWS[-1][1]).year - 1
-    return protocol.describe(fig, title=f"Who held each place, {first}-{last} (by the claims of each date)",
+    return protocol.describe(fig, title=f"Who held each place, {first}\N{EN DASH}{last} (by the claims of each date)",
                             alt=timeline_alt(spans, places, ids))
 
 
@@ -500,8 +500,8 @@ def _area_handles(fl_all: Sequence) -> list:
     labels = area_labels(frame)
     handles = []
     for row in frame.sort_values(["feature", "valid_from", "key"]).itertuples():
-        handle = area_handle(area_style(frame, row.key), style.wrap(labels.get(row.key, str(row.label)), 46),
-                             fill=False)
+        label = labels.get(row.key, wording.en_dashes(str(row.label)))
+        handle = area_handle(area_style(frame, row.key), style.wrap(label, 46), fill=False)
         handle.set_gid(f"legend:{row.key}")
         handles.append(handle)
     return handles

@@ -134,11 +134,12 @@ def monthly_chart(monthly: pd.DataFrame, claims: pd.DataFrame, *, sources: pd.Da
             shift = pd.Timedelta(hours=18 * list(same_day).index(k))  # side by side, never before the report date
             ax.plot([row.reported_on + shift], [float(row.value)], linestyle="none", color=colours[row.who],
                     marker=SIDE_CATEGORY_MARKER[(str(row.side), str(row.category))], markersize=6.5,
-                    markeredgecolor=style.MARKER_EDGE, markeredgewidth=0.5, zorder=4, gid=f"claim:{row.id}")
+                    markeredgecolor=style.MARKER_EDGE, markeredgewidth=0.5, zorder=4, clip_on=False,
+                    gid=f"claim:{row.id}")
         ax.set_ylim(0, float(claims["value"].max()) * 1.15)
         ax.set_ylabel("people, as claimed", fontsize=style.LABEL_SIZE)
-        ax.set_title("The offensive of 19-20 Sept 2023: tolls as claimed, by day of the claim (each point one "
-                     "claim; never added)",
+        ax.set_title("The offensive of 19\N{EN DASH}20 Sept 2023: tolls as claimed, by day of the claim "
+                     "(each point one claim; never added)",
                      loc="left", fontsize=style.FONT_SIZE)
         for ax in axes:
             ax.axvspan(ROAD_BLOCKED_FROM, OFFENSIVE_START, color=style.OKABE_ITO["sky_blue"], alpha=0.15, zorder=0,
@@ -166,7 +167,10 @@ def monthly_chart(monthly: pd.DataFrame, claims: pd.DataFrame, *, sources: pd.Da
                      fontsize=style.LABEL_SIZE, color=style.TEXT, gid="offensive_label")
         handles = [Patch(facecolor=c, hatch=h, edgecolor="white", label=f"{lab} (Crisis Group)")
                    for lab, c, h in STATUS_STYLE.values()]
-        handles += [Line2D([], [], color=colours[w], marker="o", linestyle="none", label=style.wrap(w, 48))
+        first_shape = {w: SIDE_CATEGORY_MARKER[(str(r.side), str(r.category))]  # a claimant's entry: a marker drawn
+                       for r in claims.iloc[::-1].itertuples() for w in [r.who]}  # (its first claim's), never a new one
+        handles += [Line2D([], [], color=colours[w], marker=first_shape[w], linestyle="none",
+                           markeredgecolor=style.MARKER_EDGE, markeredgewidth=0.5, label=style.wrap(w, 48))
                     for w in colours]
         handles += [Line2D([], [], color=style.MUTED_TEXT, marker=m, linestyle="none", label=SIDE_CATEGORY_LABEL[k])
                     for k, m in SIDE_CATEGORY_MARKER.items() if k in set(zip(claims["side"].astype(str),
@@ -235,8 +239,11 @@ def sector_map(per_sector, *, boundaries, front_lines, sources: pd.DataFrame, ma
     import math
 
     from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
+    from matplotlib.patches import FancyBboxPatch, Patch
 
+    per_sector = per_sector.copy()
+    repeated = per_sector["label"].duplicated(keep=False)  # two sectors of one name: Crisis Group's own names
+    per_sector.loc[repeated, "label"] = per_sector.loc[repeated, "sector"].str.rpartition(": ")[2]  # "Nakhchivan 1"
     placed = per_sector[per_sector.geometry.notna()].copy()
     unplaced = per_sector[per_sector.geometry.isna()]
     # marker area (points^2) per person, from the largest of ALL sectors: a sector not on the map (the Sept 2022
@@ -269,7 +276,7 @@ def sector_map(per_sector, *, boundaries, front_lines, sources: pd.DataFrame, ma
             ax.annotate(text, (row.geometry.x, row.geometry.y), xytext=(dx, dy), textcoords="offset points", ha=ha,
                         va=va, fontsize=6.5, color=style.TEXT, path_effects=style.halo(2), zorder=6,
                         gid=f"sector_label:{row.id}")
-        for name, (lon, lat) in {"ARMENIA": (45.2, 40.3), "AZERBAIJAN": (47.2, 40.85)}.items():
+        for name, (lon, lat) in {"ARMENIA": (45.2, 40.3), "AZERBAIJAN": (47.75, 40.45)}.items():
             x, y = map_parts.to_map_crs(_point_frame(lon, lat)).geometry.iloc[0].coords[0]
             ax.text(x, y, name, fontsize=style.LABEL_SIZE, color=style.MUTED_TEXT, ha="center", gid=f"country:{name}")
         map_parts.add_north_arrow(ax, xy=style.NORTH_ARROW_XY["nk"])
@@ -279,13 +286,14 @@ def sector_map(per_sector, *, boundaries, front_lines, sources: pd.DataFrame, ma
                           color=style.OKABE_ITO["blue"], markeredgecolor=style.MARKER_EDGE, label=f"{v} people")
                    for v in sizes]
         handles.append(Patch(facecolor=style.CONTROL_AREA["area_2020_2023"]["facecolor"], alpha=0.25,
-                             edgecolor="none", label=style.wrap(str(front_lines.loc[
-                                 front_lines["key"] == "area_2020_2023", "label"].iloc[0]), 40)))
-        handles.append(Line2D([], [], label="line of contact, 10 Nov 2020 - 19 Sept 2023", **style.CONTACT_LINE))
+                             edgecolor="none", label=style.wrap(wording.en_dashes(str(front_lines.loc[
+                                 front_lines["key"] == "area_2020_2023", "label"].iloc[0])), 40)))
+        handles.append(Line2D([], [], label="Line of contact, 10 Nov 2020 \N{EN DASH} 19 Sept 2023",
+                              **style.CONTACT_LINE))
         ax.legend(handles=handles, loc="lower left", labelspacing=1.6, handletextpad=1.4, borderpad=1.0,
                   fontsize=7, framealpha=0.9).set_gid("legend")
         if len(unplaced):  # circles at the map's scale, in a column of their own at the upper right
-            ax.text(0.55, 0.985, "Not located on the map by Crisis Group (circles at the same scale)",
+            ax.text(0.55, 0.985, "Not located on the map by Crisis Group\n(circles at the same scale)",
                     transform=ax.transAxes, ha="left", va="top", fontsize=6.5, color=style.TEXT, zorder=7, gid="unplaced_title",
                     path_effects=style.halo(2))
             y = 0.90
@@ -301,6 +309,10 @@ def sector_map(per_sector, *, boundaries, front_lines, sources: pd.DataFrame, ma
                             ha="left", va="center", fontsize=6.5, color=style.TEXT, path_effects=style.halo(2),
                             zorder=8, gid=f"sector_label:{row.id}")
                 y -= radius_ax + 0.035
+            # a box of their own, so that no reader takes the circles for places on the map under them
+            ax.add_patch(FancyBboxPatch((0.54, y + 0.01), 0.39, 0.995 - (y + 0.01), transform=ax.transAxes,
+                                        boxstyle="round,pad=0,rounding_size=0.01", facecolor="white", alpha=0.92,
+                                        edgecolor=style.BORDER, linewidth=0.6, zorder=6.5, gid="unplaced_box"))
         protocol.remember_sources(fig, list(per_sector["source_id"]) + list(front_lines["source_id"])
                                + list(boundaries["source_id"]))
         note = (f"{DATA_END_NOTE}. A circle stands for a sector: the point of the line (or the border) nearest "
@@ -308,12 +320,19 @@ def sector_map(per_sector, *, boundaries, front_lines, sources: pd.DataFrame, ma
         _caption(fig, sources=sources, note=note, is_map=True,
                  licences=captions.layer_licences(manifest) if manifest is not None else None)
         top = placed.sort_values(["people", "id"], ascending=[False, True]).iloc[0]
-        protocol.describe(fig, title="People killed and wounded per sector, 10 Nov 2020 - 10 Sept 2023 (Crisis Group)",
-                         alt=f"Map of Armenia and Azerbaijan around Nagorno-Karabakh with the 2020-2023 line of "
-                             f"contact and {len(placed)} circles, one per sector of Crisis Group's data, sized by the "
-                             f"people killed and wounded there; the largest is {top['label']}, with {top['killed']} "
-                             f"killed and {top['wounded']} wounded. A box lists the {len(unplaced)} sectors Crisis "
-                             f"Group does not locate.")
+        beside = ""
+        if len(unplaced):
+            big = unplaced.sort_values(["people", "id"], ascending=[False, True]).iloc[0]
+            beside = (f" Beside the map, circles at the same scale for the {len(unplaced)} sectors Crisis Group does "
+                      f"not locate; the largest, {big['label']}, with {big['killed']} killed and {big['wounded']} "
+                      f"wounded, is {'the largest of all' if big['people'] > top['people'] else 'smaller'}.")
+        protocol.describe(fig, title="People killed and wounded per sector, 10 Nov 2020 \N{EN DASH} 10 Sept 2023 "
+                                     "(Crisis Group)",
+                         alt=f"Map of Armenia and Azerbaijan around Nagorno-Karabakh with the 2020\N{EN DASH}2023 "
+                             f"line of contact and {len(placed)} circles on it or on the border, one per sector of "
+                             f"Crisis Group's data, sized by the people killed and wounded there; the largest on the "
+                             f"map is {top['label']}, with {top['killed']} killed and {top['wounded']} wounded."
+                             + beside)
     return fig
 
 
@@ -358,7 +377,7 @@ def key_events_chart(timeline: pd.DataFrame, key_ids: Sequence[str], *, sources:
         top.set_title("Events in Crisis Group's timeline, per year (its selection, to 9 Sept 2023)", loc="left",
                       fontsize=style.FONT_SIZE)
         ax.plot(timeline["date"], [0] * len(timeline), linestyle="none", marker="|", markersize=8,
-                color=style.MUTED_TEXT, gid="all_events")
+                color=style.MUTED_TEXT, clip_on=False, gid="all_events")
         dates = timeline.set_index("id")["date"]
         for first, last, label in periods:
             ax.axvspan(dates[first], dates[last], color=style.OKABE_ITO["vermillion"], alpha=0.15, zorder=0,
@@ -390,7 +409,7 @@ def key_events_chart(timeline: pd.DataFrame, key_ids: Sequence[str], *, sources:
                 a.spines[spine].set_visible(False)
         protocol.remember_sources(fig, timeline["source_id"])
         protocol.describe(
-            fig, title="Key events 2015-2023 in Crisis Group's timeline",
+            fig, title="Key events 2015\N{EN DASH}2023 in Crisis Group's timeline",
             alt=f"Top: the number of events in Crisis Group's timeline per year, from {per_year.min()} to "
                 f"{per_year.max()} a year between {per_year.index.min()} and {per_year.index.max()}. Bottom: all "
                 f"{len(timeline)} events as ticks on a time axis, {len(keys)} of them labelled with their dates and "

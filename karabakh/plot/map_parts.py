@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
+from karabakh.analysis import wording
 from karabakh.plot import protocol, style
 
 if TYPE_CHECKING:
@@ -415,7 +416,8 @@ def add_control_areas(ax: Axes, front_lines: gpd.GeoDataFrame, *, extent: str | 
             one = frame.loc[[row.Index]]
             if ftype == "contact_line":
                 draw_lines(ax, one, gid=f"contact_line:{row.key}", zorder=4, **style.CONTACT_LINE)
-                handles.append(Line2D([], [], label=row.label, gid=f"legend:{row.key}", **style.CONTACT_LINE))
+                handles.append(Line2D([], [], label=wording.en_dashes(row.label), gid=f"legend:{row.key}",
+                                      **style.CONTACT_LINE))
                 continue
             st = area_style(frame, row.key)
             zorder = 3 + order / 100 if ftype == "control_area" else 3.5  # later over earlier, the corridor on top
@@ -425,7 +427,7 @@ def add_control_areas(ax: Axes, front_lines: gpd.GeoDataFrame, *, extent: str | 
             if ftype == "corridor" and not fill:  # a thin area under the places' markers: its edge stays in view
                 draw_polygons(ax, one, gid=f"corridor_edge:{row.key}", zorder=6.5, facecolor="none",
                               edgecolor=props["edgecolor"], linewidth=props["linewidth"])
-            handle = area_handle(st, labels.get(row.key, row.label), fill=fill)
+            handle = area_handle(st, labels.get(row.key, wording.en_dashes(row.label)), fill=fill)
             handle.set_gid(f"legend:{row.key}")
             handles.append(handle)
         protocol.remember_sources(ax.figure, frame.loc[frame["feature"] == ftype, "source_id"])
@@ -547,14 +549,12 @@ def area_labels(front_lines) -> dict[str, str]:
     >>> area_labels(kb.load_front_lines())["districts_2020_11_20"]
     'Kalbajar: held by ethnic-Armenian forces until 24 Nov 2020'
     >>> area_labels(kb.load_front_lines(as_of="2020-11-21"))["districts_2020_11_20"]
-    'Districts still held: Kalbajar, Lachin, 20-24 Nov 2020'
+    'Districts still held: Kalbajar, Lachin, 20–24 Nov 2020'
     """
     import pandas as pd
 
-    from karabakh.analysis import wording
-
     areas = front_lines[front_lines["feature"] == "control_area"]
-    out = dict(zip(areas["key"], areas["label"]))
+    out = {key: wording.en_dashes(label) for key, label in zip(areas["key"], areas["label"])}
     held = {r.key: _DISTRICTS.match(str(r.label)) for r in areas.itertuples()}
     series = [r for r in areas.itertuples() if held[r.key] is not None]
     for r in series:

@@ -284,10 +284,12 @@ def region_map(boundaries: gpd.GeoDataFrame, places: gpd.GeoDataFrame, *, contex
 
 
 def _areas_text(front_lines) -> str:
+    """The control areas with their sizes, then the corridor and the line of contact drawn with them."""
     areas = front_lines[front_lines["feature"] == "control_area"].sort_values(["valid_from", "key"])
-    if areas.empty:
-        return "no control area"
-    return "; ".join(f"{label} ({km2:,.0f} km2)" for label, km2 in zip(areas["label"], geo.area_km2(areas)))
+    said = [f"{wording.en_dashes(label)} ({km2:,.0f} km2)" for label, km2 in zip(areas["label"], geo.area_km2(areas))]
+    others = front_lines[front_lines["feature"].isin(["corridor", "contact_line"])].sort_values(["feature", "key"])
+    said += [wording.en_dashes(label) for label in others["label"]]
+    return "; ".join(said) if said else "no control area"
 
 
 def nk_map(front_lines: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, places: gpd.GeoDataFrame, *,
@@ -341,6 +343,17 @@ def _in_period(front_lines, start, end):
     return front_lines[keep]
 
 
+def _one_contact_line_entry(handles: list) -> list:
+    """The legend handles with the lines of contact of several panels (drawn alike, each in its own period's panel)
+    as one entry naming their periods, in the place of the first."""
+    lines = [h for h in handles if str(h.get_gid()).startswith("legend:line_")]
+    if len(lines) < 2:
+        return handles
+    spans = [h.get_label().rpartition(", ")[2] for h in lines]
+    lines[0].set_label(f"Line of contact of the panel's period ({', '.join(spans)})")
+    return [h for h in handles if h is lines[0] or h not in lines]
+
+
 def front_lines_small_multiples(front_lines: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame,
                                 places: gpd.GeoDataFrame, *, context: gpd.GeoDataFrame, sources: pd.DataFrame,
                                 manifest: pd.DataFrame,
@@ -388,9 +401,9 @@ def front_lines_small_multiples(front_lines: gpd.GeoDataFrame, boundaries: gpd.G
             for h in add_control_areas(ax, shown, extent="nk"):
                 handles.setdefault(h.get_label(), h)
             said.append(f"{title}: {_areas_text(shown)}")
-        style.figure_legend(fig, list(handles.values()), ncols=2)
+        style.figure_legend(fig, _one_contact_line_entry(list(handles.values())), ncols=2)
         _caption(fig, sources, manifest)
     alt = (f"{len(periods)} maps of Nagorno-Karabakh side by side, the former NKAO dashed on each; areas are opaque, "
            "a later one drawn over an earlier one. " + ". ".join(said) + ".")
-    titles = ", ".join(p[0].replace("\N{EN DASH}", "-") for p in periods).replace(", From", ", from")
+    titles = ", ".join(p[0] for p in periods).replace(", From", ", from")
     return protocol.describe(fig, title=f"Front lines and control areas: {titles}", alt=alt)

@@ -16,8 +16,9 @@ from karabakh.io.rules import CRISISGROUP_DATA_ENDS
 from karabakh.plot import captions, protocol, style
 
 GAP_NOTE = ("Crisis Group's counts leave out the Apr 2016 escalation (hatched) and have no rows for the 2020 war "
-            "(27 Sept - 10 Nov 2020, shaded); its pre-war file counts 'military' and 'civilians', its post-war file "
-            "'combatants' and 'non-combatants' (drawn in different colours); its data end on 10 Sept 2023")
+            "(27 Sept \N{EN DASH} 10 Nov 2020, shaded); its pre-war file counts 'military' and 'civilians', its "
+            "post-war file 'combatants' and 'non-combatants' (drawn in different colours); its data end on "
+            "10 Sept 2023")
 #: Crisis Group's status -> (legend label, colour, hatch); pre-war and post-war words kept apart
 STATUS_STYLE = {
     "military": ("military (pre-war file)", style.OKABE_ITO["blue"], ""),
@@ -30,7 +31,13 @@ HOLLOW = {"at_least", "more_than", "approx"}
 SUBGROUP_WORD = {"military": "military", "civilian": "civilians", "unspecified": "not split"}
 
 
+def _age(group: str) -> str:
+    """An age group as the ticks and the alt text write it: "70\N{EN DASH}74" for the data's "70 - 74"."""
+    return group.replace(" ", "").replace("-", "\N{EN DASH}")
+
+
 def _finish(ax) -> None:
+    style.thousands_ticks(ax.yaxis)
     ax.grid(axis="y", color="#DDDDDD", linewidth=0.6)
     ax.set_axisbelow(True)
     for spine in ("top", "right"):
@@ -86,17 +93,20 @@ def incident_series_chart(series: pd.DataFrame, *, sources: pd.DataFrame,
             ax.set_ylabel(f"people {outcome}\nper month", fontsize=style.LABEL_SIZE)
             ax.set_title(f"People {outcome} along the front lines and the border, per month (Crisis Group's counts)",
                          loc="left", fontsize=style.FONT_SIZE)
-            ax.axvspan(*APRIL_2016, facecolor="none", edgecolor=style.MUTED_TEXT, hatch="xxxx", linewidth=0.0,
-                       zorder=0, gid="gap_april_2016")
+            # the month whose counts leave the escalation out, hatched over its whole bar's slot: the escalation's
+            # own days are a pixel wide at this scale, their hatch would read as a dotted line, not as its swatch
+            ax.axvspan(APRIL_2016[0].to_period("M").start_time, APRIL_2016[0].to_period("M").end_time,
+                       facecolor="none", edgecolor=style.MUTED_TEXT, hatch="xxxx", linewidth=0.0, zorder=0,
+                       gid="gap_april_2016")
             ax.axvspan(*WAR_2020, color=style.OKABE_ITO["sky_blue"], alpha=0.25, zorder=0, gid="war_2020")
             ax.axvline(CRISISGROUP_DATA_ENDS, color=style.MUTED_TEXT, linewidth=0.8, linestyle="--", gid="data_end")
             _finish(ax)
         axes[0].set_xlim(pd.Timestamp("2015-01-01"), pd.Timestamp("2023-10-31"))
         handles = [Patch(facecolor=c, hatch=h, edgecolor="white", label=lab) for lab, c, h in STATUS_STYLE.values()]
         handles += [Patch(facecolor="none", edgecolor=style.MUTED_TEXT, hatch="xxxx",
-                          label="Apr 2016 escalation: not in Crisis Group's counts"),
+                          label="Apr 2016: the escalation is not in Crisis Group's counts"),
                     Patch(color=style.OKABE_ITO["sky_blue"], alpha=0.25,
-                          label="2020 war, 27 Sept - 10 Nov 2020: no rows in either file"),
+                          label="2020 war, 27 Sept \N{EN DASH} 10 Nov 2020: no rows in either file"),
                     Line2D([], [], color=style.MUTED_TEXT, linewidth=0.8, linestyle="--",
                            label="Crisis Group's data end, 10 Sept 2023")]
         style.figure_legend(fig, handles, ncols=3, fontsize=7)
@@ -111,14 +121,15 @@ def incident_series_chart(series: pd.DataFrame, *, sources: pd.DataFrame,
             return f"{first} to {last}"
 
         protocol.describe(
-            fig, title="People killed and wounded per month, Jan 2015 - Sept 2023 (Crisis Group; Apr 2016 and the "
-                       "2020 war not counted)",
+            fig, title="People killed and wounded per month, Jan 2015 \N{EN DASH} Sept 2023 (Crisis Group; "
+                       "Apr 2016 and the 2020 war not counted)",
             alt=f"Two bar charts on one time axis from Jan 2015 to Sept 2023: Crisis Group's monthly counts "
                 f"of people killed (at most {int(killed.max())}, in {style.date_label(killed.idxmax(), 'month')}) "
                 f"and wounded. Before the 2020 war the bars split military and civilians ({int(pre['people'].sum())} "
                 f"people in all, {months(pre)}); after it combatants and non-combatants "
                 f"({int(post['people'].sum())} people, {months(post)}). "
-                "The Apr 2016 escalation is hatched because Crisis Group's counts leave it out; the 2020 war, "
+                "The month of Apr 2016 is hatched because Crisis Group's counts leave out its escalation; the "
+                "2020 war, "
                 "27 Sept to 10 Nov 2020, is shaded and has no rows; a dashed line marks the end of the "
                 "data on 10 Sept 2023.")
     return fig
@@ -154,7 +165,7 @@ def toll_claims_chart(tolls: pd.DataFrame, *, sources: pd.DataFrame, category: s
 
     claims = tolls[(tolls["kind"] == "official_claim") & (tolls["category"] == category)].sort_values("reported_on")
     subgroup = claims["subgroup"].astype(str).map(SUBGROUP_WORD)
-    claims = claims.assign(series=claims["claimant"].astype(str) + " - " + subgroup)
+    claims = claims.assign(series=claims["claimant"].astype(str) + " \N{EN DASH} " + subgroup)
     looks = style.series_styles(claims["series"])
     with style.styled():
         fig = style.new_figure("chart", width=10.0, height=6.6)
@@ -171,7 +182,8 @@ def toll_claims_chart(tolls: pd.DataFrame, *, sources: pd.DataFrame, category: s
                     ax.plot([row.reported_on], [float(row.value)], linestyle="none", marker=look["marker"],
                             color=look["color"], markerfacecolor="white" if hollow else look["color"],
                             markeredgecolor=look["color"] if hollow else style.MARKER_EDGE,
-                            markeredgewidth=1.2 if hollow else 0.5, markersize=6, gid=f"claim:{row.id}")
+                            markeredgewidth=1.2 if hollow else 0.5, markersize=6, clip_on=False,
+                            gid=f"claim:{row.id}")
                     if pd.notna(row.value_low):
                         ax.vlines(row.reported_on, row.value_low, row.value_high, color=look["color"],
                                   gid=f"range:{row.id}")
@@ -192,8 +204,9 @@ def toll_claims_chart(tolls: pd.DataFrame, *, sources: pd.DataFrame, category: s
         captions.add_caption(fig, sources, is_map=False,
                              note=f"Official claims made from {wording.day(claims['reported_on'].min())} to "
                                   f"{wording.day(claims['reported_on'].max())}, as reported: the claims "
-                                  "found (data/CHANGES.md), not every claim made; the war (27 Sept - 10 Nov 2020) is "
-                                  "shaded. Claims of different claimants count different people and are never added")
+                                  "found (data/CHANGES.md), not every claim made; the war "
+                                  "(27 Sept \N{EN DASH} 10 Nov 2020) is shaded. Claims of different claimants count "
+                                  "different people and are never added")
         protocol.describe(
             fig, title=f"The 2020 war: people {category} as the authorities announced it, claim by claim",
             alt=f"Two panels on one time axis: {len(claims)} official claims of people {category} in the 2020 war, "
@@ -257,7 +270,7 @@ def excess_deaths_chart(excess: pd.DataFrame, *, sources: pd.DataFrame,
             ax.set_ylabel("excess deaths", fontsize=style.LABEL_SIZE)
             _finish(ax)
         for ax in axes[-2:]:
-            ax.set_xticks(range(len(ages)), [a.replace(" ", "") for a in ages], rotation=90,
+            ax.set_xticks(range(len(ages)), [_age(a) for a in ages], rotation=90,
                           fontsize=style.LABEL_SIZE - 1)
             ax.set_xlabel("age group (years)", fontsize=style.LABEL_SIZE)
         handles = [Line2D([], [], color=c, marker=m, linestyle="-", linewidth=1.2,
@@ -267,7 +280,7 @@ def excess_deaths_chart(excess: pd.DataFrame, *, sources: pd.DataFrame,
         protocol.remember_sources(fig, excess["source_id"])
         captions.add_caption(fig, sources, is_map=False,
                              note="Excess deaths in 2020, the last year of the data (registered deaths minus those "
-                                  "expected from 2015-2019); each "
+                                  "expected from 2015\N{EN DASH}2019); each "
                                   "interval is the paper's enveloping interval for that age group and sex, and "
                                   "intervals are not added across groups. 2020 also had Covid-19 deaths. The paper's "
                                   "age group '5 - 14' reads 'May-14' in its data file (repaired)")
@@ -282,7 +295,7 @@ def excess_deaths_chart(excess: pd.DataFrame, *, sources: pd.DataFrame,
                 "the estimated excess deaths of women and men in 2020 as a point with a vertical interval. In the "
                 "three belligerents' territories the excess is concentrated among young men: the largest estimate "
                 f"is {float(top['value']):.0f} (interval {float(top['value_low']):.0f} to "
-                f"{float(top['value_high']):.0f}) for men aged {top['age_group']} in {top['territory']}. Of the "
+                f"{float(top['value_high']):.0f}) for men aged {_age(top['age_group'])} in {top['territory']}. Of the "
                 f"seven age groups of men from 15 to 49, those whose whole interval lies above zero: {counts}.")
     return fig
 
@@ -326,7 +339,7 @@ def unhcr_chart(stock: pd.DataFrame, flows: pd.DataFrame, *, sources: pd.DataFra
         axes = fig.subplots(2, 1, sharex=True)
         ax = axes[0]
         ax.plot(stock["year"], stock["value"], color=style.OKABE_ITO["blue"], marker="o", markersize=4,
-                gid="stock")
+                clip_on=False, gid="stock")
         ax.set_ylabel("people at\nthe end of the year", fontsize=style.LABEL_SIZE)
         ax.set_title("Stock: refugees from Azerbaijan in Armenia at the end of each year", loc="left",
                      fontsize=style.FONT_SIZE)
@@ -349,14 +362,15 @@ def unhcr_chart(stock: pd.DataFrame, flows: pd.DataFrame, *, sources: pd.DataFra
         style.figure_legend(fig, handles, ncols=3, fontsize=7)
         protocol.remember_sources(fig, stock["id"].map(lambda _: "unhcr_refugees_2025_12_1"))
         captions.add_caption(fig, sources, is_map=False,
-                             note=f"UNHCR's yearly figures {years[0]}-{years[1]} (R package refugees 2025.12.1; "
-                                  f"{years[1]} is the last year it gives); flows under 100 people not drawn. "
+                             note=f"UNHCR's yearly figures {years[0]}\N{EN DASH}{years[1]} (R package refugees "
+                                  f"2025.12.1; {years[1]} is the last year it gives); flows under 100 people not "
+                                  "drawn. "
                                   "A stock is not a sum of flows, and neither is comparable to the daily arrival "
-                                  "counts of Sept-Oct 2023")
+                                  "counts of Sept\N{EN DASH}Oct 2023")
         last = stock.iloc[-1]
         big = shown.loc[shown["value"].idxmax()]
         protocol.describe(
-            fig, title=f"Refugees from Azerbaijan in Armenia, {years[0]}-{years[1]}: stock and flows (UNHCR)",
+            fig, title=f"Refugees from Azerbaijan in Armenia, {years[0]}\N{EN DASH}{years[1]}: stock and flows (UNHCR)",
             alt=f"Two panels by year, {years[0]} to {years[1]}. The upper line is UNHCR's stock of refugees from "
                 f"Azerbaijan in Armenia at the end of each year, from {int(stock.iloc[0]['value']):,} in "
                 f"{int(stock.iloc[0]['year'])} to {int(stock['value'].max()):,} at its highest and "

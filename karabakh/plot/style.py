@@ -393,19 +393,24 @@ def series_styles(keys: Iterable[str]) -> dict[str, dict]:
             for i, k in enumerate(ordered)}
 
 
-#: Where :func:`place_labels` tries a label, in points from its anchor (dx, dy, ha, va): above, below, right, left.
+#: Where :func:`place_labels` tries a label, in points from its anchor (dx, dy, ha, va): above, below, right, left;
+#: then the diagonals and further out (clear of a ring round the point, of steep lines through it).
 LABEL_SPOTS = ((0, 5, "center", "bottom"), (0, -6, "center", "top"), (6, 0, "left", "center"),
-               (-6, 0, "right", "center"))
+               (-6, 0, "right", "center"), (-5, 5, "right", "bottom"), (5, -5, "left", "top"),
+               (5, 5, "left", "bottom"), (-5, -5, "right", "top"), (0, 10, "center", "bottom"),
+               (10, 0, "left", "center"), (-10, 0, "right", "center"), (0, -11, "center", "top"),
+               (0, 14, "center", "bottom"), (-8, 12, "right", "bottom"), (8, -12, "left", "top"))
 
 
 def place_labels(fig: Figure, labels: list, *, spots: Sequence[tuple[float, float, str, str]] = LABEL_SPOTS,
-                 pad: float = 1.5, avoid: Sequence = ()) -> list:
+                 pad: float = 1.5, avoid: Sequence = (), avoid_pad: float | None = None,
+                 lines: Sequence = ()) -> list:
     """Move value labels so none overlaps another or leaves its axes; hide those that fit nowhere.
 
     Labels are annotations anchored on data points (``xytext`` in offset points). They are placed in the order
     given (put the most important first): each takes the first of ``spots`` where its box, grown by ``pad``
-    points, overlaps no label placed before it nor any artist of ``avoid`` (markers, an inset) and lies inside its
-    axes. The figure's layout engine runs once to measure the boxes (no drawing).
+    points, overlaps no label placed before it nor any artist of ``avoid`` (markers, an inset), is crossed by none of
+    ``lines`` and lies inside its axes. The figure's layout engine runs once to measure the boxes (no drawing).
 
     Parameters
     ----------
@@ -419,6 +424,11 @@ def place_labels(fig: Figure, labels: list, *, spots: Sequence[tuple[float, floa
         Points kept free around each label.
     avoid : sequence of matplotlib artists
         Artists no label may cover (their window extents: a marker's includes its size).
+    avoid_pad : float, optional
+        Points kept free between a label and those artists (default ``pad``; 0 lets a label stand right beside its
+        own marker when the markers are in ``avoid``).
+    lines : sequence of matplotlib.lines.Line2D
+        Lines no label may be struck through by (their drawn paths, not their extents).
 
     Returns
     -------
@@ -440,7 +450,9 @@ def place_labels(fig: Figure, labels: list, *, spots: Sequence[tuple[float, floa
         ax.apply_aspect()
     renderer = fig._get_renderer()
     grow = pad * fig.dpi / 72
+    keep = (pad if avoid_pad is None else avoid_pad) * fig.dpi / 72
     blocked = [a.get_window_extent(renderer) for a in avoid]
+    paths = [ln.get_transform().transform_path(ln.get_path()) for ln in lines]
     placed, hidden = [], []
     for label in labels:
         inside = label.axes.get_window_extent(renderer)
@@ -451,7 +463,11 @@ def place_labels(fig: Figure, labels: list, *, spots: Sequence[tuple[float, floa
             box = label.get_window_extent(renderer).expanded(1, 1)
             box = box.from_extents(box.x0 - grow, box.y0 - grow, box.x1 + grow, box.y1 + grow)
             fits = (inside.x0 <= box.x0 and box.x1 <= inside.x1 and inside.y0 <= box.y0 and box.y1 <= inside.y1)
-            if fits and not any(box.overlaps(other) for other in [*placed, *blocked]):
+            raw = label.get_window_extent(renderer)
+            near = raw.from_extents(raw.x0 - keep, raw.y0 - keep, raw.x1 + keep, raw.y1 + keep)
+            if (fits and not any(box.overlaps(other) for other in placed)
+                    and not any(near.overlaps(other) for other in blocked)
+                    and not any(path.intersects_bbox(box, filled=False) for path in paths)):
                 placed.append(box)
                 break
         else:
@@ -550,3 +566,27 @@ def date_ticks(axis, *, two_lines: bool = True) -> None:
             return text
 
     axis.set_major_formatter(_DayFormatter())
+
+
+def thousands_ticks(axis) -> None:
+    """Label a count axis's ticks with a thousands separator and a true minus sign (``"120,000"``, ``"−1,000"``), as
+    the counts are written in labels, alt texts and prose.
+
+    Parameters
+    ----------
+    axis : matplotlib Axis
+        ``ax.yaxis`` (or ``ax.xaxis``) of counts of people.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.plot([0, 1], [-1500, 120000])
+    >>> thousands_ticks(ax.yaxis)
+    >>> fig.canvas.draw(); [t.get_text() for t in ax.get_yticklabels()][1:3]
+    ['0', '20,000']
+    >>> plt.close(fig)
+    """
+    from matplotlib.ticker import FuncFormatter
+
+    axis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.0f}".replace("-", "\N{MINUS SIGN}")))
