@@ -65,7 +65,7 @@ EXPECTED = [
     ("sus", "2022-08-25", EAF, "day before"),
     ("sus", "2022-08-26", AZE, "Sus taken with Lachin"),
     ("stepanakert", "2023-09-18", EAF, "day before the offensive"),
-    ("stepanakert", "2023-09-19", CON, "Azerbaijan's 'local anti-terrorist measures'"),
+    ("stepanakert", "2023-09-19", EAF, "the operation began; no source says any place changed hands that day"),
     ("stepanakert", "2023-09-20", UNK, "the cease-fire text says nothing of who holds what"),
     ("martakert", "2023-10-01", UNK, "no source gives the day Azerbaijani forces entered"),
     ("stepanakert", "2023-10-14", UNK, "eve of the flag-raising"),

@@ -775,3 +775,15 @@ def test_the_events_of_the_story_rest_on_a_page_of_their_day():
             assert 0 <= gap <= 2, (e["id"], e["date"], e["source_id"], published[e["source_id"]])
             checked += 1
     assert checked >= 20
+
+
+def test_the_day_the_operation_began_changes_no_holder_without_a_source_saying_so():
+    """19 Sept 2023: the only source for that day (TASS, the Azerbaijani Defence Ministry's "local anti-terrorist
+    measures") names no place, so no control row is dated that day and every place keeps its holder of 18 Sept
+    (oracle: data/control.csv read with csv; the old data coded eight places `contested` as "our coding")."""
+    with open(ROOT / "data" / "control.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["id"] for r in rows if r["date"] == "2023-09-19"] == []
+    assert not [r["id"] for r in rows if "our coding" in r["notes"].lower()]
+    before, day = kb.control_on("2023-09-18").set_index("place_id"), kb.control_on("2023-09-19").set_index("place_id")
+    assert (before["held_by"] == day["held_by"]).all()
