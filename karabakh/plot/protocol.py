@@ -208,9 +208,13 @@ def _content_box(fig: Figure, renderer: Any) -> tuple[Any, Any]:
     Legends kept out of the layout (figure legends under the panels) count: they are part of the picture.
     """
     import matplotlib
+    from matplotlib.transforms import Bbox
 
-    extra = [*fig.get_default_bbox_extra_artists(), *(lg for lg in fig.legends if lg.get_visible())]
-    tight = fig.get_tightbbox(renderer, bbox_extra_artists=extra)
+    # matplotlib's own box, then the legends it leaves out: not bbox_extra_artists, which replaces every axes' own
+    # artists with the list given, so that each axes measures every artist of the figure
+    to_inches = fig.dpi_scale_trans.inverted()
+    legends = [lg.get_window_extent(renderer).transformed(to_inches) for lg in fig.legends if lg.get_visible()]
+    tight = Bbox.union([fig.get_tightbbox(renderer), *legends])
     return tight, tight.padded(matplotlib.rcParams["savefig.pad_inches"])
 
 
