@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from conftest import snapshot
-from test_site import figure_notebook, project, write_notebook  # noqa: F401  (project is a fixture)
+from test_site import figure_notebook, one_page_site, project, write_notebook  # noqa: F401  (project is a fixture)
 
 from karabakh.__main__ import main
 from karabakh.build import execute, site
@@ -385,11 +385,7 @@ def test_a_damaged_cache_heals_with_one_warning(project, capsys, data_copy, monk
         path.unlink()
     figure_notebook(project["notebooks"] / "01_a.ipynb", "region_map")
 
-    def one_page_site(executed, out, **_):  # the cache is under test here, not Sphinx (tests/test_site.py)
-        out.mkdir(parents=True)
-        (out / "index.html").write_text("".join(f"<p>{path.name}</p>" for path, _nb, _ in executed), encoding="utf-8")
-        return ""
-    monkeypatch.setattr(site, "build_site", one_page_site)
+    monkeypatch.setattr(site, "build_site", one_page_site)  # the cache is under test here, not Sphinx
 
     def run(**kw) -> str:
         status = site.run(project["notebooks"], project["build"], docs_dir=project["docs"], jobs=1,

@@ -35,6 +35,14 @@ def write_notebook(path: Path, *cells) -> Path:
     return path
 
 
+def one_page_site(executed, out: Path, **_) -> str:
+    """A stand-in for ``site.build_site`` where the cache or the job's safety is under test, not Sphinx: one page
+    naming the notebooks, no warning."""
+    out.mkdir(parents=True)
+    (out / "index.html").write_text("".join(f"<p>{path.name}</p>" for path, _nb, _ in executed), encoding="utf-8")
+    return ""
+
+
 def figure_notebook(path: Path, name: str, alt: str = "A line rising from 1 to 9 over three steps") -> Path:
     return write_notebook(path, new_markdown_cell(f"# Notebook {path.stem}"),
                           new_code_cell(FIGURE_CELL.format(name=name, alt=alt)), new_code_cell("print('done')"))
@@ -105,10 +113,6 @@ def test_the_job_builds_caches_and_never_loses_good_output(project, capsys, data
     assert snapshot(project["build"]) == before
 
     # from here on the cache and the output's safety are under test, not the pages (checked above): a one-page site
-    def one_page_site(executed, out, **_):
-        out.mkdir(parents=True)
-        (out / "index.html").write_text("".join(f"<p>{path.name}</p>" for path, _nb, _ in executed), encoding="utf-8")
-        return ""
     monkeypatch.setattr(site, "build_site", one_page_site)
 
     # a changed notebook is executed again; the unchanged one comes from the cache, with its figures
