@@ -26,7 +26,6 @@ unless every input is sound; the output is byte-identical on every run.
 """
 from __future__ import annotations
 
-import argparse
 import csv
 import io
 import os
@@ -35,6 +34,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from karabakh.build import datafiles
 from karabakh.io import checksums
 from karabakh.io.errors import DataValidationError, Problem
 
@@ -347,14 +347,7 @@ def build(data: str | os.PathLike[str] | None = None) -> dict[str, Path]:
         raise DataValidationError(found)
     out = {"incidents": (incidents, INCIDENT_COLUMNS), "sectors": (sectors, SECTOR_COLUMNS),
            "timeline": (timeline, TIMELINE_COLUMNS)}
-    texts = {name: _csv_text(rows, columns) for name, (rows, columns) in out.items()}
-    paths = {}
-    for name, text in texts.items():
-        paths[name] = folder / f"{name}.csv"
-        tmp = paths[name].with_suffix(".csv.tmp")
-        tmp.write_bytes(text.encode("utf-8"))
-        os.replace(tmp, paths[name])
-    return paths
+    return {name: datafiles.write_csv(folder / f"{name}.csv", rows, columns) for name, (rows, columns) in out.items()}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -387,18 +380,7 @@ def main(argv: list[str] | None = None) -> int:
     1
     >>> shutil.rmtree(copy.parent)
     """
-    parser = argparse.ArgumentParser(prog="python -m karabakh.build.incidents", description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=None, help="data folder (default: the shipped data)")
-    args = parser.parse_args(argv)
-    try:
-        paths = build(args.data)
-    except DataValidationError as exc:
-        print(exc, file=sys.stderr)
-        print("nothing was written", file=sys.stderr)
-        return 1
-    for path in paths.values():
-        print(f"wrote {path}")
-    return 0
+    return datafiles.build_command("python -m karabakh.build.incidents", __doc__.splitlines()[0], build, argv)
 
 
 # --------------------------------------------------------------------------------------------- helpers
@@ -469,14 +451,6 @@ def _to_wgs84(point) -> tuple[float, float]:
     from pyproj import Transformer
 
     return Transformer.from_crs(METRIC_CRS, "EPSG:4326", always_xy=True).transform(point.x, point.y)
-
-
-def _csv_text(rows: list[dict], columns: tuple[str, ...]) -> str:
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buf.getvalue()
 
 
 if __name__ == "__main__":  # pragma: no cover

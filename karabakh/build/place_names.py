@@ -21,9 +21,6 @@ Rows are written in ``places.csv`` order, then in the order above; the file is r
 """
 from __future__ import annotations
 
-import argparse
-import csv
-import io
 import json
 import os
 import re
@@ -31,6 +28,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
+from karabakh.build import datafiles
 from karabakh.io import checksums
 from karabakh.io.errors import DataValidationError, Problem
 
@@ -235,15 +233,7 @@ def build(data: str | os.PathLike[str] | None = None) -> Path:
     rows, problems = place_name_rows(places, curated, geonames)
     if problems:
         raise DataValidationError(problems)
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    path = folder / "place_names.csv"
-    tmp = path.with_suffix(".csv.tmp")
-    tmp.write_bytes(buf.getvalue().encode("utf-8"))
-    os.replace(tmp, path)
-    return path
+    return datafiles.write_csv(folder / "place_names.csv", rows, COLUMNS)
 
 
 def read_geonames(folder: Path, registry) -> tuple[dict, list[Problem]]:
@@ -309,17 +299,7 @@ def main(argv: list[str] | None = None) -> int:
     True
     >>> shutil.rmtree(copy.parent)
     """
-    parser = argparse.ArgumentParser(prog="python -m karabakh.build.place_names", description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=None, help="data folder (default: the shipped data)")
-    args = parser.parse_args(argv)
-    try:
-        path = build(args.data)
-    except DataValidationError as exc:
-        print(exc, file=sys.stderr)
-        print("nothing was written", file=sys.stderr)
-        return 1
-    print(f"wrote {path}")
-    return 0
+    return datafiles.build_command("python -m karabakh.build.place_names", __doc__.splitlines()[0], build, argv)
 
 
 def _text(value) -> str:

@@ -33,7 +33,6 @@ Run ``python -m karabakh.build.record`` (``--data DIR`` for another data folder)
 """
 from __future__ import annotations
 
-import argparse
 import csv
 import io
 import os
@@ -42,6 +41,7 @@ import sys
 from pathlib import Path
 
 from karabakh.build.incidents import SECTORS, us_date, ymd
+from karabakh.build import datafiles
 from karabakh.io import checksums
 from karabakh.io.errors import DataValidationError, Problem
 
@@ -532,13 +532,8 @@ def build(data: str | os.PathLike[str] | None = None) -> dict[str, Path]:
         problems += found
     if problems:
         raise DataValidationError(problems)
-    paths = {}
-    for name, ((rows, _), columns) in built.items():
-        paths[name] = folder / f"{name}.csv"
-        tmp = paths[name].with_suffix(".csv.tmp")
-        tmp.write_bytes(_csv_text(rows, columns).encode("utf-8"))
-        os.replace(tmp, paths[name])
-    return paths
+    return {name: datafiles.write_csv(folder / f"{name}.csv", rows, columns)
+            for name, ((rows, _), columns) in built.items()}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -572,18 +567,7 @@ def main(argv: list[str] | None = None) -> int:
     True
     >>> shutil.rmtree(copy.parent)
     """
-    parser = argparse.ArgumentParser(prog="python -m karabakh.build.record", description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=None, help="data folder (default: the shipped data)")
-    args = parser.parse_args(argv)
-    try:
-        paths = build(args.data)
-    except DataValidationError as exc:
-        print(exc, file=sys.stderr)
-        print("nothing was written", file=sys.stderr)
-        return 1
-    for path in paths.values():
-        print(f"wrote {path}")
-    return 0
+    return datafiles.build_command("python -m karabakh.build.record", __doc__.splitlines()[0], build, argv)
 
 
 # --------------------------------------------------------------------------------------------- helpers
@@ -602,14 +586,6 @@ def _russian(ru: list[str] | None, day_text: str, english: str, people: str) -> 
     if ru[1] == TRANSLATIONS.get(english):
         return ru[1], ""
     return "", f"Crisis Group's Russian label {ru[1]!r} is not {TRANSLATIONS.get(english)!r}: not joined"
-
-
-def _csv_text(rows: list[dict], columns: tuple[str, ...]) -> str:
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buf.getvalue()
 
 
 if __name__ == "__main__":  # pragma: no cover
