@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -39,6 +40,22 @@ def data_copy(tmp_path: Path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(DATA, target)
     return target
+
+
+@pytest.fixture
+def table_reads(monkeypatch) -> list[str]:
+    """The names of the files the table reader (:mod:`karabakh.io.csvfile`) reads in this test; the checksum check,
+    which hashes every file, is not counted (that is its job)."""
+    read: list[str] = []
+    real = Path.read_bytes
+
+    def spy(self):
+        if sys._getframe(1).f_globals.get("__name__") == "karabakh.io.csvfile":
+            read.append(self.name)
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", spy)
+    return read
 
 
 @pytest.fixture(autouse=True)
