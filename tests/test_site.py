@@ -168,6 +168,56 @@ def test_a_cell_that_hangs_or_kills_its_kernel_is_named(project, capsys, code, e
     assert not (project["build"] / "site").exists()
 
 
+def outputs_site(executed, out: Path, **_) -> str:
+    """A stand-in for ``site.build_site`` that publishes what a site shows of each notebook: its printed outputs."""
+    out.mkdir(parents=True)
+    shown = [f"<p>{path.name}: {''.join(o.get('text', '') for c in nb.cells for o in c.get('outputs', []))}</p>"
+             for path, nb, _ in executed]
+    (out / "index.html").write_text("".join(shown), encoding="utf-8")
+    return ""
+
+
+@kernel
+def test_the_site_built_alongside_is_kept_only_when_the_run_reproduced_the_saved_notebooks(project, capsys,
+                                                                                         monkeypatch, tmp_path):
+    """The job builds the site from the notebooks as saved while their kernels run; the site published must still
+    be the one of the executed notebooks."""
+    monkeypatch.setattr(site, "build_site", outputs_site)
+    for path in project["notebooks"].iterdir():
+        path.unlink()
+    path = write_notebook(project["notebooks"] / "01_p.ipynb", new_code_cell("print('fresh')"))
+    saved = nbformat.read(path, as_version=4)  # saved executed, with an output this run does not make
+    saved.cells[0].execution_count = 1
+    saved.cells[0].outputs = [nbformat.v4.new_output("stream", name="stdout", text="stale\n")]
+    nbformat.write(saved, path)
+    status, out = run(project, capsys)
+    page = (project["build"] / "site" / "index.html").read_text(encoding="utf-8")
+    assert status == 0 and "site built from the executed notebooks" in out, out
+    assert "01_p.ipynb: fresh" in page and "stale" not in page
+
+    # saved as a run makes it: the site built alongside is published, and it is the site a build after the run makes
+    nbformat.write(execute.execute_notebook(path, tmp_path / "figs"), path)
+    status, out = run(project, capsys, use_cache=False)
+    assert status == 0 and "site built from the notebooks as saved, which the run reproduced" in out, out
+    after = dict(project, build=tmp_path / "after")
+    status, out = run(after, capsys, use_cache=False, prebuild_site=False)
+    assert status == 0 and "site built from the executed notebooks" in out, out
+    assert snapshot(project["build"] / "site") == snapshot(after["build"] / "site")
+    assert "01_p.ipynb: fresh" in (after["build"] / "site" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_site_build_no_longer_wanted_stops_before_writing_a_page(project, tmp_path):
+    import threading
+
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(Exception) as raised:
+        site.build_site([], tmp_path / "out", docs=project["docs"], data_folder=DATA, work=tmp_path / "work",
+                        cancel=cancel)
+    assert "no longer wanted" in f"{raised.value!r} {raised.value.__cause__!r}"
+    assert not list((tmp_path / "out").rglob("*.html"))
+
+
 def test_bad_data_stops_before_any_notebook_with_every_problem(project, capsys, data_copy):
     break_a_row(data_copy)
     text = (data_copy / "places.csv").read_text(encoding="utf-8").splitlines(keepends=True)

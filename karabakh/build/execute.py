@@ -204,9 +204,13 @@ def execute_all(sources: Sequence[Path], work: Path, cache_folder: Path | None, 
                 continue
         todo.append((src, figure_dir))
 
-    # the longest first (their last durations, kept beside the cache): two kernels finish closer together
+    # the longest first, so that the kernels finish closer together: by their last durations (kept beside the
+    # cache) when every one is known, else by the size of the pictures each notebook shows as saved
     durations = _durations(cache_folder)
-    todo.sort(key=lambda item: -durations.get(item[0].name, 0.0))
+    if all(src.name in durations for src, _ in todo):
+        todo.sort(key=lambda item: -durations[item[0].name])
+    else:
+        todo.sort(key=lambda item: -_picture_bytes(item[0]))
     failed: list[NotebookFailed] = []
 
     def one(src: Path, figure_dir: Path):
@@ -242,6 +246,18 @@ def execute_all(sources: Sequence[Path], work: Path, cache_folder: Path | None, 
         order = {src.name: i for i, src in enumerate(sources)}
         raise min(failed, key=lambda exc: order[exc.notebook])
     return [(src, *results[src]) for src in sources]
+
+
+def _picture_bytes(src: Path) -> int:
+    """The size of the images a saved notebook shows (base64 text): what drawing its figures costs, roughly; 0 when
+    it cannot be read."""
+    try:
+        nb = json.loads(src.read_text(encoding="utf-8"))
+        return sum(len("".join(data)) if isinstance(data, list) else len(data)
+                   for cell in nb.get("cells", []) for output in cell.get("outputs", [])
+                   for mime, data in output.get("data", {}).items() if mime.startswith("image/"))
+    except (OSError, ValueError, AttributeError, TypeError):
+        return 0
 
 
 def _reason(exc: BaseException) -> str:

@@ -9,7 +9,8 @@
    data, the package's code and the lock file: a notebook is executed again only when its code cells, the data or
    the code changed. The figures each notebook writes (``$KARABAKH_FIGURE_DIR``) are cached with it;
 3. export the figures (PNG, SVG and ``index.csv``) and build the site with Sphinx, MyST-NB and sphinx-book-theme
-   from ``docs/`` (configuration and pages) and the executed notebooks;
+   from ``docs/`` (configuration and pages) and the executed notebooks. The site is built while the kernels run,
+   from the notebooks as saved, and kept when the run reproduced every one of them (:class:`_Prebuild`);
 4. check that no page asks another host for anything, and only then publish the new ``build/site/`` and
    ``build/figures/``. A failed or killed run leaves the previous output exactly as it was.
 
@@ -32,6 +33,7 @@ import re
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -236,15 +238,28 @@ def _stage_sources(docs: Path, executed: Sequence[tuple[Path, Any, Path]], data_
         (src / "api" / f"{task}.md").write_text(text, encoding="utf-8")
 
 
-def _build_html(src: Path, out: Path, doctrees: Path, docs: Path, *, jobs: int = 1) -> str:
-    """Build the HTML site with Sphinx (configuration: ``docs/conf.py``); return Sphinx's warnings."""
+class _Cancelled(Exception):
+    """Raised inside a Sphinx build whose result is no longer wanted (see :class:`_Prebuild`)."""
+
+
+def _build_html(src: Path, out: Path, doctrees: Path, docs: Path, *, jobs: int = 1,
+                cancel: threading.Event | None = None) -> str:
+    """Build the HTML site with Sphinx (configuration: ``docs/conf.py``); return Sphinx's warnings. When ``cancel``
+    is set, the build stops at the next page it reads or writes."""
     from sphinx.application import Sphinx
     from sphinx.util.docutils import docutils_namespace, patch_docutils
+
+    def stop_if_cancelled(*_args) -> None:
+        if cancel is not None and cancel.is_set():
+            raise _Cancelled("the site is no longer wanted")
 
     status, warnings = io.StringIO(), io.StringIO()
     with patch_docutils(docs), docutils_namespace():  # as sphinx-build: docutils' registries restored afterwards
         app = Sphinx(str(src), str(docs), str(out), str(doctrees), "html", status=status, warning=warnings,
                      freshenv=True, parallel=jobs, keep_going=True)
+        if cancel is not None:
+            app.connect("source-read", stop_if_cancelled)
+            app.connect("html-page-context", stop_if_cancelled)
         app.build()
     text = re.sub(r"\x1b\[[0-9;]*m", "", warnings.getvalue())  # no colour codes
     if app.statuscode:
@@ -253,7 +268,7 @@ def _build_html(src: Path, out: Path, doctrees: Path, docs: Path, *, jobs: int =
 
 
 def build_site(executed: Sequence[tuple[Path, Any, Path]], out: Path, *, docs: Path, data_folder: Path,
-               work: Path, jobs: int = 1) -> str:
+               work: Path, jobs: int = 1, cancel: threading.Event | None = None) -> str:
     """Build the documentation site with Sphinx and MyST-NB and check that it is offline.
 
     Parameters
@@ -271,6 +286,8 @@ def build_site(executed: Sequence[tuple[Path, Any, Path]], out: Path, *, docs: P
         A scratch folder for the staged sources and Sphinx's doctrees.
     jobs : int
         Processes Sphinx may use (1: on 2 cores, forking for a dozen pages costs more than it saves).
+    cancel : threading.Event, optional
+        Set from another thread to stop the build at the next page (it then raises).
 
     Returns
     -------
@@ -283,7 +300,7 @@ def build_site(executed: Sequence[tuple[Path, Any, Path]], out: Path, *, docs: P
         Sphinx failed, or a page or style sheet would fetch from another host (:func:`check_offline`).
     """
     _stage_sources(docs, executed, data_folder, work / "src")
-    warnings = _build_html(work / "src", out, work / "doctrees", docs, jobs=jobs)
+    warnings = _build_html(work / "src", out, work / "doctrees", docs, jobs=jobs, cancel=cancel)
     check_offline(out)
     return warnings
 
@@ -310,6 +327,61 @@ def check_offline(site: Path) -> None:
 # --------------------------------------------------------------------------------------------------------------------
 # The main job
 # --------------------------------------------------------------------------------------------------------------------
+
+
+class _Prebuild:
+    """The site built, in a thread, from the notebooks as they are saved, while the kernels run them again.
+
+    The notebooks are committed executed, and a run that reproduces them gives the very same files: then the staged
+    Sphinx sources, and so the site, are the same as a build after the run would make, and that build is saved.
+    Sphinx works in this process while the notebooks work in their kernels, so the two share the machine's cores.
+    Where any executed notebook differs from its saved file, the prebuilt site is dropped (its build stopped) and the
+    site is built from the executed notebooks as before.
+    """
+
+    def __init__(self, sources: Sequence[Path], work: Path, *, docs: Path, data_folder: Path):
+        import nbformat
+
+        self.out, self.cancel = work / "site", threading.Event()
+        self.warnings: str | None = None
+        try:
+            self.saved = {src: nbformat.read(src, as_version=4) for src in sources}
+        except Exception:  # noqa: BLE001 - an unreadable notebook: no prebuild; the run reports it
+            self.saved, self.thread = {}, None
+            return
+        executed = [(src, nb, work / "no-figures") for src, nb in self.saved.items()]  # figures are not read
+
+        def build() -> None:
+            try:
+                self.warnings = build_site(executed, self.out, docs=docs, data_folder=data_folder, work=work,
+                                           cancel=self.cancel)
+            except Exception:  # noqa: BLE001 - a prebuild that fails is dropped; the build after the run reports
+                self.warnings = None
+
+        self.thread = threading.Thread(target=build, name="karabakh-prebuild", daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        """Stop the prebuild at its next page and wait for it."""
+        self.cancel.set()
+        if self.thread is not None:
+            self.thread.join()
+
+    def take(self, executed: Sequence[tuple[Path, Any, Path]], out: Path) -> str | None:
+        """Move the prebuilt site to ``out`` and return its Sphinx warnings when every executed notebook is the
+        notebook it was built from (the same file when written); else stop the prebuild and return None."""
+        import nbformat
+
+        same = self.thread is not None and len(executed) == len(self.saved) and all(
+            src in self.saved and nbformat.writes(nb) == nbformat.writes(self.saved[src]) for src, nb, _ in executed)
+        if not same:
+            self.stop()
+            return None
+        self.thread.join()
+        if self.warnings is None or not self.out.is_dir():
+            return None
+        os.replace(self.out, out)
+        return self.warnings
 
 
 def _site_digest(data_folder: Path, notebooks: Path, docs: Path) -> str:
@@ -454,8 +526,8 @@ def _lock(build: Path, wait: float):
 
 def run(notebooks_dir: str | os.PathLike = "notebooks", build_dir: str | os.PathLike = "build", *,
         docs_dir: str | os.PathLike = ROOT / "docs", data_dir: str | os.PathLike | None = None,
-        readme_figure: bool = True, use_cache: bool = True, jobs: int = 2, timeout: int = 120, wait: float = 0,
-        out=None) -> int:
+        readme_figure: bool = True, use_cache: bool = True, prebuild_site: bool = True, jobs: int = 2,
+        timeout: int = 120, wait: float = 0, out=None) -> int:
     """Validate the data, execute the notebooks, export the figures and build the site; return the exit status.
 
     Parameters
@@ -470,6 +542,9 @@ def run(notebooks_dir: str | os.PathLike = "notebooks", build_dir: str | os.Path
         Copy the ``region_map`` figure to ``docs/region_map.png`` for the README when it changed.
     use_cache
         Take unchanged notebooks from the execution cache (``False``: execute every notebook).
+    prebuild_site
+        Build the site from the notebooks as saved while they run, and keep it when the run reproduces them
+        (:class:`_Prebuild`); ``False``: build it after the run only.
     jobs, timeout
         Kernels run at a time; seconds a cell may take. (Sphinx builds in one process.)
     wait
@@ -519,7 +594,8 @@ def run(notebooks_dir: str | os.PathLike = "notebooks", build_dir: str | os.Path
         return 1
     try:
         return _run_locked(sources, build, notebooks, docs, folder, readme_figure=readme_figure,
-                           use_cache=use_cache, jobs=jobs, timeout=timeout, say=say, start=start)
+                           use_cache=use_cache, prebuild_site=prebuild_site, jobs=jobs, timeout=timeout, say=say,
+                           start=start)
     except OSError as exc:  # a full disk, a read-only folder: one sentence, and the outputs as they were
         say(f"report: {os_error_sentence(exc)}\nreport: stopped; {build / 'site'} and {build / 'figures'} are as"
             " they were.")
@@ -530,7 +606,7 @@ def run(notebooks_dir: str | os.PathLike = "notebooks", build_dir: str | os.Path
 
 
 def _run_locked(sources: list[Path], build: Path, notebooks: Path, docs: Path, folder: Path, *, readme_figure: bool,
-                use_cache: bool, jobs: int, timeout: int, say, start: float) -> int:
+                use_cache: bool, prebuild_site: bool, jobs: int, timeout: int, say, start: float) -> int:
     """The main job once the lock is held (see :func:`run`)."""
     (build / MARKER).write_text("Written by `python -m karabakh report`: site/, figures/ and .cache/ are replaced"
                                 " by it.\n", encoding="utf-8")
@@ -550,17 +626,23 @@ def _run_locked(sources: list[Path], build: Path, notebooks: Path, docs: Path, f
         (cache_folder / MARKER).write_text("execution cache of `python -m karabakh report`\n", encoding="utf-8")
     work = Path(tempfile.mkdtemp(prefix=".new-", dir=build))
     version = _new_version(build)
+    prebuild = None
     try:
         t0 = time.perf_counter()
-        say(f"report: {len(sources)} notebook(s), {jobs} at a time:")
+        prebuild = _Prebuild(sources, work / "prebuild", docs=docs, data_folder=folder) if prebuild_site else None
+        say(f"report: {len(sources)} notebook(s), {jobs} at a time" + (", the site alongside" if prebuild else "")
+            + ":")
         executed = execute.execute_all(sources, work, cache_folder / "jupyter" if cache_folder else None, jobs=jobs,
                                        timeout=timeout, say=say)
         say(f"report: notebooks ready in {time.perf_counter() - t0:.1f} s")
         figures = export_figures(executed, version / "figures")
         t0 = time.perf_counter()
-        warnings = build_site(executed, version / "site", docs=docs, data_folder=folder, work=work)
+        warnings = prebuild.take(executed, version / "site") if prebuild else None
+        how = "the notebooks as saved, which the run reproduced" if warnings is not None else "the executed notebooks"
+        if warnings is None:
+            warnings = build_site(executed, version / "site", docs=docs, data_folder=folder, work=work)
         (version / "site" / STAMP).write_text(stamp + "\n", encoding="utf-8")
-        say(f"report: site built in {time.perf_counter() - t0:.1f} s"
+        say(f"report: site built from {how} ({time.perf_counter() - t0:.1f} s more)"
             + (f" ({warnings.count('WARNING')} Sphinx warning(s); see below)" if warnings.strip() else ""))
         if warnings.strip():
             say(warnings.rstrip())
@@ -569,6 +651,8 @@ def _run_locked(sources: list[Path], build: Path, notebooks: Path, docs: Path, f
         say(f"report: {exc}\nreport: stopped; {build / 'site'} and {build / 'figures'} are as they were.")
         return 1
     finally:
+        if prebuild is not None:  # a failed run: stop the prebuild before its folder goes
+            prebuild.stop()
         shutil.rmtree(work, ignore_errors=True)
         current = build / CURRENT
         if not (current.is_symlink() and Path(os.readlink(current)).name == version.name):  # not published
