@@ -206,6 +206,44 @@ def test_the_site_built_alongside_is_kept_only_when_the_run_reproduced_the_saved
     assert "01_p.ipynb: fresh" in (after["build"] / "site" / "index.html").read_text(encoding="utf-8")
 
 
+def test_notebooks_run_longest_first_by_last_duration_else_by_the_pixels_they_show(tmp_path, monkeypatch):
+    """Two kernels finish closer together when the longest notebook starts first: known durations decide, and on a
+    cold cache the size of the figures each notebook shows as saved (read here from the PNG headers by hand)."""
+    import base64
+    import struct
+    import zlib
+
+    def png(width: int, height: int) -> str:  # a valid PNG header is all the order reads
+        ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+        chunk = struct.pack(">I", len(ihdr)) + b"IHDR" + ihdr + struct.pack(">I", zlib.crc32(b"IHDR" + ihdr))
+        return base64.b64encode(b"\x89PNG\r\n\x1a\n" + chunk).decode()
+
+    sizes = {"01_small.ipynb": (300, 200), "02_large.ipynb": (2000, 1500), "03_none.ipynb": None,
+             "04_middle.ipynb": (900, 900)}
+    for name, size in sizes.items():
+        cell = new_code_cell("1")
+        if size:
+            cell.outputs = [nbformat.v4.new_output("display_data", data={"image/png": png(*size)})]
+        write_notebook(tmp_path / name, cell)
+    started: list[str] = []
+
+    def fake(src, figure_dir, **_):
+        started.append(src.name)
+        return nbformat.read(src, as_version=4)
+
+    monkeypatch.setattr(execute, "execute_notebook", fake)
+    sources = sorted(tmp_path.glob("*.ipynb"))
+    execute.execute_all(sources, tmp_path / "work", tmp_path / "cache", jobs=1, say=lambda _: None)
+    assert started == ["02_large.ipynb", "04_middle.ipynb", "01_small.ipynb", "03_none.ipynb"]
+    # with every duration known (kept beside the cache), the durations decide
+    (tmp_path / "cache2").mkdir()
+    (tmp_path / "cache2" / execute.DURATIONS).write_text(json.dumps(
+        {"01_small.ipynb": 9.0, "02_large.ipynb": 1.0, "03_none.ipynb": 5.0, "04_middle.ipynb": 2.0}))
+    started.clear()
+    execute.execute_all(sources, tmp_path / "work2", tmp_path / "cache2", jobs=1, say=lambda _: None)
+    assert started == ["01_small.ipynb", "03_none.ipynb", "04_middle.ipynb", "02_large.ipynb"]
+
+
 def test_a_site_build_no_longer_wanted_stops_before_writing_a_page(project, tmp_path):
     import threading
 

@@ -9,6 +9,7 @@ file), so a notebook is executed again when its code, the data or the code it ca
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
 import json
 import os
@@ -19,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from karabakh.plot.protocol import FIGURE_DIR_ENV, META_KEY
+from karabakh.plot.protocol import FIGURE_DIR_ENV, META_KEY, png_size
 
 __all__ = ["NotebookFailed", "execute_notebook", "execute_all", "inputs_digest"]
 
@@ -205,12 +206,12 @@ def execute_all(sources: Sequence[Path], work: Path, cache_folder: Path | None, 
         todo.append((src, figure_dir))
 
     # the longest first, so that the kernels finish closer together: by their last durations (kept beside the
-    # cache) when every one is known, else by the size of the pictures each notebook shows as saved
+    # cache) when every one is known, else by the pixels of the figures each notebook shows as saved
     durations = _durations(cache_folder)
     if all(src.name in durations for src, _ in todo):
         todo.sort(key=lambda item: -durations[item[0].name])
     else:
-        todo.sort(key=lambda item: -_picture_bytes(item[0]))
+        todo.sort(key=lambda item: -_picture_area(item[0]))
     failed: list[NotebookFailed] = []
 
     def one(src: Path, figure_dir: Path):
@@ -248,16 +249,17 @@ def execute_all(sources: Sequence[Path], work: Path, cache_folder: Path | None, 
     return [(src, *results[src]) for src in sources]
 
 
-def _picture_bytes(src: Path) -> int:
-    """The size of the images a saved notebook shows (base64 text): what drawing its figures costs, roughly; 0 when
-    it cannot be read."""
+def _picture_area(src: Path) -> int:
+    """The pixels of the PNG figures a saved notebook shows: what drawing its figures costs, roughly; 0 when it
+    cannot be read."""
     try:
         nb = json.loads(src.read_text(encoding="utf-8"))
-        return sum(len("".join(data)) if isinstance(data, list) else len(data)
-                   for cell in nb.get("cells", []) for output in cell.get("outputs", [])
-                   for mime, data in output.get("data", {}).items() if mime.startswith("image/"))
-    except (OSError, ValueError, AttributeError, TypeError):
+        pictures = [output["data"]["image/png"] for cell in nb.get("cells", []) for output in cell.get("outputs", [])
+                    if "image/png" in output.get("data", {})]
+        sizes = [png_size(base64.b64decode("".join(p) if isinstance(p, list) else p)) for p in pictures]
+    except (OSError, ValueError, KeyError, AttributeError, TypeError):
         return 0
+    return sum(width * height for width, height in sizes)
 
 
 def _reason(exc: BaseException) -> str:
@@ -299,8 +301,6 @@ def _check_entry(nb: Any, figure_dir: Path) -> None:
     ValueError
         Naming the first figure missing or different.
     """
-    import base64
-
     import nbformat
 
     nbformat.validate(nb)
