@@ -98,12 +98,15 @@ def caption(fig) -> str:
 
 
 def renderer(fig):
-    """The figure laid out and its renderer (also for a figure that pyplot has closed)."""
+    """The figure laid out and its renderer (also for a figure that pyplot has closed); a figure unchanged since its
+    last layout (matplotlib's ``stale`` flag down) is not laid out again."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     if not hasattr(fig.canvas, "get_renderer"):
         FigureCanvasAgg(fig)
-    fig.draw_without_rendering()
+        fig.stale = True
+    if fig.stale:
+        fig.draw_without_rendering()
     return fig.canvas.get_renderer()
 
 

@@ -115,9 +115,8 @@ def test_every_figure_carries_its_title_alt_text_and_sources(built, name, data):
     info = protocol.description(built[name])
     assert info["title"] and len(info["alt"]) > 80 and any(ch.isdigit() for ch in info["alt"])
     assert info["source_ids"] and set(info["source_ids"]) <= set(data["sources"]["id"])
-    data_out, metadata, _ = protocol.figure_output(built[name], name.replace("_", "-"), title=info["title"],
-                                                  alt=info["alt"], source_ids=info["source_ids"])
-    assert metadata["image/png"]["alt"] == info["alt"]
+    # that show_figure publishes these with the picture is the protocol's to test (test_figures.py), on a figure
+    # drawn for it: here, each figure of the package describes itself
 
 
 def test_estimates_are_drawn_with_their_intervals(built, data):
