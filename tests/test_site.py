@@ -87,6 +87,8 @@ def test_the_job_builds_caches_and_never_loses_good_output(project, capsys, data
     assert status == 0, out
     assert re.search(r"01_a\.ipynb: executed in \d+\.\d s", out) and "02_b.ipynb: executed" in out
     assert snapshot(project["notebooks"]) == committed  # the committed notebooks are not modified
+    # saved unexecuted, the notebooks cannot be reproduced: no site is built alongside them, one after them
+    assert "the site alongside" not in out and "site built from the executed notebooks" in out, out
 
     figs = project["build"] / "figures"
     assert sorted(p.name for p in figs.iterdir()) == [
@@ -192,7 +194,7 @@ def test_the_site_built_alongside_is_kept_only_when_the_run_reproduced_the_saved
     nbformat.write(saved, path)
     status, out = run(project, capsys)
     page = (project["build"] / "site" / "index.html").read_text(encoding="utf-8")
-    assert status == 0 and "site built from the executed notebooks" in out, out
+    assert status == 0 and "the site alongside" in out and "site built from the executed notebooks" in out, out
     assert "01_p.ipynb: fresh" in page and "stale" not in page
 
     # saved as a run makes it: the site built alongside is published, and it is the site a build after the run makes

@@ -336,7 +336,8 @@ class _Prebuild:
     Sphinx sources, and so the site, are the same as a build after the run would make, and that build is saved.
     Sphinx works in this process while the notebooks work in their kernels, so the two share the machine's cores.
     Where any executed notebook differs from its saved file, the prebuilt site is dropped (its build stopped) and the
-    site is built from the executed notebooks as before.
+    site is built from the executed notebooks as before. Nothing is prebuilt when a notebook was saved with a code
+    cell never run: no run reproduces that file.
     """
 
     def __init__(self, sources: Sequence[Path], work: Path, *, docs: Path, data_folder: Path):
@@ -348,6 +349,10 @@ class _Prebuild:
             self.saved = {src: nbformat.read(src, as_version=4) for src in sources}
         except Exception:  # noqa: BLE001 - an unreadable notebook: no prebuild; the run reports it
             self.saved, self.thread = {}, None
+            return
+        if any(cell.cell_type == "code" and cell.source.strip() and cell.get("execution_count") is None
+               for nb in self.saved.values() for cell in nb.cells):
+            self.thread = None  # a notebook saved unexecuted: no run reproduces it, so no prebuild
             return
         executed = [(src, nb, work / "no-figures") for src, nb in self.saved.items()]  # figures are not read
 
@@ -630,7 +635,8 @@ def _run_locked(sources: list[Path], build: Path, notebooks: Path, docs: Path, f
     try:
         t0 = time.perf_counter()
         prebuild = _Prebuild(sources, work / "prebuild", docs=docs, data_folder=folder) if prebuild_site else None
-        say(f"report: {len(sources)} notebook(s), {jobs} at a time" + (", the site alongside" if prebuild else "")
+        alongside = prebuild is not None and prebuild.thread is not None
+        say(f"report: {len(sources)} notebook(s), {jobs} at a time" + (", the site alongside" if alongside else "")
             + ":")
         executed = execute.execute_all(sources, work, cache_folder / "jupyter" if cache_folder else None, jobs=jobs,
                                        timeout=timeout, say=say)
