@@ -138,7 +138,8 @@ def execute_notebook(src: Path, figure_dir: Path, *, timeout: int = 120) -> Any:
 
 
 def execute_all(sources: Sequence[Path], work: Path, cache_folder: Path | None, *, jobs: int = 2,
-                timeout: int = 120, say: Callable[[str], None] = print) -> list[tuple[Path, Any, Path]]:
+                timeout: int = 120, say: Callable[[str], None] = print,
+                on_start: Callable[[], None] | None = None) -> list[tuple[Path, Any, Path]]:
     """Execute every notebook, or take it from the cache when its code cells are unchanged.
 
     Parameters
@@ -153,6 +154,8 @@ def execute_all(sources: Sequence[Path], work: Path, cache_folder: Path | None, 
         Kernels run at a time; seconds a cell may run.
     say : callable
         Receives one progress line per notebook.
+    on_start : callable, optional
+        Called once the kernels have been asked for (after the cache was read), for work to run beside them.
 
     Returns
     -------
@@ -230,7 +233,10 @@ def execute_all(sources: Sequence[Path], work: Path, cache_folder: Path | None, 
         return nb
 
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        done = list(pool.map(lambda item: (item, one(*item)), todo))
+        running = pool.map(lambda item: (item, one(*item)), todo)
+        if on_start is not None:
+            on_start()
+        done = list(running)
     for (src, figure_dir), nb in done:
         if nb is None:  # failed, or not started after a failure
             continue

@@ -364,12 +364,16 @@ class _Prebuild:
                 self.warnings = None
 
         self.thread = threading.Thread(target=build, name="karabakh-prebuild", daemon=True)
-        self.thread.start()
+
+    def start(self) -> None:
+        """Start the prebuild (once the kernels are asked for: its imports do not delay theirs)."""
+        if self.thread is not None and self.thread.ident is None:
+            self.thread.start()
 
     def stop(self) -> None:
         """Stop the prebuild at its next page and wait for it."""
         self.cancel.set()
-        if self.thread is not None:
+        if self.thread is not None and self.thread.ident is not None:
             self.thread.join()
 
     def take(self, executed: Sequence[tuple[Path, Any, Path]], out: Path) -> str | None:
@@ -377,7 +381,8 @@ class _Prebuild:
         notebook it was built from (the same file when written); else stop the prebuild and return None."""
         import nbformat
 
-        same = self.thread is not None and len(executed) == len(self.saved) and all(
+        started = self.thread is not None and self.thread.ident is not None
+        same = started and len(executed) == len(self.saved) and all(
             src in self.saved and nbformat.writes(nb) == nbformat.writes(self.saved[src]) for src, nb, _ in executed)
         if not same:
             self.stop()
@@ -639,7 +644,7 @@ def _run_locked(sources: list[Path], build: Path, notebooks: Path, docs: Path, f
         say(f"report: {len(sources)} notebook(s), {jobs} at a time" + (", the site alongside" if alongside else "")
             + ":")
         executed = execute.execute_all(sources, work, cache_folder / "jupyter" if cache_folder else None, jobs=jobs,
-                                       timeout=timeout, say=say)
+                                       timeout=timeout, say=say, on_start=prebuild.start if prebuild else None)
         say(f"report: notebooks ready in {time.perf_counter() - t0:.1f} s")
         figures = export_figures(executed, version / "figures")
         t0 = time.perf_counter()
