@@ -180,10 +180,12 @@ def execute_all(sources: Sequence[Path], work: Path, cache_folder: Path | None, 
 
     cache = _open_cache(cache_folder, say) if cache_folder is not None else None
     results: dict[Path, tuple[Any, Path]] = {}
+    areas: dict[Path, int] = {}  # the pixels of each notebook's saved figures: its cost, when no duration is known
     todo = []
     for src in sources:
         figure_dir = work / "executed" / src.stem
         code = nbformat.read(src, as_version=4)
+        areas[src] = _picture_area(code)
         if cache is not None:
             try:
                 cache.match_cache_notebook(code)
@@ -214,7 +216,7 @@ def execute_all(sources: Sequence[Path], work: Path, cache_folder: Path | None, 
     if all(src.name in durations for src, _ in todo):
         todo.sort(key=lambda item: -durations[item[0].name])
     else:
-        todo.sort(key=lambda item: -_picture_area(item[0]))
+        todo.sort(key=lambda item: -areas[item[0]])
     failed: list[NotebookFailed] = []
 
     def one(src: Path, figure_dir: Path):
@@ -255,17 +257,17 @@ def execute_all(sources: Sequence[Path], work: Path, cache_folder: Path | None, 
     return [(src, *results[src]) for src in sources]
 
 
-def _picture_area(src: Path) -> int:
-    """The pixels of the PNG figures a saved notebook shows: what drawing its figures costs, roughly; 0 when it
-    cannot be read."""
-    try:
-        nb = json.loads(src.read_text(encoding="utf-8"))
-        pictures = [output["data"]["image/png"] for cell in nb.get("cells", []) for output in cell.get("outputs", [])
-                    if "image/png" in output.get("data", {})]
-        sizes = [png_size(base64.b64decode("".join(p) if isinstance(p, list) else p)) for p in pictures]
-    except (OSError, ValueError, KeyError, AttributeError, TypeError):
-        return 0
-    return sum(width * height for width, height in sizes)
+def _picture_area(nb: Any) -> int:
+    """The pixels of the PNG figures a notebook shows as saved: roughly what drawing its figures costs."""
+    area = 0
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            try:
+                width, height = png_size(base64.b64decode(output.get("data", {}).get("image/png", "")))
+            except ValueError:  # no picture, or not a PNG
+                continue
+            area += width * height
+    return area
 
 
 def _reason(exc: BaseException) -> str:
