@@ -159,3 +159,28 @@ def test_committed_tables_write_days_as_the_prose_does(path):
             html = "".join(out.get("data", {}).get("text/html", []))
             bad += re.findall(r"<t[dh][^>]*>\s*((?:19|20)\d\d-\d\d(?:-\d\d)?)\s*</t[dh]>", html)
     assert bad == []
+
+
+def test_import_inside_ipython_sets_the_formatter_without_importing_pandas():
+    """``import karabakh`` in IPython registers the table display by name: pandas is loaded with the first table,
+    not by the import; frames and GeoDataFrames then display through frame_html."""
+    import subprocess
+    import sys
+
+    code = """
+import sys
+from IPython.core.interactiveshell import InteractiveShell
+shell = InteractiveShell.instance()
+import karabakh
+assert "pandas" not in sys.modules, "import karabakh loaded pandas"
+import geopandas as gpd
+import pandas as pd
+from shapely.geometry import Point
+from karabakh.plot import display
+for frame in (pd.DataFrame({"x": [1.0, None]}), gpd.GeoDataFrame({"x": [1.0, None]}, geometry=[Point(0, 0)] * 2)):
+    data, _ = shell.display_formatter.format(frame)
+    assert data["text/html"] == display.frame_html(frame), type(frame)
+print("ok")
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert done.stdout.strip() == "ok", done.stderr

@@ -180,7 +180,9 @@ def use_in_ipython(shell=None) -> bool:
         shell = get_ipython()
     if shell is None:
         return False
-    import pandas as pd
-
-    shell.display_formatter.formatters["text/html"].for_type(pd.DataFrame, frame_html)  # subclasses too
+    # by name, so that pandas is not imported for it (``import karabakh`` stays cheap); subclasses too, as IPython
+    # looks up a frame's classes in order. pandas 3 gives DataFrame the module "pandas", pandas 2 "pandas.core.frame".
+    html = shell.display_formatter.formatters["text/html"]
+    for module in ("pandas", "pandas.core.frame"):
+        html.for_type_by_name(module, "DataFrame", frame_html)
     return True
